@@ -1,0 +1,53 @@
+package components
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// statement is one IAM policy statement. Fields marshal in the IAM JSON grammar.
+type statement struct {
+	Sid       string         `json:"Sid,omitempty"`
+	Effect    string         `json:"Effect"`
+	Principal map[string]any `json:"Principal,omitempty"`
+	Action    []string       `json:"Action"`
+	Resource  []string       `json:"Resource,omitempty"`
+	Condition map[string]any `json:"Condition,omitempty"`
+}
+
+// policyJSON renders statements as an IAM policy document.
+func policyJSON(stmts ...statement) (string, error) {
+	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": stmts})
+	if err != nil {
+		return "", fmt.Errorf("encoding policy: %w", err)
+	}
+	return string(b), nil
+}
+
+// assumeRolePolicy trusts an AWS service, limited to this account (confused-deputy protection).
+func assumeRolePolicy(service, accountID string) (string, error) {
+	return policyJSON(statement{
+		Effect:    "Allow",
+		Principal: map[string]any{"Service": service},
+		Action:    []string{"sts:AssumeRole"},
+		Condition: map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": accountID}},
+	})
+}
+
+// policyOutput renders a policy whose statements need resolved values (ARNs, names): build receives
+// the resolved inputs, in order.
+func policyOutput(build func(v []string) []statement, inputs ...pulumi.StringInput) pulumi.StringOutput {
+	in := make([]any, len(inputs))
+	for i, x := range inputs {
+		in[i] = x
+	}
+	return pulumi.All(in...).ApplyT(func(vs []any) (string, error) {
+		s := make([]string, len(vs))
+		for i, v := range vs {
+			s[i], _ = v.(string)
+		}
+		return policyJSON(build(s)...)
+	}).(pulumi.StringOutput)
+}

@@ -1,0 +1,448 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"net/netip"
+	"regexp"
+	"slices"
+	"sort"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// RegionalClusterType is the URN type token of RegionalCluster. It never changes.
+const RegionalClusterType = "multiregion:index:RegionalCluster"
+
+// DefaultTLSPolicy is the ALB HTTPS listener's security policy: TLS 1.3 with TLS 1.2 fallback.
+const DefaultTLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+// DefaultXRayDaemonImage is the X-Ray daemon sidecar image (AWS's public ECR gallery).
+const DefaultXRayDaemonImage = "public.ecr.aws/xray/aws-xray-daemon:3.3.14"
+
+// Capacity is the task count of a region's service.
+type Capacity struct {
+	// Desired is the task count at creation; autoscaling owns it afterwards. Must lie in [Min, Max].
+	Desired int
+	// Min is the autoscaling floor; 0 is allowed (a pilot-light standby).
+	Min int
+	// Max is the autoscaling ceiling; at least 1 and at least Min.
+	Max int
+}
+
+// ServiceSpec describes the container service a RegionalCluster runs.
+type ServiceSpec struct {
+	// Name names the container and the service. Default "app"; lowercase letters, digits and hyphens,
+	// at most 32 characters.
+	Name string
+	// RepositoryName is the ECR repository the image lives in, the same name in every region (ECR
+	// replication keeps names). Required.
+	RepositoryName string
+	// ImageTag is the immutable tag to deploy. Required.
+	ImageTag string
+	// Port is the container port the ALB forwards to. Required; 1-65535.
+	Port int
+	// CPU is the Fargate task CPU in units (256, 512, 1024, 2048, 4096, 8192, 16384). Required.
+	CPU int
+	// Memory is the Fargate task memory in MiB; must be valid for CPU (see ValidFargateSize). Required.
+	Memory int
+	// HealthPath is the HTTP path the target group and Route 53 check. Default "/health".
+	HealthPath string
+	// Environment holds plain, non-secret environment variables.
+	Environment map[string]string
+	// Secrets maps environment variable names to Secrets Manager or SSM parameter ARNs; they reach
+	// the container only through the task definition's `secrets` (never plain environment).
+	Secrets map[string]string
+	// User is the container user. Default "1000:1000"; root ("0", "root") is rejected.
+	User string
+}
+
+// RegionalClusterArgs configures one region's container platform.
+type RegionalClusterArgs struct {
+	// Region is the AWS region of the provider passed in opts, e.g. "us-west-2". Required.
+	Region string
+	// Role is RolePrimary or RoleStandby. Required.
+	Role Role
+	// CIDR is the VPC range: private IPv4, /16 to the size that leaves /23 subnets (a /20 for 3 AZs).
+	// Required.
+	CIDR netip.Prefix
+	// AvailabilityZones names the AZs to use. Default: the first AZCount available AZs, from an invoke.
+	AvailabilityZones []string
+	// AZCount is how many AZs to span when AvailabilityZones is empty. Default 3; allowed 2-6.
+	AZCount int
+	// NATPerAZ puts a NAT gateway in every AZ. Default: true for the primary, false (one NAT) for a
+	// standby.
+	NATPerAZ *bool
+	// KMSKeyARN is the region's KMS key (see RegionKey), used for log groups and ECR. Required.
+	KMSKeyARN pulumi.StringInput
+	// LogRetentionDays is the retention of every log group. Default 365; a CloudWatch-allowed value.
+	LogRetentionDays int
+	// Service is the container service. Required.
+	Service ServiceSpec
+	// Capacity is the task count for this region's role and DR strategy. Required.
+	Capacity Capacity
+	// Autoscaling turns on target tracking (CPU and ALB requests per target). Default true.
+	Autoscaling *bool
+	// CPUTarget is the average CPU percentage autoscaling aims for. Default 60; allowed 10-90.
+	CPUTarget float64
+	// RequestsPerTarget is the ALB request count per task per minute autoscaling aims for. Default 1000.
+	RequestsPerTarget int
+	// SpotWeight is the FARGATE_SPOT weight next to FARGATE (weight 1, base 1 when Min > 0).
+	// Default 0 (on-demand only); allowed 0-10.
+	SpotWeight int
+	// CertificateARN is the ACM certificate of the HTTPS listener. When nil the ALB serves plain HTTP
+	// on port 80 (forward), for stacks without a domain; with it, port 80 only redirects to HTTPS.
+	CertificateARN pulumi.StringInput
+	// TLSPolicy is the HTTPS listener's security policy. Default DefaultTLSPolicy.
+	TLSPolicy string
+	// DeletionProtection protects the ALB from deletion. Default true.
+	DeletionProtection *bool
+	// AccessLogDays is how long ALB access logs are kept. Default 365.
+	AccessLogDays int
+	// ReplicateTo lists the regions the ECR registry of this region replicates to (the primary's
+	// secondaries). Empty: no replication rule.
+	ReplicateTo []string
+	// ImagesKept is how many images the ECR lifecycle policy keeps. Default 30.
+	ImagesKept int
+	// XRayDaemonImage is the X-Ray daemon sidecar image. Default DefaultXRayDaemonImage.
+	XRayDaemonImage string
+	// Protect sets Pulumi's protect option on the ECR repository. Default true.
+	Protect *bool
+}
+
+// RegionalCluster is one region's VPC, ECS cluster, load balancer, service and registry.
+type RegionalCluster struct {
+	pulumi.ResourceState
+
+	// Cluster is the ECS cluster.
+	Cluster *ecs.Cluster
+	// Service is the ECS service.
+	Service *ecs.Service
+	// LoadBalancer is the region's internet-facing ALB.
+	LoadBalancer *lb.LoadBalancer
+	// TargetGroup is the service's target group.
+	TargetGroup *lb.TargetGroup
+
+	// VPCID is the VPC's ID.
+	VPCID pulumi.IDOutput `pulumi:"vpcId"`
+	// PublicSubnetIDs are the public subnets (ALB, NAT), one per AZ.
+	PublicSubnetIDs pulumi.StringArrayOutput `pulumi:"publicSubnetIds"`
+	// PrivateSubnetIDs are the private subnets (tasks, data tier), one per AZ.
+	PrivateSubnetIDs pulumi.StringArrayOutput `pulumi:"privateSubnetIds"`
+	// ClusterARN is the ECS cluster's ARN.
+	ClusterARN pulumi.StringOutput `pulumi:"clusterArn"`
+	// ClusterName is the ECS cluster's name.
+	ClusterName pulumi.StringOutput `pulumi:"clusterName"`
+	// ServiceName is the ECS service's name.
+	ServiceName pulumi.StringOutput `pulumi:"serviceName"`
+	// ServiceARN is the ECS service's ARN (its ID).
+	ServiceARN pulumi.IDOutput `pulumi:"serviceArn"`
+	// ALBARN is the load balancer's ARN.
+	ALBARN pulumi.StringOutput `pulumi:"albArn"`
+	// ALBARNSuffix is the load balancer's ARN suffix, the CloudWatch dimension.
+	ALBARNSuffix pulumi.StringOutput `pulumi:"albArnSuffix"`
+	// ALBDNSName is the load balancer's DNS name.
+	ALBDNSName pulumi.StringOutput `pulumi:"albDnsName"`
+	// ALBZoneID is the load balancer's Route 53 hosted zone ID, for alias records.
+	ALBZoneID pulumi.StringOutput `pulumi:"albZoneId"`
+	// TargetGroupARNSuffix is the target group's ARN suffix, the CloudWatch dimension.
+	TargetGroupARNSuffix pulumi.StringOutput `pulumi:"targetGroupArnSuffix"`
+	// ALBSecurityGroupID admits the internet on 80/443.
+	ALBSecurityGroupID pulumi.IDOutput `pulumi:"albSecurityGroupId"`
+	// TaskSecurityGroupID admits the service's tasks; DataTier opens its ports to it.
+	TaskSecurityGroupID pulumi.IDOutput `pulumi:"taskSecurityGroupId"`
+	// RepositoryURL is this region's ECR repository URL (the task definition pulls from it).
+	RepositoryURL pulumi.StringOutput `pulumi:"repositoryUrl"`
+	// TaskRoleARN is the tasks' IAM role (application permissions, X-Ray).
+	TaskRoleARN pulumi.StringOutput `pulumi:"taskRoleArn"`
+	// LogGroupNames are the region's log groups (application, X-Ray, VPC flow logs), for central
+	// logging.
+	LogGroupNames pulumi.StringArrayOutput `pulumi:"logGroupNames"`
+}
+
+var (
+	serviceNamePattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+	imageTagPattern    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	repoNamePattern    = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$`)
+	envNamePattern     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	healthPathPattern  = regexp.MustCompile(`^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$`)
+)
+
+// fargateMemory lists, per CPU unit count, the memory sizes (MiB) Fargate accepts.
+func fargateMemory(cpu int) []int {
+	span := func(from, to, step int) []int {
+		var out []int
+		for m := from; m <= to; m += step {
+			out = append(out, m)
+		}
+		return out
+	}
+	switch cpu {
+	case 256:
+		return []int{512, 1024, 2048}
+	case 512:
+		return span(1024, 4096, 1024)
+	case 1024:
+		return span(2048, 8192, 1024)
+	case 2048:
+		return span(4096, 16384, 1024)
+	case 4096:
+		return span(8192, 30720, 1024)
+	case 8192:
+		return span(16384, 61440, 4096)
+	case 16384:
+		return span(32768, 122880, 8192)
+	}
+	return nil
+}
+
+// ValidFargateSize reports whether cpu units and memory MiB are a task size Fargate accepts.
+func ValidFargateSize(cpu, memory int) bool { return slices.Contains(fargateMemory(cpu), memory) }
+
+// FargateSizes describes the accepted task sizes, for error messages.
+const FargateSizes = "cpu 256: memory 512|1024|2048; cpu 512: 1024-4096; cpu 1024: 2048-8192; " +
+	"cpu 2048: 4096-16384 (steps of 1024); cpu 4096: 8192-30720 (1024); cpu 8192: 16384-61440 (4096); " +
+	"cpu 16384: 32768-122880 (8192)"
+
+// logRetentionValues are the retention periods CloudWatch Logs accepts.
+var logRetentionValues = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// ValidLogRetention reports whether days is a retention CloudWatch Logs accepts.
+func ValidLogRetention(days int) bool { return slices.Contains(logRetentionValues, days) }
+
+// CheckRepositoryName reports why s cannot be an ECR repository name, or nil.
+func CheckRepositoryName(s string) error {
+	if len(s) < 2 || len(s) > 256 || !repoNamePattern.MatchString(s) {
+		return fmt.Errorf("%q is not an ECR repository name (2-256 lowercase letters, digits, and . _ - / between them)", s)
+	}
+	return nil
+}
+
+// CheckImageTag reports why s cannot be an image tag, or nil.
+func CheckImageTag(s string) error {
+	if !imageTagPattern.MatchString(s) {
+		return fmt.Errorf("%q is not an image tag (1-128 letters, digits, _ . -, not starting with . or -)", s)
+	}
+	return nil
+}
+
+// CheckVariables reports what is wrong with a service's plain environment and secrets: names must be
+// environment variable names, a name comes from one place, and secrets are Secrets Manager or SSM
+// parameter ARNs (never values).
+func CheckVariables(env, secrets map[string]string) error {
+	var errs []error
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		if !envNamePattern.MatchString(k) {
+			errs = append(errs, fmt.Errorf("environment: %q is not an environment variable name", k))
+		}
+		if _, dup := secrets[k]; dup {
+			errs = append(errs, fmt.Errorf("environment: %q is also a secret; a variable comes from one place", k))
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(secrets)) {
+		if !envNamePattern.MatchString(k) {
+			errs = append(errs, fmt.Errorf("secrets: %q is not an environment variable name", k))
+		}
+		if v := secrets[k]; !secretRefPattern.MatchString(v) {
+			errs = append(errs, fmt.Errorf("secrets[%s]: %q is not a Secrets Manager secret or SSM parameter ARN", k, v))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// CheckHealthPath reports why p cannot be an HTTP health check path, or nil.
+func CheckHealthPath(p string) error {
+	if len(p) > 1024 || !healthPathPattern.MatchString(p) {
+		return fmt.Errorf("%q is not an absolute URL path (start with /, at most 1024 URL-safe characters)", p)
+	}
+	return nil
+}
+
+func (a *RegionalClusterArgs) withDefaults() RegionalClusterArgs {
+	c := *a
+	if c.AZCount == 0 {
+		c.AZCount = 3
+	}
+	if len(c.AvailabilityZones) > 0 {
+		c.AZCount = len(c.AvailabilityZones)
+	}
+	if c.NATPerAZ == nil {
+		c.NATPerAZ = Bool(c.Role == RolePrimary)
+	}
+	if c.LogRetentionDays == 0 {
+		c.LogRetentionDays = 365
+	}
+	if c.CPUTarget == 0 {
+		c.CPUTarget = 60
+	}
+	if c.RequestsPerTarget == 0 {
+		c.RequestsPerTarget = 1000
+	}
+	if c.TLSPolicy == "" {
+		c.TLSPolicy = DefaultTLSPolicy
+	}
+	if c.AccessLogDays == 0 {
+		c.AccessLogDays = 365
+	}
+	if c.ImagesKept == 0 {
+		c.ImagesKept = 30
+	}
+	if c.XRayDaemonImage == "" {
+		c.XRayDaemonImage = DefaultXRayDaemonImage
+	}
+	if c.Service.Name == "" {
+		c.Service.Name = "app"
+	}
+	if c.Service.HealthPath == "" {
+		c.Service.HealthPath = "/health"
+	}
+	if c.Service.User == "" {
+		c.Service.User = "1000:1000"
+	}
+	c.AvailabilityZones = slices.Clone(c.AvailabilityZones)
+	c.ReplicateTo = slices.Clone(c.ReplicateTo)
+	sort.Strings(c.ReplicateTo)
+	return c
+}
+
+func (a *RegionalClusterArgs) validate(name string) error {
+	var errs []error
+	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
+	errs = append(errs, checkRegion("Region", a.Region), checkRole("Role", a.Role), checkName(name, a.Region))
+	if a.AZCount < 2 || a.AZCount > 6 {
+		add("AZCount: %d is outside 2-6 (an ALB needs two AZs)", a.AZCount)
+	}
+	if err := CheckVPCCIDR(a.CIDR, a.AZCount); err != nil {
+		add("CIDR: %w", err)
+	}
+	for i, az := range a.AvailabilityZones {
+		if len(az) <= len(a.Region) || az[:len(a.Region)] != a.Region {
+			add("AvailabilityZones[%d]: %q is not an AZ of %s", i, az, a.Region)
+		}
+	}
+	if a.KMSKeyARN == nil {
+		add("KMSKeyARN: required (the region's RegionKey)")
+	}
+	if !ValidLogRetention(a.LogRetentionDays) {
+		add("LogRetentionDays: %d is not a CloudWatch retention (allowed %v)", a.LogRetentionDays, logRetentionValues)
+	}
+	s := a.Service
+	if !serviceNamePattern.MatchString(s.Name) {
+		add("Service.Name: %q must be 1-32 lowercase letters, digits or hyphens, starting with a letter", s.Name)
+	}
+	if err := CheckRepositoryName(s.RepositoryName); err != nil {
+		add("Service.RepositoryName: %w", err)
+	}
+	if err := CheckImageTag(s.ImageTag); err != nil {
+		add("Service.ImageTag: %w", err)
+	}
+	if s.Port < 1 || s.Port > 65535 {
+		add("Service.Port: %d is outside 1-65535", s.Port)
+	}
+	if !ValidFargateSize(s.CPU, s.Memory) {
+		add("Service.CPU/Memory: %d/%d is not a Fargate task size (%s)", s.CPU, s.Memory, FargateSizes)
+	}
+	if err := CheckHealthPath(s.HealthPath); err != nil {
+		add("Service.HealthPath: %w", err)
+	}
+	if s.User == "0" || s.User == "root" || len(s.User) >= 2 && (s.User[:2] == "0:" || len(s.User) > 5 && s.User[:5] == "root:") {
+		add("Service.User: %q runs as root; use a non-root uid[:gid]", s.User)
+	}
+	if err := CheckVariables(s.Environment, s.Secrets); err != nil {
+		add("Service: %w", err)
+	}
+	c := a.Capacity
+	if c.Min < 0 || c.Max < 1 || c.Min > c.Max || c.Desired < c.Min || c.Desired > c.Max {
+		add("Capacity: desired %d, min %d, max %d must satisfy 0 <= min <= desired <= max and max >= 1", c.Desired, c.Min, c.Max)
+	}
+	if a.CPUTarget < 10 || a.CPUTarget > 90 {
+		add("CPUTarget: %v is outside 10-90", a.CPUTarget)
+	}
+	if a.RequestsPerTarget < 1 {
+		add("RequestsPerTarget: %d must be positive", a.RequestsPerTarget)
+	}
+	if a.SpotWeight < 0 || a.SpotWeight > 10 {
+		add("SpotWeight: %d is outside 0-10", a.SpotWeight)
+	}
+	if a.AccessLogDays < 1 {
+		add("AccessLogDays: %d must be positive", a.AccessLogDays)
+	}
+	if a.ImagesKept < 1 || a.ImagesKept > 1000 {
+		add("ImagesKept: %d is outside 1-1000", a.ImagesKept)
+	}
+	for i, r := range a.ReplicateTo {
+		if err := checkRegion(fmt.Sprintf("ReplicateTo[%d]", i), r); err != nil {
+			errs = append(errs, err)
+		}
+		if r == a.Region {
+			add("ReplicateTo[%d]: %q is this cluster's own region", i, r)
+		}
+		if i > 0 && a.ReplicateTo[i-1] == r {
+			add("ReplicateTo: %q is listed twice", r)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+var secretRefPattern = regexp.MustCompile(`^arn:aws[a-z-]*:(secretsmanager|ssm):[a-z0-9-]+:\d{12}:(secret:|parameter/).+`)
+
+// NewRegionalCluster creates the container platform of one region on the provider passed in opts:
+// the network, the registry, the ECS cluster and service, the ALB and autoscaling.
+func NewRegionalCluster(ctx *pulumi.Context, name string, args *RegionalClusterArgs, opts ...pulumi.ResourceOption) (*RegionalCluster, error) {
+	if args == nil {
+		return nil, fmt.Errorf("regional cluster %q: args are required", name)
+	}
+	a := args.withDefaults()
+	if err := a.validate(name); err != nil {
+		return nil, fmt.Errorf("regional cluster %q: %w", name, err)
+	}
+	c := &RegionalCluster{}
+	if err := ctx.RegisterComponentResource(RegionalClusterType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	b := &clusterBuilder{ctx: ctx, name: name, a: a, c: c, parent: pulumi.Parent(c)}
+	caller, err := aws.GetCallerIdentity(ctx, nil, b.parent)
+	if err != nil {
+		return nil, fmt.Errorf("regional cluster %q: reading the account ID: %w", name, err)
+	}
+	b.account = caller.AccountId
+	steps := []struct {
+		what string
+		run  func() error
+	}{
+		{"network", b.network},
+		{"registry", b.registry},
+		{"logging", b.logging},
+		{"load balancer", b.loadBalancer},
+		{"service", b.service},
+		{"autoscaling", b.autoscaling},
+	}
+	for _, s := range steps {
+		if err := s.run(); err != nil {
+			return nil, fmt.Errorf("regional cluster %q: %s: %w", name, s.what, err)
+		}
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"vpcId":                c.VPCID,
+		"publicSubnetIds":      c.PublicSubnetIDs,
+		"privateSubnetIds":     c.PrivateSubnetIDs,
+		"clusterArn":           c.ClusterARN,
+		"clusterName":          c.ClusterName,
+		"serviceName":          c.ServiceName,
+		"serviceArn":           c.ServiceARN,
+		"albArn":               c.ALBARN,
+		"albArnSuffix":         c.ALBARNSuffix,
+		"albDnsName":           c.ALBDNSName,
+		"albZoneId":            c.ALBZoneID,
+		"targetGroupArnSuffix": c.TargetGroupARNSuffix,
+		"albSecurityGroupId":   c.ALBSecurityGroupID,
+		"taskSecurityGroupId":  c.TaskSecurityGroupID,
+		"repositoryUrl":        c.RepositoryURL,
+		"taskRoleArn":          c.TaskRoleARN,
+		"logGroupNames":        c.LogGroupNames,
+	})
+}

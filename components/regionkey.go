@@ -1,0 +1,130 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// RegionKeyType is the URN type token of RegionKey. It never changes.
+const RegionKeyType = "multiregion:index:RegionKey"
+
+// RegionKeyArgs configures the customer-managed KMS key of one region.
+type RegionKeyArgs struct {
+	// Region is the AWS region of the provider passed in opts, e.g. "us-west-2". Required. It names the
+	// key (keys are named by region, never by role) and scopes the CloudWatch Logs grant.
+	Region string
+	// DeletionWindowDays is how long a scheduled deletion waits. Default 30; allowed 7-30.
+	DeletionWindowDays int
+	// Protect sets Pulumi's protect option on the key. Default true.
+	Protect *bool
+}
+
+// RegionKey is one region's customer-managed KMS key. Every encrypted resource of the region (log
+// groups, ECR, RDS, ElastiCache, SNS, Performance Insights) uses it, and a cross-region replica uses the
+// key of its own region, never the source's.
+type RegionKey struct {
+	pulumi.ResourceState
+
+	// Key is the KMS key.
+	Key *kms.Key
+	// ARN is the key's ARN.
+	ARN pulumi.StringOutput `pulumi:"arn"`
+	// KeyID is the key's ID.
+	KeyID pulumi.IDOutput `pulumi:"keyId"`
+}
+
+func (a *RegionKeyArgs) withDefaults() RegionKeyArgs {
+	c := *a
+	if c.DeletionWindowDays == 0 {
+		c.DeletionWindowDays = 30
+	}
+	return c
+}
+
+func (a *RegionKeyArgs) validate(name string) error {
+	var errs []error
+	errs = append(errs, checkRegion("Region", a.Region), checkName(name, a.Region))
+	if a.DeletionWindowDays < 7 || a.DeletionWindowDays > 30 {
+		errs = append(errs, fmt.Errorf("DeletionWindowDays: %d is outside 7-30", a.DeletionWindowDays))
+	}
+	return errors.Join(errs...)
+}
+
+// NewRegionKey creates the KMS key of one region (rotation on, 30-day deletion window, protected) with
+// a key policy that lets the account's IAM policies, CloudWatch Logs in that region and CloudWatch
+// alarms (publishing to encrypted SNS topics) use it.
+func NewRegionKey(ctx *pulumi.Context, name string, args *RegionKeyArgs, opts ...pulumi.ResourceOption) (*RegionKey, error) {
+	if args == nil {
+		return nil, fmt.Errorf("region key %q: args are required", name)
+	}
+	a := args.withDefaults()
+	if err := a.validate(name); err != nil {
+		return nil, fmt.Errorf("region key %q: %w", name, err)
+	}
+	k := &RegionKey{}
+	if err := ctx.RegisterComponentResource(RegionKeyType, name, k, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(k)
+	caller, err := aws.GetCallerIdentity(ctx, nil, parent)
+	if err != nil {
+		return nil, fmt.Errorf("region key %q: reading the account ID: %w", name, err)
+	}
+	policy, err := keyPolicy(caller.AccountId, a.Region)
+	if err != nil {
+		return nil, fmt.Errorf("region key %q: %w", name, err)
+	}
+	k.Key, err = kms.NewKey(ctx, name+"-key", &kms.KeyArgs{
+		Description:          pulumi.Sprintf("multiregion data key for %s", a.Region),
+		EnableKeyRotation:    pulumi.Bool(true),
+		DeletionWindowInDays: pulumi.Int(a.DeletionWindowDays),
+		Policy:               pulumi.String(policy),
+	}, parent, pulumi.Protect(boolOr(a.Protect, true)))
+	if err != nil {
+		return nil, fmt.Errorf("creating %s KMS key: %w", name, err)
+	}
+	if _, err := kms.NewAlias(ctx, name+"-key", &kms.AliasArgs{
+		Name:        pulumi.String("alias/" + name),
+		TargetKeyId: k.Key.KeyId,
+	}, parent); err != nil {
+		return nil, fmt.Errorf("creating %s KMS alias: %w", name, err)
+	}
+	k.ARN = k.Key.Arn
+	k.KeyID = k.Key.ID()
+	return k, ctx.RegisterResourceOutputs(k, pulumi.Map{"arn": k.ARN, "keyId": k.KeyID})
+}
+
+// keyPolicy is the key policy: the account root (so IAM policies grant use), CloudWatch Logs of the
+// region for log groups of this account, and CloudWatch alarms for encrypted SNS topics.
+func keyPolicy(accountID, region string) (string, error) {
+	return policyJSON(
+		statement{
+			Sid:       "AccountRoot",
+			Effect:    "Allow",
+			Principal: map[string]any{"AWS": "arn:aws:iam::" + accountID + ":root"},
+			Action:    []string{"kms:*"},
+			Resource:  []string{"*"},
+		},
+		statement{
+			Sid:       "CloudWatchLogs",
+			Effect:    "Allow",
+			Principal: map[string]any{"Service": "logs." + region + ".amazonaws.com"},
+			Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+			Resource:  []string{"*"},
+			Condition: map[string]any{"ArnLike": map[string]any{
+				"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:" + region + ":" + accountID + ":*",
+			}},
+		},
+		statement{
+			Sid:       "CloudWatchAlarmsToSNS",
+			Effect:    "Allow",
+			Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
+			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
+			Resource:  []string{"*"},
+		},
+	)
+}

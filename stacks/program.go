@@ -1,0 +1,161 @@
+// Package stacks is the multiregion stack program: it reads the stack configuration, creates one AWS
+// provider per region, and composes the components of package components into the architecture:
+//
+//	config -> providers -> per region: RegionKey, RegionalCluster (+ ECR replication from the primary)
+//	       -> DataTier per region (replicas linked to the primary) -> GlobalEdge -> Observability
+//
+// Program is what `pulumi up` runs (see stacks/cmd/multiregion); Deploy is the same composition for
+// callers that already hold a Config (tests, the local emulator runner).
+package stacks
+
+import (
+	"fmt"
+	"maps"
+	"net/netip"
+	"slices"
+
+	"github.com/multiregion/multiregion/components"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Program is the Pulumi program: Load, then Deploy, then export the outputs.
+func Program(ctx *pulumi.Context) error {
+	cfg, err := Load(ctx)
+	if err != nil {
+		return err
+	}
+	d, err := Deploy(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	for _, k := range slices.Sorted(maps.Keys(d.Outputs)) {
+		ctx.Export(k, d.Outputs[k])
+	}
+	return nil
+}
+
+// Region is what the stack built in one region.
+type Region struct {
+	// Plan is what the DR strategy set for the region.
+	Plan RegionPlan
+	// Key is the region's KMS key.
+	Key *components.RegionKey
+	// Cluster is the region's container platform.
+	Cluster *components.RegionalCluster
+}
+
+// Deployment is the composed architecture, for callers that want more than the stack outputs.
+type Deployment struct {
+	// Config is the validated configuration it was built from.
+	Config *Config
+	// Providers are the per-region AWS providers.
+	Providers *Providers
+	// Regions maps region name to what was built there.
+	Regions map[string]*Region
+	// Outputs are the stack outputs Program exports.
+	Outputs pulumi.Map
+}
+
+// Deploy composes the architecture for a validated configuration.
+func Deploy(ctx *pulumi.Context, cfg *Config) (*Deployment, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	d := &Deployment{Config: cfg, Providers: NewProviders(ctx, cfg), Regions: map[string]*Region{}, Outputs: pulumi.Map{}}
+	// Regions are independent of each other except through outputs (the primary's ARNs, the
+	// registry's destinations), so Pulumi deploys them in parallel.
+	for _, rc := range cfg.Regions {
+		if err := d.deployRegion(ctx, rc); err != nil {
+			return nil, err
+		}
+	}
+	d.exportRegions()
+	d.Outputs["primaryRegion"] = pulumi.String(cfg.PrimaryRegion)
+	d.Outputs["drStrategy"] = pulumi.String(string(cfg.Strategy))
+	return d, nil
+}
+
+// name is the component name of a region: stateful children are named after it, by region.
+func (d *Deployment) name(region string) string {
+	return d.Config.Service.Name + "-" + region
+}
+
+func (d *Deployment) deployRegion(ctx *pulumi.Context, rc RegionConfig) error {
+	cfg := d.Config
+	provider, err := d.Providers.For(rc.Name)
+	if err != nil {
+		return err
+	}
+	opts := []pulumi.ResourceOption{pulumi.Provider(provider)}
+	plan := cfg.Plan(rc.Name)
+	name := d.name(rc.Name)
+	regionKey, err := components.NewRegionKey(ctx, name, &components.RegionKeyArgs{
+		Region:  rc.Name,
+		Protect: components.Bool(cfg.Protect),
+	}, opts...)
+	if err != nil {
+		return err
+	}
+	repo, tag, err := cfg.Service.imageParts()
+	if err != nil {
+		return fmt.Errorf("%s: %w", key("service.image"), err)
+	}
+	var replicateTo []string
+	if plan.Role == components.RolePrimary {
+		replicateTo = cfg.Secondaries()
+	}
+	s := cfg.Service
+	cluster, err := components.NewRegionalCluster(ctx, name, &components.RegionalClusterArgs{
+		Region:            rc.Name,
+		Role:              plan.Role,
+		CIDR:              netip.MustParsePrefix(rc.CIDR),
+		AvailabilityZones: rc.AvailabilityZones,
+		AZCount:           cfg.AZCount,
+		NATPerAZ:          components.Bool(plan.NATPerAZ),
+		KMSKeyARN:         regionKey.ARN,
+		LogRetentionDays:  cfg.LogRetentionDays,
+		Service: components.ServiceSpec{
+			Name:           s.Name,
+			RepositoryName: repo,
+			ImageTag:       tag,
+			Port:           s.Port,
+			CPU:            s.CPU,
+			Memory:         s.Memory,
+			HealthPath:     s.HealthPath,
+			Environment:    s.Environment,
+			Secrets:        s.Secrets,
+		},
+		Capacity:    plan.Capacity,
+		Autoscaling: s.Autoscaling,
+		SpotWeight:  s.SpotWeight,
+		ReplicateTo: replicateTo,
+		Protect:     components.Bool(cfg.Protect),
+	}, opts...)
+	if err != nil {
+		return err
+	}
+	d.Regions[rc.Name] = &Region{Plan: plan, Key: regionKey, Cluster: cluster}
+	return nil
+}
+
+// exportRegions adds the per-region outputs other stacks read through StackReferences.
+func (d *Deployment) exportRegions() {
+	regions := pulumi.Map{}
+	for _, name := range slices.Sorted(maps.Keys(d.Regions)) {
+		r := d.Regions[name]
+		c := r.Cluster
+		regions[name] = pulumi.Map{
+			"role":          pulumi.String(string(r.Plan.Role)),
+			"albDnsName":    c.ALBDNSName,
+			"albZoneId":     c.ALBZoneID,
+			"clusterArn":    c.ClusterARN,
+			"serviceArn":    c.ServiceARN,
+			"serviceName":   c.ServiceName,
+			"vpcId":         c.VPCID,
+			"repositoryUrl": c.RepositoryURL,
+			"kmsKeyArn":     r.Key.ARN,
+		}
+	}
+	d.Outputs["regions"] = regions
+	d.Outputs["repositoryUrl"] = d.Regions[d.Config.PrimaryRegion].Cluster.RepositoryURL
+}

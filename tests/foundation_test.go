@@ -1,0 +1,128 @@
+package tests
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/multiregion/multiregion/components"
+	"github.com/multiregion/multiregion/stacks"
+	"github.com/multiregion/multiregion/tests/mockcloud"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestProgramRunsProdStack runs the exact entry point `pulumi up` runs.
+func TestProgramRunsProdStack(t *testing.T) {
+	e := mockcloud.New()
+	require.NoError(t, e.Run(stacks.Program, prodConfig(t)))
+	assert.Len(t, e.ByType(components.RegionalClusterType), 3)
+}
+
+// TestInventoryPerRegion checks that every region holds a complete container platform.
+func TestInventoryPerRegion(t *testing.T) {
+	e, _ := deploy(t, prodConfig(t))
+	nat := map[string]int{"us-west-2": 3, "us-east-1": 1, "eu-west-1": 1} // warm-standby: one NAT per standby
+	for _, region := range prodRegions {
+		want := map[string]int{
+			"aws:ec2/vpc:Vpc":                                           1,
+			"aws:ec2/subnet:Subnet":                                     6,
+			"aws:ec2/internetGateway:InternetGateway":                   1,
+			"aws:ec2/natGateway:NatGateway":                             nat[region],
+			"aws:ec2/eip:Eip":                                           nat[region],
+			"aws:ec2/routeTable:RouteTable":                             4,
+			"aws:ec2/routeTableAssociation:RouteTableAssociation":       6,
+			"aws:ec2/flowLog:FlowLog":                                   1,
+			"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":         1,
+			"aws:ec2/securityGroup:SecurityGroup":                       2,
+			"aws:ecs/cluster:Cluster":                                   1,
+			"aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": 1,
+			"aws:ecs/taskDefinition:TaskDefinition":                     1,
+			"aws:ecs/service:Service":                                   1,
+			"aws:lb/loadBalancer:LoadBalancer":                          1,
+			"aws:lb/targetGroup:TargetGroup":                            1,
+			"aws:lb/listener:Listener":                                  1,
+			"aws:ecr/repository:Repository":                             1,
+			"aws:ecr/lifecyclePolicy:LifecyclePolicy":                   1,
+			"aws:kms/key:Key":                                           1,
+			"aws:cloudwatch/logGroup:LogGroup":                          2,
+			"aws:appautoscaling/target:Target":                          1,
+			"aws:appautoscaling/policy:Policy":                          2,
+			"aws:s3/bucketV2:BucketV2":                                  1,
+		}
+		got := map[string]int{}
+		cluster := e.Component(components.RegionalClusterType, "web-"+region)
+		require.NotNil(t, cluster, region)
+		for _, r := range e.InRegion(region) {
+			got[r.Type]++
+		}
+		for typ, n := range want {
+			assert.Equal(t, n, got[typ], "%s: %s", region, typ)
+		}
+	}
+}
+
+// TestEveryResourceOnItsRegionsProvider is CONTROLS row 58: no resource on the default provider, and
+// every child of a regional component on that region's provider.
+func TestEveryResourceOnItsRegionsProvider(t *testing.T) {
+	e, _ := deploy(t, prodConfig(t))
+	for _, r := range e.Resources() {
+		if !r.Custom || r.Type == mockcloud.AWSProviderType {
+			continue
+		}
+		assert.NotEmpty(t, r.ProviderURN, "%s %s uses the default provider", r.Type, r.Name)
+	}
+	for _, typ := range []string{components.RegionalClusterType, components.RegionKeyType} {
+		for _, region := range prodRegions {
+			comp := e.Component(typ, "web-"+region)
+			require.NotNil(t, comp, "%s %s", typ, region)
+			children := e.ChildrenOf(comp)
+			assert.NotEmpty(t, children)
+			for _, c := range children {
+				if c.Custom {
+					assert.Equal(t, region, c.Region, "%s child %s %s", region, c.Type, c.Name)
+				}
+			}
+		}
+	}
+	for _, inv := range e.Invokes() {
+		assert.NotEmpty(t, inv.Region, "invoke %s went to the default provider", inv.Token)
+	}
+	providers := e.ByType(mockcloud.AWSProviderType)
+	names := map[string]string{}
+	for _, p := range providers {
+		names[p.Name] = p.Str("region")
+	}
+	for _, region := range prodRegions {
+		assert.Equal(t, region, names["aws-"+region])
+	}
+}
+
+// TestReplicationTargetsEverySecondary checks the one registry rule in the primary.
+func TestReplicationTargetsEverySecondary(t *testing.T) {
+	e, _ := deploy(t, prodConfig(t))
+	rules := e.ByType("aws:ecr/replicationConfiguration:ReplicationConfiguration")
+	require.Len(t, rules, 1)
+	rule := rules[0]
+	assert.Equal(t, "us-west-2", rule.Region)
+	var dests []string
+	for i := range rule.Len("replicationConfiguration.rules[0].destinations") {
+		p := fmt.Sprintf("replicationConfiguration.rules[0].destinations[%d]", i)
+		dests = append(dests, rule.Str(p+".region"))
+		assert.Equal(t, mockcloud.DefaultAccount, rule.Str(p+".registryId"))
+	}
+	assert.ElementsMatch(t, []string{"us-east-1", "eu-west-1"}, dests)
+	assert.Equal(t, "web", rule.Str("replicationConfiguration.rules[0].repositoryFilters[0].filter"))
+	// Destinations are pre-created with the same settings in every secondary.
+	for _, region := range prodRegions {
+		var repos []*mockcloud.Resource
+		for _, r := range e.InRegion(region) {
+			if r.Type == "aws:ecr/repository:Repository" {
+				repos = append(repos, r)
+			}
+		}
+		require.Len(t, repos, 1, region)
+		assert.Equal(t, "web", repos[0].Str("name"))
+		assert.Equal(t, "IMMUTABLE", repos[0].Str("imageTagMutability"))
+		assert.Equal(t, "KMS", repos[0].Str("encryptionConfigurations[0].encryptionType"))
+	}
+}
