@@ -1,0 +1,257 @@
+package tests
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/multiregion/multiregion/tests/mockcloud"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// policyDoc is the part of an IAM policy document the controls read.
+type policyDoc struct {
+	Statement []struct {
+		Effect    string
+		Principal any
+		Action    any
+		Resource  any
+		Condition map[string]any
+	}
+}
+
+func parsePolicy(t *testing.T, s string) policyDoc {
+	t.Helper()
+	var p policyDoc
+	require.NoError(t, json.Unmarshal([]byte(s), &p), s)
+	return p
+}
+
+func strs(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// TestControlsRegionalCluster checks CONTROLS.md rows 1-27 on the prod stack, in every region.
+func TestControlsRegionalCluster(t *testing.T) {
+	e, _ := deploy(t, prodConfig(t))
+	each := func(typ string, f func(t *testing.T, r *mockcloud.Resource)) {
+		t.Helper()
+		rs := e.ByType(typ)
+		require.NotEmpty(t, rs, typ)
+		for _, r := range rs {
+			f(t, r)
+		}
+	}
+	t.Run("1-4 ECR repository: immutable, scan on push, KMS, lifecycle policy", func(t *testing.T) {
+		each("aws:ecr/repository:Repository", func(t *testing.T, r *mockcloud.Resource) {
+			assert.Equal(t, "IMMUTABLE", r.Str("imageTagMutability"), r.Name)
+			scan, _ := r.Bool("imageScanningConfiguration.scanOnPush")
+			assert.True(t, scan, r.Name)
+			assert.Equal(t, "KMS", r.Str("encryptionConfigurations[0].encryptionType"), r.Name)
+			assert.Contains(t, r.Str("encryptionConfigurations[0].kmsKey"), "arn:aws:kms:"+r.Region, r.Name)
+			assert.True(t, r.Protect, "row 57: %s protected", r.Name)
+		})
+		policies := e.ByType("aws:ecr/lifecyclePolicy:LifecyclePolicy")
+		assert.Len(t, policies, len(e.ByType("aws:ecr/repository:Repository")))
+		for _, p := range policies {
+			var doc struct {
+				Rules []struct {
+					Selection map[string]any
+				}
+			}
+			require.NoError(t, json.Unmarshal([]byte(p.Str("policy")), &doc))
+			require.Len(t, doc.Rules, 2)
+			assert.Equal(t, "untagged", doc.Rules[0].Selection["tagStatus"])
+			assert.Equal(t, "imageCountMoreThan", doc.Rules[1].Selection["countType"])
+		}
+	})
+	t.Run("6 ECS cluster: Container Insights", func(t *testing.T) {
+		each("aws:ecs/cluster:Cluster", func(t *testing.T, r *mockcloud.Resource) {
+			assert.Equal(t, "containerInsights", r.Str("settings[0].name"))
+			assert.Equal(t, "enabled", r.Str("settings[0].value"))
+		})
+	})
+	t.Run("7, 12 ECS service: private subnets, no public IP, circuit breaker, grace period", func(t *testing.T) {
+		each("aws:ecs/service:Service", func(t *testing.T, r *mockcloud.Resource) {
+			public, set := r.Bool("networkConfiguration.assignPublicIp")
+			assert.True(t, set && !public, r.Name)
+			assert.Equal(t, 3, r.Len("networkConfiguration.subnets"))
+			for i := range 3 {
+				id := r.Str("networkConfiguration.subnets[" + string(rune('0'+i)) + "]")
+				assert.Contains(t, id, "-private-", "service subnet %s must be private", id)
+			}
+			enable, _ := r.Bool("deploymentCircuitBreaker.enable")
+			rollback, _ := r.Bool("deploymentCircuitBreaker.rollback")
+			assert.True(t, enable && rollback, r.Name)
+			grace, _ := r.Num("healthCheckGracePeriodSeconds")
+			assert.Positive(t, grace)
+		})
+	})
+	t.Run("8-10 task definition: awsvpc, unprivileged, read-only, non-root, awslogs, secrets only via secrets", func(t *testing.T) {
+		each("aws:ecs/taskDefinition:TaskDefinition", func(t *testing.T, r *mockcloud.Resource) {
+			assert.Equal(t, "awsvpc", r.Str("networkMode"))
+			var defs []map[string]any
+			require.NoError(t, json.Unmarshal([]byte(r.Str("containerDefinitions")), &defs))
+			require.Len(t, defs, 2, "application + X-Ray daemon")
+			for _, d := range defs {
+				assert.Equal(t, false, d["privileged"], d["name"])
+				assert.Equal(t, true, d["readonlyRootFilesystem"], d["name"])
+				user, _ := d["user"].(string)
+				assert.NotEmpty(t, user)
+				assert.False(t, user == "0" || user == "root" || strings.HasPrefix(user, "0:"), "%v runs as root", d["name"])
+				logs, _ := d["logConfiguration"].(map[string]any)
+				assert.Equal(t, "awslogs", logs["logDriver"], d["name"])
+				opts, _ := logs["options"].(map[string]any)
+				assert.Equal(t, r.Region, opts["awslogs-region"])
+				assert.NotEmpty(t, opts["awslogs-group"])
+				for _, env := range d["environment"].([]any) {
+					name := env.(map[string]any)["name"].(string)
+					assert.NotRegexp(t, `(?i)password|secret|token`, name, "secret-looking variable in plain environment")
+				}
+			}
+			assert.Equal(t, "xray-daemon", defs[1]["name"])
+		})
+	})
+	t.Run("11 IAM: separate task and execution roles, no wildcard where a narrower resource exists", func(t *testing.T) {
+		each("aws:ecs/taskDefinition:TaskDefinition", func(t *testing.T, r *mockcloud.Resource) {
+			assert.NotEqual(t, r.Str("executionRoleArn"), r.Str("taskRoleArn"))
+		})
+		// Actions that have no resource-level permissions may use "*"; nothing else may.
+		wildcardOK := map[string]bool{"ecr:GetAuthorizationToken": true}
+		each("aws:iam/rolePolicy:RolePolicy", func(t *testing.T, r *mockcloud.Resource) {
+			for _, st := range parsePolicy(t, r.Str("policy")).Statement {
+				for _, a := range strs(st.Action) {
+					assert.NotEqual(t, "*", a, r.Name)
+					for _, res := range strs(st.Resource) {
+						if res == "*" {
+							assert.True(t, wildcardOK[a] || strings.HasPrefix(a, "xray:"), "%s: %s on *", r.Name, a)
+						}
+					}
+				}
+			}
+		})
+	})
+	t.Run("13-14 listeners: HTTP redirects when HTTPS exists, else forwards (no domain)", func(t *testing.T) {
+		// The prod stack without a certificate serves HTTP only; the redirect path is checked in the
+		// component tests with a certificate.
+		each("aws:lb/listener:Listener", func(t *testing.T, r *mockcloud.Resource) {
+			switch r.Str("protocol") {
+			case "HTTPS":
+				assert.Regexp(t, `^ELBSecurityPolicy-TLS13-1-2`, r.Str("sslPolicy"))
+			case "HTTP":
+				assert.Equal(t, 1, r.Len("defaultActions"), "one action on :80")
+			}
+		})
+	})
+	t.Run("15-19 ALB: drop invalid headers, access logs, deletion protection, desync, two AZs", func(t *testing.T) {
+		each("aws:lb/loadBalancer:LoadBalancer", func(t *testing.T, r *mockcloud.Resource) {
+			drop, _ := r.Bool("dropInvalidHeaderFields")
+			assert.True(t, drop)
+			logs, _ := r.Bool("accessLogs.enabled")
+			assert.True(t, logs)
+			assert.NotEmpty(t, r.Str("accessLogs.bucket"))
+			del, _ := r.Bool("enableDeletionProtection")
+			assert.True(t, del)
+			assert.Contains(t, []string{"defensive", "strictest"}, r.Str("desyncMitigationMode"))
+			assert.GreaterOrEqual(t, r.Len("subnets"), 2)
+			internal, _ := r.Bool("internal")
+			assert.False(t, internal)
+		})
+		each("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", func(t *testing.T, r *mockcloud.Resource) {
+			assert.NotEmpty(t, r.Str("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm"))
+		})
+		each("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", func(t *testing.T, r *mockcloud.Resource) {
+			for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+				v, _ := r.Bool(k)
+				assert.True(t, v, k)
+			}
+		})
+	})
+	t.Run("20 target group: explicit health check path and matcher", func(t *testing.T) {
+		each("aws:lb/targetGroup:TargetGroup", func(t *testing.T, r *mockcloud.Resource) {
+			assert.Equal(t, "/health", r.Str("healthCheck.path"))
+			assert.NotEmpty(t, r.Str("healthCheck.matcher"))
+			assert.Equal(t, "ip", r.Str("targetType"))
+		})
+	})
+	t.Run("21 every VPC has flow logs", func(t *testing.T) {
+		vpcs := e.ByType("aws:ec2/vpc:Vpc")
+		flows := e.ByType("aws:ec2/flowLog:FlowLog")
+		assert.Len(t, flows, len(vpcs))
+		covered := map[string]bool{}
+		for _, f := range flows {
+			covered[f.Str("vpcId")] = true
+			assert.Equal(t, "ALL", f.Str("trafficType"))
+		}
+		for _, v := range vpcs {
+			assert.True(t, covered[v.ID], "VPC %s has no flow log", v.Name)
+		}
+	})
+	t.Run("22 default security group adopted with no rules", func(t *testing.T) {
+		each("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", func(t *testing.T, r *mockcloud.Resource) {
+			assert.Zero(t, r.Len("ingress"))
+			assert.Zero(t, r.Len("egress"))
+		})
+		assert.Len(t, e.ByType("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"), 3)
+	})
+	t.Run("23 subnets never map public IPs", func(t *testing.T) {
+		each("aws:ec2/subnet:Subnet", func(t *testing.T, r *mockcloud.Resource) {
+			v, set := r.Bool("mapPublicIpOnLaunch")
+			assert.True(t, set && !v, r.Name)
+		})
+	})
+	t.Run("24-25 security groups: internet only to the ALB on 80/443, tasks only from the ALB, all described", func(t *testing.T) {
+		each("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", func(t *testing.T, r *mockcloud.Resource) {
+			assert.NotEmpty(t, r.Str("description"), r.Name)
+			if r.Str("cidrIpv4") == "0.0.0.0/0" {
+				port, _ := r.Num("fromPort")
+				assert.Contains(t, []float64{80, 443}, port, r.Name)
+				assert.Contains(t, r.Name, "-alb-in-", "only the ALB group admits the internet")
+			}
+			if strings.Contains(r.Name, "tasks-in") {
+				assert.NotEmpty(t, r.Str("referencedSecurityGroupId"))
+				assert.Empty(t, r.Str("cidrIpv4"))
+			}
+		})
+		each("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", func(t *testing.T, r *mockcloud.Resource) {
+			assert.NotEmpty(t, r.Str("description"), r.Name)
+		})
+		each("aws:ec2/securityGroup:SecurityGroup", func(t *testing.T, r *mockcloud.Resource) {
+			assert.NotEmpty(t, r.Str("description"), r.Name)
+		})
+	})
+	t.Run("26 KMS keys: rotation, 30-day window, protected, one per region", func(t *testing.T) {
+		perRegion := map[string]int{}
+		each("aws:kms/key:Key", func(t *testing.T, r *mockcloud.Resource) {
+			rot, _ := r.Bool("enableKeyRotation")
+			assert.True(t, rot)
+			days, _ := r.Num("deletionWindowInDays")
+			assert.Equal(t, 30.0, days)
+			assert.True(t, r.Protect)
+			perRegion[r.Region]++
+		})
+		for _, region := range prodRegions {
+			assert.Equal(t, 1, perRegion[region], region)
+		}
+	})
+	t.Run("27 log groups: retention and KMS", func(t *testing.T) {
+		each("aws:cloudwatch/logGroup:LogGroup", func(t *testing.T, r *mockcloud.Resource) {
+			days, _ := r.Num("retentionInDays")
+			assert.Equal(t, 365.0, days, r.Name)
+			assert.Contains(t, r.Str("kmsKeyId"), "arn:aws:kms:"+r.Region, r.Name)
+		})
+	})
+}
