@@ -126,3 +126,28 @@ func TestReplicationTargetsEverySecondary(t *testing.T) {
 		assert.Equal(t, "KMS", repos[0].Str("encryptionConfigurations[0].encryptionType"))
 	}
 }
+
+// TestBadConfigRegistersNothing runs the real entry point on bad configurations: each fails with a
+// message naming the key, and not one resource (not even a provider) is registered.
+func TestBadConfigRegistersNothing(t *testing.T) {
+	cases := map[string]struct {
+		kv   map[string]any
+		want string
+	}{
+		"unknown strategy":   {map[string]any{"drStrategy": "hot"}, "multiregion:drStrategy"},
+		"primary not listed": {map[string]any{"primaryRegion": "ap-south-1"}, "multiregion:primaryRegion"},
+		"overlapping CIDRs": {map[string]any{"regions": []map[string]string{
+			{"name": "us-west-2", "cidr": "10.10.0.0/16"}, {"name": "us-east-1", "cidr": "10.10.128.0/17"},
+		}}, "multiregion:regions[1].cidr"},
+		"bad Fargate size": {map[string]any{"service": map[string]any{"image": "web:1", "port": 80, "cpu": 1024, "memory": 1024}}, "multiregion:service.cpu/memory"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			e := mockcloud.New()
+			err := e.Run(stacks.Program, with(t, prodConfig(t), tc.kv))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Empty(t, e.Resources(), "a bad config registered resources")
+		})
+	}
+}

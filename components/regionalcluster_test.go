@@ -1,0 +1,314 @@
+package components_test
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/multiregion/multiregion/components"
+	"github.com/multiregion/multiregion/tests/mockcloud"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const testRegion = "us-east-1"
+
+func clusterArgs() *components.RegionalClusterArgs {
+	return &components.RegionalClusterArgs{
+		Region:    testRegion,
+		Role:      components.RolePrimary,
+		CIDR:      netip.MustParsePrefix("10.20.0.0/16"),
+		KMSKeyARN: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/abc"),
+		Service: components.ServiceSpec{
+			Name: "web", RepositoryName: "web", ImageTag: "1.0.0", Port: 8080, CPU: 512, Memory: 1024,
+		},
+		Capacity: components.Capacity{Desired: 2, Min: 2, Max: 6},
+	}
+}
+
+// runCluster creates one RegionalCluster on a us-east-1 provider under a fresh mock engine.
+func runCluster(t *testing.T, args *components.RegionalClusterArgs) (*mockcloud.Engine, *components.RegionalCluster, error) {
+	t.Helper()
+	e := mockcloud.New()
+	var c *components.RegionalCluster
+	err := e.Run(func(ctx *pulumi.Context) error {
+		p, err := aws.NewProvider(ctx, "aws-"+testRegion, &aws.ProviderArgs{Region: pulumi.String(testRegion)})
+		if err != nil {
+			return err
+		}
+		c, err = components.NewRegionalCluster(ctx, "web-"+testRegion, args, pulumi.Provider(p))
+		return err
+	}, nil)
+	return e, c, err
+}
+
+func TestRegionalClusterRejectsBadArgs(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(a *components.RegionalClusterArgs)
+		want   string
+	}{
+		{"bad region", func(a *components.RegionalClusterArgs) { a.Region = "us-east" }, `Region: "us-east"`},
+		{"bad role", func(a *components.RegionalClusterArgs) { a.Role = "leader" }, `Role: "leader"`},
+		{"CIDR too small", func(a *components.RegionalClusterArgs) { a.CIDR = netip.MustParsePrefix("10.20.0.0/22") }, "CIDR: 10.20.0.0/22 is too small"},
+		{"public CIDR", func(a *components.RegionalClusterArgs) { a.CIDR = netip.MustParsePrefix("8.8.0.0/16") }, "RFC 1918"},
+		{"one AZ", func(a *components.RegionalClusterArgs) { a.AvailabilityZones = []string{"us-east-1a"} }, "AZCount: 1 is outside 2-6"},
+		{"foreign AZ", func(a *components.RegionalClusterArgs) {
+			a.AvailabilityZones = []string{"us-east-1a", "eu-west-1b"}
+		}, `AvailabilityZones[1]: "eu-west-1b"`},
+		{"no key", func(a *components.RegionalClusterArgs) { a.KMSKeyARN = nil }, "KMSKeyARN: required"},
+		{"bad retention", func(a *components.RegionalClusterArgs) { a.LogRetentionDays = 42 }, "LogRetentionDays: 42"},
+		{"bad Fargate size", func(a *components.RegionalClusterArgs) { a.Service.Memory = 3000 }, "Service.CPU/Memory: 512/3000"},
+		{"bad port", func(a *components.RegionalClusterArgs) { a.Service.Port = 0 }, "Service.Port: 0"},
+		{"root user", func(a *components.RegionalClusterArgs) { a.Service.User = "0:0" }, "runs as root"},
+		{"secret value", func(a *components.RegionalClusterArgs) { a.Service.Secrets = map[string]string{"TOKEN": "abc"} }, "not a Secrets Manager secret"},
+		{"inverted capacity", func(a *components.RegionalClusterArgs) { a.Capacity = components.Capacity{Desired: 1, Min: 3, Max: 2} }, "Capacity: desired 1, min 3, max 2"},
+		{"replicate to self", func(a *components.RegionalClusterArgs) { a.ReplicateTo = []string{testRegion} }, "this cluster's own region"},
+		{"bad health path", func(a *components.RegionalClusterArgs) { a.Service.HealthPath = "health" }, "Service.HealthPath"},
+		{"bad tag", func(a *components.RegionalClusterArgs) { a.Service.ImageTag = ".x" }, "Service.ImageTag"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := clusterArgs()
+			tc.mutate(a)
+			e, _, err := runCluster(t, a)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			for _, r := range e.Resources() {
+				assert.Equal(t, mockcloud.AWSProviderType, r.Type, "bad args registered %s %s", r.Type, r.Name)
+			}
+		})
+	}
+}
+
+func TestRegionalClusterNameMustCarryRegion(t *testing.T) {
+	e := mockcloud.New()
+	err := e.Run(func(ctx *pulumi.Context) error {
+		_, err := components.NewRegionalCluster(ctx, "primary-cluster", clusterArgs())
+		return err
+	}, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `"primary-cluster" must contain the region "us-east-1"`)
+	assert.Empty(t, e.Resources())
+}
+
+func TestRegionalClusterOutputs(t *testing.T) {
+	_, c, err := runCluster(t, clusterArgs())
+	require.NoError(t, err)
+	dns, err := internals.UnsafeAwaitOutput(t.Context(), c.ALBDNSName)
+	require.NoError(t, err)
+	assert.Contains(t, dns.Value, ".us-east-1.elb.amazonaws.com")
+	zone, err := internals.UnsafeAwaitOutput(t.Context(), c.ALBZoneID)
+	require.NoError(t, err)
+	assert.Equal(t, "Z35SXDOTRQ7X7K", zone.Value)
+	url, err := internals.UnsafeAwaitOutput(t.Context(), c.RepositoryURL)
+	require.NoError(t, err)
+	assert.Equal(t, "123456789012.dkr.ecr.us-east-1.amazonaws.com/web", url.Value)
+	private, err := internals.UnsafeAwaitOutput(t.Context(), c.PrivateSubnetIDs)
+	require.NoError(t, err)
+	assert.Len(t, private.Value, 3)
+	logs, err := internals.UnsafeAwaitOutput(t.Context(), c.LogGroupNames)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{"/multiregion/web-us-east-1/web", "/multiregion/web-us-east-1/vpc-flow-logs"}, logs.Value)
+	c.TaskSecurityGroupID.ApplyT(func(id pulumi.ID) error {
+		assert.Contains(t, string(id), "web-us-east-1-tasks")
+		return nil
+	})
+}
+
+func TestRegionalClusterChildrenParentedAndOnProvider(t *testing.T) {
+	e, _, err := runCluster(t, clusterArgs())
+	require.NoError(t, err)
+	comp := e.Component(components.RegionalClusterType, "web-"+testRegion)
+	require.NotNil(t, comp)
+	children := e.ChildrenOf(comp)
+	custom := 0
+	for _, r := range e.Resources() {
+		if r.Type == mockcloud.AWSProviderType || r == comp {
+			continue
+		}
+		assert.Equal(t, comp.URN, r.Parent, "%s %s is not a direct child of the cluster", r.Type, r.Name)
+		assert.Equal(t, testRegion, r.Region, "%s %s", r.Type, r.Name)
+		assert.True(t, strings.HasPrefix(r.Name, "web-"+testRegion+"-"), "child name %s", r.Name)
+		custom++
+	}
+	assert.Len(t, children, custom)
+	assert.Greater(t, custom, 50)
+}
+
+func TestRegionalClusterSubnetPlan(t *testing.T) {
+	e, _, err := runCluster(t, clusterArgs())
+	require.NoError(t, err)
+	var cidrs []string
+	for _, s := range e.ByType("aws:ec2/subnet:Subnet") {
+		cidrs = append(cidrs, s.Str("availabilityZone")+" "+s.Str("cidrBlock")+" "+s.Str("tags.tier"))
+	}
+	assert.ElementsMatch(t, []string{
+		"us-east-1a 10.20.0.0/19 public", "us-east-1b 10.20.32.0/19 public", "us-east-1c 10.20.64.0/19 public",
+		"us-east-1a 10.20.96.0/19 private", "us-east-1b 10.20.128.0/19 private", "us-east-1c 10.20.160.0/19 private",
+	}, cidrs)
+	// Every private route table leaves through a NAT gateway; the primary has one per AZ.
+	assert.Len(t, e.ByType("aws:ec2/natGateway:NatGateway"), 3)
+	for _, rt := range e.ByType("aws:ec2/routeTable:RouteTable") {
+		if strings.Contains(rt.Name, "-private-") {
+			assert.NotEmpty(t, rt.Str("routes[0].natGatewayId"), rt.Name)
+		} else {
+			assert.NotEmpty(t, rt.Str("routes[0].gatewayId"), rt.Name)
+		}
+	}
+}
+
+func TestRegionalClusterStandbyUsesOneNAT(t *testing.T) {
+	a := clusterArgs()
+	a.Role = components.RoleStandby
+	e, _, err := runCluster(t, a)
+	require.NoError(t, err)
+	nats := e.ByType("aws:ec2/natGateway:NatGateway")
+	require.Len(t, nats, 1)
+	for _, rt := range e.ByType("aws:ec2/routeTable:RouteTable") {
+		if strings.Contains(rt.Name, "-private-") {
+			assert.Equal(t, nats[0].ID, rt.Str("routes[0].natGatewayId"))
+		}
+	}
+}
+
+func TestRegionalClusterHTTPSWithCertificate(t *testing.T) {
+	a := clusterArgs()
+	a.CertificateARN = pulumi.String("arn:aws:acm:us-east-1:123456789012:certificate/abc")
+	e, _, err := runCluster(t, a)
+	require.NoError(t, err)
+	listeners := map[string]*mockcloud.Resource{}
+	for _, l := range e.ByType("aws:lb/listener:Listener") {
+		listeners[l.Str("protocol")] = l
+	}
+	require.Len(t, listeners, 2)
+	https := listeners["HTTPS"]
+	assert.Equal(t, components.DefaultTLSPolicy, https.Str("sslPolicy"))
+	assert.Equal(t, "arn:aws:acm:us-east-1:123456789012:certificate/abc", https.Str("certificateArn"))
+	assert.Equal(t, "forward", https.Str("defaultActions[0].type"))
+	http := listeners["HTTP"]
+	assert.Equal(t, 1, http.Len("defaultActions"))
+	assert.Equal(t, "redirect", http.Str("defaultActions[0].type"))
+	assert.Equal(t, "HTTPS", http.Str("defaultActions[0].redirect.protocol"))
+	assert.Equal(t, "443", http.Str("defaultActions[0].redirect.port"))
+	assert.Equal(t, "HTTP_301", http.Str("defaultActions[0].redirect.statusCode"))
+}
+
+func TestRegionalClusterHTTPOnlyWithoutCertificate(t *testing.T) {
+	e, _, err := runCluster(t, clusterArgs())
+	require.NoError(t, err)
+	ls := e.ByType("aws:lb/listener:Listener")
+	require.Len(t, ls, 1)
+	assert.Equal(t, "HTTP", ls[0].Str("protocol"))
+	assert.Equal(t, "forward", ls[0].Str("defaultActions[0].type"))
+}
+
+func TestRegionalClusterAutoscaling(t *testing.T) {
+	a := clusterArgs()
+	a.Capacity = components.Capacity{Desired: 0, Min: 0, Max: 8}
+	e, _, err := runCluster(t, a)
+	require.NoError(t, err)
+	targets := e.ByType("aws:appautoscaling/target:Target")
+	require.Len(t, targets, 1)
+	minCap, _ := targets[0].Num("minCapacity")
+	maxCap, _ := targets[0].Num("maxCapacity")
+	assert.Equal(t, [2]float64{0, 8}, [2]float64{minCap, maxCap})
+	metrics := map[string]string{}
+	for _, p := range e.ByType("aws:appautoscaling/policy:Policy") {
+		metrics[p.Str("targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType")] =
+			p.Str("targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.resourceLabel")
+	}
+	assert.Contains(t, metrics, "ECSServiceAverageCPUUtilization")
+	assert.Regexp(t, `^app/.+/targetgroup/.+`, metrics["ALBRequestCountPerTarget"])
+	svc := e.ByType("aws:ecs/service:Service")[0]
+	assert.Contains(t, svc.IgnoreChanges, "desiredCount", "autoscaling owns the running count")
+	desired, _ := svc.Num("desiredCount")
+	assert.Zero(t, desired)
+}
+
+func TestRegionalClusterOptOuts(t *testing.T) {
+	a := clusterArgs()
+	a.Autoscaling = components.Bool(false)
+	a.DeletionProtection = components.Bool(false)
+	a.Protect = components.Bool(false)
+	e, _, err := runCluster(t, a)
+	require.NoError(t, err)
+	assert.Empty(t, e.ByType("aws:appautoscaling/target:Target"))
+	assert.Empty(t, e.ByType("aws:ecs/service:Service")[0].IgnoreChanges)
+	del, _ := e.ByType("aws:lb/loadBalancer:LoadBalancer")[0].Bool("enableDeletionProtection")
+	assert.False(t, del)
+	assert.False(t, e.ByType("aws:ecr/repository:Repository")[0].Protect)
+}
+
+func TestRegionalClusterReplication(t *testing.T) {
+	a := clusterArgs()
+	a.ReplicateTo = []string{"eu-west-1", "us-west-2"}
+	e, _, err := runCluster(t, a)
+	require.NoError(t, err)
+	rc := e.ByType("aws:ecr/replicationConfiguration:ReplicationConfiguration")
+	require.Len(t, rc, 1)
+	assert.Equal(t, "eu-west-1", rc[0].Str("replicationConfiguration.rules[0].destinations[0].region"))
+	assert.Equal(t, "us-west-2", rc[0].Str("replicationConfiguration.rules[0].destinations[1].region"))
+	assert.Equal(t, "PREFIX_MATCH", rc[0].Str("replicationConfiguration.rules[0].repositoryFilters[0].filterType"))
+
+	_, _, err = runCluster(t, clusterArgs())
+	require.NoError(t, err)
+}
+
+func TestRegionalClusterTaskSecretsAndImage(t *testing.T) {
+	a := clusterArgs()
+	secret := "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-abc"
+	a.Service.Secrets = map[string]string{"DB_URL": secret}
+	a.Service.Environment = map[string]string{"LOG_LEVEL": "info"}
+	e, _, err := runCluster(t, a)
+	require.NoError(t, err)
+	td := e.ByType("aws:ecs/taskDefinition:TaskDefinition")[0]
+	defs := td.Str("containerDefinitions")
+	assert.Contains(t, defs, `"secrets":[{"name":"DB_URL","valueFrom":"`+secret+`"}]`)
+	assert.Contains(t, defs, `"image":"123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.0.0"`, "pulls from its own region's registry")
+	assert.NotContains(t, defs, `"name":"DB_URL","value"`)
+	var execPolicy string
+	for _, p := range e.ByType("aws:iam/rolePolicy:RolePolicy") {
+		if strings.HasSuffix(p.Name, "-execution") {
+			execPolicy = p.Str("policy")
+		}
+	}
+	assert.Contains(t, execPolicy, secret, "the execution role may read exactly the listed secrets")
+	assert.Contains(t, execPolicy, "arn:aws:ecr:us-east-1:123456789012:repository/web")
+}
+
+func TestCheckVPCCIDR(t *testing.T) {
+	for _, tc := range []struct {
+		cidr string
+		azs  int
+		ok   bool
+	}{
+		{"10.0.0.0/16", 3, true},
+		{"10.0.0.0/20", 3, true},
+		{"10.0.0.0/21", 3, false},
+		{"10.0.0.0/21", 2, true},
+		{"10.0.0.0/15", 3, false},
+		{"172.16.0.0/16", 6, true},
+		{"100.64.0.0/16", 3, false},
+		{"10.0.0.1/16", 3, false},
+	} {
+		err := components.CheckVPCCIDR(netip.MustParsePrefix(tc.cidr), tc.azs)
+		assert.Equal(t, tc.ok, err == nil, "%s with %d AZs: %v", tc.cidr, tc.azs, err)
+	}
+}
+
+// TestMockSecretsStaySecret guards the mock engine itself: secret inputs are seen as secrets.
+func TestMockSecretsStaySecret(t *testing.T) {
+	r := &mockcloud.Resource{Inputs: resource.PropertyMap{
+		"authToken": resource.MakeSecret(resource.NewProperty("s3cr3t")),
+		"nested":    resource.NewProperty(resource.PropertyMap{"p": resource.MakeSecret(resource.NewProperty("x"))}),
+	}}
+	assert.True(t, r.IsSecret("authToken"))
+	assert.True(t, r.IsSecret("nested.p"))
+	assert.Equal(t, "s3cr3t", r.Str("authToken"))
+	assert.False(t, r.IsSecret("missing"))
+}

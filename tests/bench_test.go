@@ -1,0 +1,45 @@
+package tests
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/multiregion/multiregion/stacks"
+	"github.com/multiregion/multiregion/tests/mockcloud"
+)
+
+// benchRegions are 20 distinct regions, the primary first.
+var benchRegions = []string{
+	"us-west-2", "us-east-1", "eu-west-1", "us-east-2", "us-west-1", "eu-central-1", "eu-west-2",
+	"ap-southeast-2", "ap-northeast-1", "ca-central-1", "sa-east-1", "ap-south-1", "eu-north-1",
+	"eu-west-3", "ap-southeast-1", "ap-northeast-2", "ap-northeast-3", "eu-south-1", "me-south-1", "af-south-1",
+}
+
+// regionsConfig returns the prod configuration spread over the first n bench regions.
+func regionsConfig(t testing.TB, n int) map[string]string {
+	var regions []map[string]string
+	for i, r := range benchRegions[:n] {
+		regions = append(regions, map[string]string{"name": r, "cidr": fmt.Sprintf("10.%d.0.0/16", 10+i)})
+	}
+	return with(t, prodConfig(t), map[string]any{"regions": regions})
+}
+
+// benchmarkStack evaluates the whole stack program under mocks and reports the resources it
+// registers per run.
+func benchmarkStack(b *testing.B, conf map[string]string) {
+	b.ReportAllocs()
+	var registered int
+	for b.Loop() {
+		e := mockcloud.New()
+		if err := e.Run(stacks.Program, conf); err != nil {
+			b.Fatal(err)
+		}
+		registered = len(e.Resources())
+	}
+	b.ReportMetric(float64(registered), "resources")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(registered), "ns/resource")
+}
+
+func BenchmarkProdStack(b *testing.B) { benchmarkStack(b, prodConfig(b)) }
+
+func BenchmarkStack10Regions(b *testing.B) { benchmarkStack(b, regionsConfig(b, 10)) }
