@@ -2,10 +2,14 @@ package tests
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/multiregion/multiregion/stacks"
 	"github.com/multiregion/multiregion/tests/mockcloud"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // benchRegions are 20 distinct regions, the primary first.
@@ -40,6 +44,51 @@ func benchmarkStack(b *testing.B, conf map[string]string) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(registered), "ns/resource")
 }
 
+// BenchmarkBaselineDirect registers the prod stack's resource set (same types, names, inputs and
+// regional providers) directly, without the components: the ratio BenchmarkProdStack / this is the
+// cost of the abstractions (validation, output plumbing, component registrations).
+func BenchmarkBaselineDirect(b *testing.B) {
+	rec, _ := deploy(b, prodConfig(b))
+	var resources []*mockcloud.Resource
+	regions := map[string]bool{}
+	for _, r := range rec.Resources() {
+		if r.Custom && r.Type != mockcloud.AWSProviderType {
+			resources = append(resources, r)
+			regions[r.Region] = true
+		}
+	}
+	program := func(ctx *pulumi.Context) error {
+		providers := map[string]*aws.Provider{}
+		for _, region := range slices.Sorted(maps.Keys(regions)) {
+			p, err := aws.NewProvider(ctx, "aws-"+region, &aws.ProviderArgs{Region: pulumi.String(region)})
+			if err != nil {
+				return err
+			}
+			providers[region] = p
+		}
+		for _, r := range resources {
+			var res pulumi.CustomResourceState
+			if err := ctx.RegisterResource(r.Type, r.Name, pulumi.ToMap(r.Inputs.Mappable()), &res, pulumi.Provider(providers[r.Region])); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	b.ReportAllocs()
+	var registered int
+	for b.Loop() {
+		e := mockcloud.New()
+		if err := e.Run(program, nil); err != nil {
+			b.Fatal(err)
+		}
+		registered = len(e.Resources())
+	}
+	b.ReportMetric(float64(registered), "resources")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(registered), "ns/resource")
+}
+
 func BenchmarkProdStack(b *testing.B) { benchmarkStack(b, prodConfig(b)) }
 
 func BenchmarkStack10Regions(b *testing.B) { benchmarkStack(b, regionsConfig(b, 10)) }
+
+func BenchmarkStack20Regions(b *testing.B) { benchmarkStack(b, regionsConfig(b, 20)) }
