@@ -138,6 +138,12 @@ func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.Pro
 			r.PropertyDependencies[k] = v.GetUrns()
 		}
 	}
+	if read := args.ReadRPC; read != nil {
+		// A read (StackReference, Get functions) is a custom resource the program does not manage.
+		r.URN = e.urn(read.GetParent(), args.TypeToken, args.Name)
+		r.Parent = read.GetParent()
+		r.Custom = true
+	}
 	if args.Provider != "" {
 		r.ProviderURN = providerURN(args.Provider)
 	}
@@ -149,7 +155,7 @@ func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.Pro
 			e.providers[r.URN] = v.StringValue()
 		}
 	}
-	if args.Custom {
+	if r.Custom {
 		r.ID, r.Outputs = e.fabricate(r)
 	} else {
 		r.Outputs = resource.PropertyMap{}
