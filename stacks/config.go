@@ -93,6 +93,8 @@ type Config struct {
 	Protect bool
 	// EmulatorEndpoint, when set, points every AWS API of every provider at a local emulator (moto).
 	EmulatorEndpoint string
+	// Observability is multiregion:observability: alarm subscriptions, log archive, thresholds.
+	Observability ObservabilityConfig
 }
 
 // key names a config key the way users write it.
@@ -166,6 +168,7 @@ func Parse(get Lookup) (*Config, error) {
 	integer("logRetentionDays", &cfg.LogRetentionDays)
 	boolean("protect", &cfg.Protect)
 	str("emulatorEndpoint", &cfg.EmulatorEndpoint)
+	decode("observability", &cfg.Observability)
 	if len(errs) > 0 {
 		return nil, configError(errs)
 	}
@@ -200,6 +203,7 @@ func (c *Config) applyDefaults() {
 	if c.LogRetentionDays == 0 {
 		c.LogRetentionDays = 365
 	}
+	c.Observability.applyDefaults(c)
 	s := &c.Service
 	if s.Name == "" {
 		s.Name = "app"
@@ -282,6 +286,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.Service.validate()...)
+	errs = append(errs, c.Observability.validate(c)...)
 	if len(errs) > 0 {
 		return configError(errs)
 	}

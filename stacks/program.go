@@ -42,6 +42,8 @@ type Region struct {
 	Key *components.RegionKey
 	// Cluster is the region's container platform.
 	Cluster *components.RegionalCluster
+	// Alerts is the region's alarm topic; every alarm in the region notifies it.
+	Alerts *components.AlertTopic
 }
 
 // Deployment is the composed architecture, for callers that want more than the stack outputs.
@@ -54,6 +56,11 @@ type Deployment struct {
 	Regions map[string]*Region
 	// Outputs are the stack outputs Program exports.
 	Outputs pulumi.Map
+	// Observability is the dashboard, alarms, tracing and central log archive over every region.
+	Observability *components.Observability
+
+	// extraTopics are alert topics in regions without a workload (us-east-1 for health checks).
+	extraTopics map[string]*components.AlertTopic
 }
 
 // Deploy composes the architecture for a validated configuration.
@@ -68,6 +75,9 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Deployment, error) {
 		if err := d.deployRegion(ctx, rc); err != nil {
 			return nil, err
 		}
+	}
+	if err := d.deployObservability(ctx); err != nil {
+		return nil, err
 	}
 	d.exportRegions()
 	d.Outputs["primaryRegion"] = pulumi.String(cfg.PrimaryRegion)
@@ -93,6 +103,10 @@ func (d *Deployment) deployRegion(ctx *pulumi.Context, rc RegionConfig) error {
 		Region:  rc.Name,
 		Protect: components.Bool(cfg.Protect),
 	}, opts...)
+	if err != nil {
+		return err
+	}
+	alerts, err := d.deployAlertTopic(ctx, rc.Name, regionKey, opts...)
 	if err != nil {
 		return err
 	}
@@ -134,7 +148,7 @@ func (d *Deployment) deployRegion(ctx *pulumi.Context, rc RegionConfig) error {
 	if err != nil {
 		return err
 	}
-	d.Regions[rc.Name] = &Region{Plan: plan, Key: regionKey, Cluster: cluster}
+	d.Regions[rc.Name] = &Region{Plan: plan, Key: regionKey, Cluster: cluster, Alerts: alerts}
 	return nil
 }
 
