@@ -319,4 +319,3 @@ func leftovers(cfg config, motoPID int) []string {
 	}
 	return out
 }
-
