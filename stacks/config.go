@@ -93,6 +93,9 @@ type Config struct {
 	Protect bool
 	// EmulatorEndpoint, when set, points every AWS API of every provider at a local emulator (moto).
 	EmulatorEndpoint string
+	// Edge is multiregion:edge: domain, hosted zone and the global services (Route 53, CloudFront,
+	// Global Accelerator), their health checks and the RTO target.
+	Edge EdgeConfig
 	// Observability is multiregion:observability: alarm subscriptions, log archive, thresholds.
 	Observability ObservabilityConfig
 }
@@ -169,6 +172,7 @@ func Parse(get Lookup) (*Config, error) {
 	boolean("protect", &cfg.Protect)
 	str("emulatorEndpoint", &cfg.EmulatorEndpoint)
 	decode("observability", &cfg.Observability)
+	decode("edge", &cfg.Edge)
 	if len(errs) > 0 {
 		return nil, configError(errs)
 	}
@@ -204,6 +208,7 @@ func (c *Config) applyDefaults() {
 		c.LogRetentionDays = 365
 	}
 	c.Observability.applyDefaults(c)
+	c.Edge.applyDefaults()
 	s := &c.Service
 	if s.Name == "" {
 		s.Name = "app"
@@ -287,6 +292,7 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.Service.validate()...)
 	errs = append(errs, c.Observability.validate(c)...)
+	errs = append(errs, c.validateEdge()...)
 	if len(errs) > 0 {
 		return configError(errs)
 	}

@@ -56,6 +56,10 @@ type Deployment struct {
 	Regions map[string]*Region
 	// Outputs are the stack outputs Program exports.
 	Outputs pulumi.Map
+	// Domain is the hosted zone and the certificates (nil without multiregion:edge.domain).
+	Domain *components.Domain
+	// Edge is the global layer: Route 53, CloudFront, Global Accelerator.
+	Edge *components.GlobalEdge
 	// Observability is the dashboard, alarms, tracing and central log archive over every region.
 	Observability *components.Observability
 
@@ -69,12 +73,19 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Deployment, error) {
 		return nil, err
 	}
 	d := &Deployment{Config: cfg, Providers: NewProviders(ctx, cfg), Regions: map[string]*Region{}, Outputs: pulumi.Map{}}
+	// The certificates come first: each region's HTTPS listener takes its region's certificate.
+	if err := d.deployDomain(ctx); err != nil {
+		return nil, err
+	}
 	// Regions are independent of each other except through outputs (the primary's ARNs, the
 	// registry's destinations), so Pulumi deploys them in parallel.
 	for _, rc := range cfg.Regions {
 		if err := d.deployRegion(ctx, rc); err != nil {
 			return nil, err
 		}
+	}
+	if err := d.deployEdge(ctx); err != nil {
+		return nil, err
 	}
 	if err := d.deployObservability(ctx); err != nil {
 		return nil, err
@@ -139,11 +150,12 @@ func (d *Deployment) deployRegion(ctx *pulumi.Context, rc RegionConfig) error {
 			Environment:    s.Environment,
 			Secrets:        s.Secrets,
 		},
-		Capacity:    plan.Capacity,
-		Autoscaling: s.Autoscaling,
-		SpotWeight:  s.SpotWeight,
-		ReplicateTo: replicateTo,
-		Protect:     components.Bool(cfg.Protect),
+		Capacity:       plan.Capacity,
+		Autoscaling:    s.Autoscaling,
+		SpotWeight:     s.SpotWeight,
+		ReplicateTo:    replicateTo,
+		CertificateARN: d.certificateARN(rc.Name),
+		Protect:        components.Bool(cfg.Protect),
 	}, opts...)
 	if err != nil {
 		return err

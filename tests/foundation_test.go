@@ -40,7 +40,7 @@ func TestInventoryPerRegion(t *testing.T) {
 			"aws:ecs/service:Service":                                   1,
 			"aws:lb/loadBalancer:LoadBalancer":                          1,
 			"aws:lb/targetGroup:TargetGroup":                            1,
-			"aws:lb/listener:Listener":                                  1,
+			"aws:lb/listener:Listener":                                  2, // :80 redirect + :443 (prod has a domain)
 			"aws:ecr/repository:Repository":                             1,
 			"aws:ecr/lifecyclePolicy:LifecyclePolicy":                   1,
 			"aws:kms/key:Key":                                           1,
