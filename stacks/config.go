@@ -93,6 +93,11 @@ type Config struct {
 	Protect bool
 	// EmulatorEndpoint, when set, points every AWS API of every provider at a local emulator (moto).
 	EmulatorEndpoint string
+	// Edge is multiregion:edge: domain, hosted zone and the global services (Route 53, CloudFront,
+	// Global Accelerator), their health checks and the RTO target.
+	Edge EdgeConfig
+	// Observability is multiregion:observability: alarm subscriptions, log archive, thresholds.
+	Observability ObservabilityConfig
 }
 
 // key names a config key the way users write it.
@@ -166,6 +171,8 @@ func Parse(get Lookup) (*Config, error) {
 	integer("logRetentionDays", &cfg.LogRetentionDays)
 	boolean("protect", &cfg.Protect)
 	str("emulatorEndpoint", &cfg.EmulatorEndpoint)
+	decode("observability", &cfg.Observability)
+	decode("edge", &cfg.Edge)
 	if len(errs) > 0 {
 		return nil, configError(errs)
 	}
@@ -200,6 +207,8 @@ func (c *Config) applyDefaults() {
 	if c.LogRetentionDays == 0 {
 		c.LogRetentionDays = 365
 	}
+	c.Observability.applyDefaults(c)
+	c.Edge.applyDefaults()
 	s := &c.Service
 	if s.Name == "" {
 		s.Name = "app"
@@ -282,6 +291,8 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.Service.validate()...)
+	errs = append(errs, c.Observability.validate(c)...)
+	errs = append(errs, c.validateEdge()...)
 	if len(errs) > 0 {
 		return configError(errs)
 	}

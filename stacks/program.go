@@ -42,6 +42,8 @@ type Region struct {
 	Key *components.RegionKey
 	// Cluster is the region's container platform.
 	Cluster *components.RegionalCluster
+	// Alerts is the region's alarm topic; every alarm in the region notifies it.
+	Alerts *components.AlertTopic
 }
 
 // Deployment is the composed architecture, for callers that want more than the stack outputs.
@@ -54,6 +56,15 @@ type Deployment struct {
 	Regions map[string]*Region
 	// Outputs are the stack outputs Program exports.
 	Outputs pulumi.Map
+	// Domain is the hosted zone and the certificates (nil without multiregion:edge.domain).
+	Domain *components.Domain
+	// Edge is the global layer: Route 53, CloudFront, Global Accelerator.
+	Edge *components.GlobalEdge
+	// Observability is the dashboard, alarms, tracing and central log archive over every region.
+	Observability *components.Observability
+
+	// extraTopics are alert topics in regions without a workload (us-east-1 for health checks).
+	extraTopics map[string]*components.AlertTopic
 }
 
 // Deploy composes the architecture for a validated configuration.
@@ -62,12 +73,22 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Deployment, error) {
 		return nil, err
 	}
 	d := &Deployment{Config: cfg, Providers: NewProviders(ctx, cfg), Regions: map[string]*Region{}, Outputs: pulumi.Map{}}
+	// The certificates come first: each region's HTTPS listener takes its region's certificate.
+	if err := d.deployDomain(ctx); err != nil {
+		return nil, err
+	}
 	// Regions are independent of each other except through outputs (the primary's ARNs, the
 	// registry's destinations), so Pulumi deploys them in parallel.
 	for _, rc := range cfg.Regions {
 		if err := d.deployRegion(ctx, rc); err != nil {
 			return nil, err
 		}
+	}
+	if err := d.deployEdge(ctx); err != nil {
+		return nil, err
+	}
+	if err := d.deployObservability(ctx); err != nil {
+		return nil, err
 	}
 	d.exportRegions()
 	d.Outputs["primaryRegion"] = pulumi.String(cfg.PrimaryRegion)
@@ -93,6 +114,10 @@ func (d *Deployment) deployRegion(ctx *pulumi.Context, rc RegionConfig) error {
 		Region:  rc.Name,
 		Protect: components.Bool(cfg.Protect),
 	}, opts...)
+	if err != nil {
+		return err
+	}
+	alerts, err := d.deployAlertTopic(ctx, rc.Name, regionKey, opts...)
 	if err != nil {
 		return err
 	}
@@ -125,16 +150,17 @@ func (d *Deployment) deployRegion(ctx *pulumi.Context, rc RegionConfig) error {
 			Environment:    s.Environment,
 			Secrets:        s.Secrets,
 		},
-		Capacity:    plan.Capacity,
-		Autoscaling: s.Autoscaling,
-		SpotWeight:  s.SpotWeight,
-		ReplicateTo: replicateTo,
-		Protect:     components.Bool(cfg.Protect),
+		Capacity:       plan.Capacity,
+		Autoscaling:    s.Autoscaling,
+		SpotWeight:     s.SpotWeight,
+		ReplicateTo:    replicateTo,
+		CertificateARN: d.certificateARN(rc.Name),
+		Protect:        components.Bool(cfg.Protect),
 	}, opts...)
 	if err != nil {
 		return err
 	}
-	d.Regions[rc.Name] = &Region{Plan: plan, Key: regionKey, Cluster: cluster}
+	d.Regions[rc.Name] = &Region{Plan: plan, Key: regionKey, Cluster: cluster, Alerts: alerts}
 	return nil
 }
 

@@ -176,13 +176,27 @@ func (e *Engine) fabricate(r *Resource) (string, resource.PropertyMap) {
 	case "aws:acm/certificate:Certificate":
 		arn = fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", region, acct, h)
 		id = arn
-		domain := str("domainName")
-		set("domainValidationOptions", []any{map[string]any{
-			"domainName":          domain,
-			"resourceRecordName":  "_" + h + "." + domain + ".",
-			"resourceRecordType":  "CNAME",
-			"resourceRecordValue": "_" + h + ".acm-validations.aws.",
-		}})
+		// One validation record per name (domain and SANs); like ACM, the record depends on the name
+		// and the account only, so every region's certificate for a name asks for the same record.
+		names := []string{str("domainName")}
+		if v, ok := lookup(r.Inputs, "subjectAlternativeNames"); ok && v.IsArray() {
+			for _, n := range v.ArrayValue() {
+				if n.IsString() {
+					names = append(names, n.StringValue())
+				}
+			}
+		}
+		var options []any
+		for _, domain := range names {
+			t := digest(acct+domain, 8)
+			options = append(options, map[string]any{
+				"domainName":          domain,
+				"resourceRecordName":  "_" + t + "." + domain + ".",
+				"resourceRecordType":  "CNAME",
+				"resourceRecordValue": "_" + t + ".acm-validations.aws.",
+			})
+		}
+		set("domainValidationOptions", options)
 	case "aws:cloudfront/distribution:Distribution":
 		id = "E" + strings.ToUpper(h) + "MOCK"
 		arn = fmt.Sprintf("arn:aws:cloudfront::%s:distribution/%s", acct, id)

@@ -1,0 +1,184 @@
+package components_test
+
+import (
+	"testing"
+
+	"github.com/multiregion/multiregion/components"
+	"github.com/multiregion/multiregion/tests/mockcloud"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// edgeRegions are the endpoints of the component tests, primary first.
+var edgeRegions = []string{"us-west-2", "us-east-1", "eu-west-1"}
+
+// edgeArgs builds GlobalEdgeArgs over fabricated ALBs; providers are filled in by runEdge.
+func edgeArgs() *components.GlobalEdgeArgs {
+	a := &components.GlobalEdgeArgs{
+		Hostname:                 "app.example.com",
+		ZoneID:                   pulumi.String("Z0123456789ABCDEFGHIJ"),
+		CloudFrontCertificateARN: pulumi.String("arn:aws:acm:us-east-1:123456789012:certificate/cf"),
+	}
+	for i, r := range edgeRegions {
+		role, dial := components.RoleStandby, 0
+		if i == 0 {
+			role, dial = components.RolePrimary, 100
+		}
+		a.Endpoints = append(a.Endpoints, components.EdgeEndpoint{
+			Region: r, Role: role, TrafficDial: dial,
+			ALBARN:  pulumi.String("arn:aws:elasticloadbalancing:" + r + ":123456789012:loadbalancer/app/web/1"),
+			DNSName: pulumi.String("web-1." + r + ".elb.amazonaws.com"),
+			ZoneID:  pulumi.String("ZALB" + r),
+		})
+	}
+	return a
+}
+
+// runEdge creates a GlobalEdge with us-east-1 and us-west-2 providers under a fresh mock engine.
+func runEdge(t *testing.T, args *components.GlobalEdgeArgs) (*mockcloud.Engine, error) {
+	t.Helper()
+	e := mockcloud.New()
+	err := e.Run(func(ctx *pulumi.Context) error {
+		global, err := aws.NewProvider(ctx, "aws-us-east-1", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
+		if err != nil {
+			return err
+		}
+		ga, err := aws.NewProvider(ctx, "aws-us-west-2", &aws.ProviderArgs{Region: pulumi.String("us-west-2")})
+		if err != nil {
+			return err
+		}
+		if args.GlobalProvider == nil {
+			args.GlobalProvider = global
+		}
+		if args.AcceleratorProvider == nil {
+			args.AcceleratorProvider = ga
+		}
+		_, err = components.NewGlobalEdge(ctx, "web-edge", args)
+		return err
+	}, nil)
+	return e, err
+}
+
+func TestGlobalEdgeRejectsBadArgs(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(a *components.GlobalEdgeArgs)
+		want   string
+	}{
+		{"interval", func(a *components.GlobalEdgeArgs) { a.HealthCheckIntervalSeconds = 20 }, "HealthCheckIntervalSeconds: 20 is not 10 or 30"},
+		{"threshold", func(a *components.GlobalEdgeArgs) { a.HealthCheckFailureThreshold = 11 }, "HealthCheckFailureThreshold: 11 is outside 1-10"},
+		{"two primaries", func(a *components.GlobalEdgeArgs) { a.Endpoints[1].Role = components.RolePrimary }, "2 primaries"},
+		{"duplicate region", func(a *components.GlobalEdgeArgs) { a.Endpoints[2].Region = "us-east-1" }, `"us-east-1" is listed twice`},
+		{"dial", func(a *components.GlobalEdgeArgs) { a.Endpoints[1].TrafficDial = 101 }, "TrafficDial: 101"},
+		{"missing ALB", func(a *components.GlobalEdgeArgs) { a.Endpoints[0].ALBARN = nil }, "ALBARN, DNSName and ZoneID are required"},
+		{"cloudfront without certificate", func(a *components.GlobalEdgeArgs) { a.CloudFrontCertificateARN = nil }, "CloudFrontCertificateARN: required"},
+		{"route 53 without hostname", func(a *components.GlobalEdgeArgs) {
+			a.Hostname, a.CloudFront = "", components.Bool(false)
+			a.Route53 = components.Bool(true)
+		}, "Route53: needs a Hostname"},
+		{"waf without cloudfront", func(a *components.GlobalEdgeArgs) {
+			a.CloudFront, a.WAF = components.Bool(false), components.Bool(true)
+		}, "WAF: the web ACL protects the CloudFront distribution"},
+		{"all off", func(a *components.GlobalEdgeArgs) {
+			a.Route53, a.CloudFront, a.GlobalAccelerator = components.Bool(false), components.Bool(false), components.Bool(false)
+		}, "turn on at least one"},
+		{"weight", func(a *components.GlobalEdgeArgs) { a.EndpointWeight = 300 }, "EndpointWeight: 300"},
+		{"affinity", func(a *components.GlobalEdgeArgs) { a.ClientAffinity = "COOKIE" }, `ClientAffinity: "COOKIE"`},
+		{"routing", func(a *components.GlobalEdgeArgs) { a.Routing = "geo" }, `Routing: "geo"`},
+		{"one endpoint for failover", func(a *components.GlobalEdgeArgs) { a.Endpoints = a.Endpoints[:1] }, "failover routing needs a primary and at least one standby"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := edgeArgs()
+			tc.mutate(a)
+			e, err := runEdge(t, a)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Empty(t, e.ByType(components.GlobalEdgeType), "bad args registered the component")
+		})
+	}
+}
+
+// TestGlobalEdgeFailoverTiers checks the record chain Route 53 needs for three regions (one PRIMARY
+// and one SECONDARY per name) and that the records are named by tier, never by role.
+func TestGlobalEdgeFailoverTiers(t *testing.T) {
+	e, err := runEdge(t, edgeArgs())
+	require.NoError(t, err)
+	want := map[string][3]string{ // record name -> DNS name, failover type, alias target
+		"web-edge-failover-0-primary":   {"app.example.com", "PRIMARY", "web-1.us-west-2.elb.amazonaws.com"},
+		"web-edge-failover-0-secondary": {"app.example.com", "SECONDARY", "failover-1.app.example.com"},
+		"web-edge-failover-1-primary":   {"failover-1.app.example.com", "PRIMARY", "web-1.us-east-1.elb.amazonaws.com"},
+		"web-edge-failover-1-secondary": {"failover-1.app.example.com", "SECONDARY", "web-1.eu-west-1.elb.amazonaws.com"},
+	}
+	for name, w := range want {
+		r := e.Find("aws:route53/record:Record", name)
+		require.NotNil(t, r, name)
+		assert.Equal(t, w, [3]string{r.Str("name"), r.Str("failoverRoutingPolicies[0].type"), r.Str("aliases[0].name")}, name)
+		assert.Equal(t, "us-east-1", r.Region)
+	}
+	// The tier-0 SECONDARY aliases tier 1 in the same zone, which must exist first.
+	sec := e.Find("aws:route53/record:Record", "web-edge-failover-0-secondary")
+	assert.Equal(t, "Z0123456789ABCDEFGHIJ", sec.Str("aliases[0].zoneId"))
+	assert.Contains(t, sec.Dependencies, e.Find("aws:route53/record:Record", "web-edge-failover-1-primary").URN)
+	for _, r := range e.ChildrenOf(e.Component(components.GlobalEdgeType, "web-edge")) {
+		assert.NotContains(t, r.Name, "standby", "%s is named by role", r.Name)
+		if r.Custom {
+			assert.NotEmpty(t, r.ProviderURN, "%s %s on the default provider", r.Type, r.Name)
+		}
+	}
+}
+
+func TestGlobalEdgeWithoutHostnameRunsAcceleratorOnly(t *testing.T) {
+	a := edgeArgs()
+	a.Hostname, a.ZoneID, a.CloudFrontCertificateARN = "", nil, nil
+	e, err := runEdge(t, a)
+	require.NoError(t, err)
+	assert.Empty(t, e.ByType("aws:route53/record:Record"))
+	assert.Empty(t, e.ByType("aws:cloudfront/distribution:Distribution"))
+	assert.Len(t, e.ByType("aws:globalaccelerator/endpointGroup:EndpointGroup"), 3)
+}
+
+func TestDomainRejectsBadArgs(t *testing.T) {
+	cases := map[string]struct {
+		zone components.HostedZone
+		want string
+	}{
+		"no zone":          {components.HostedZone{}, "Zone: set ID or Name"},
+		"both":             {components.HostedZone{ID: "Z1", Name: "example.com"}, "not both"},
+		"bad id":           {components.HostedZone{ID: "z1"}, `Zone.ID: "z1"`},
+		"outside the zone": {components.HostedZone{Name: "example.org"}, "is not in the zone"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			e := mockcloud.New()
+			err := e.Run(func(ctx *pulumi.Context) error {
+				p, err := aws.NewProvider(ctx, "aws-us-east-1", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
+				if err != nil {
+					return err
+				}
+				_, err = components.NewDomain(ctx, "web-domain", &components.DomainArgs{
+					Hostname: "app.example.com", Zone: tc.zone,
+					Regions: map[string]pulumi.ProviderResource{"us-east-1": p}, GlobalProvider: p,
+				})
+				return err
+			}, nil)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Empty(t, e.ByType(components.DomainType))
+		})
+	}
+}
+
+func TestFailoverTimingFormulas(t *testing.T) {
+	r := components.Route53FailoverTiming(10, 3, 60)
+	assert.Equal(t, []int{30, 60, 90}, []int{r.DetectionSeconds, r.CachingSeconds, r.FailoverSeconds})
+	g := components.AcceleratorFailoverTiming(30, 2)
+	assert.Equal(t, []int{60, 0, 60}, []int{g.DetectionSeconds, g.CachingSeconds, g.FailoverSeconds})
+	c := components.CloudFrontFailoverTiming(10, 3)
+	assert.Equal(t, 30, c.FailoverSeconds)
+	assert.Contains(t, c.Formula, "[500 502 503 504]")
+	assert.Equal(t, "app.example.com", components.FailoverTierName("app.example.com", 0))
+	assert.Equal(t, "failover-2.app.example.com", components.FailoverTierName("app.example.com", 2))
+}

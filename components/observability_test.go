@@ -1,0 +1,133 @@
+package components
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestXRayNameKeepsTheRegion: every name carries the whole region and fits 32 characters, whatever
+// the component name.
+func TestXRayNameKeepsTheRegion(t *testing.T) {
+	for _, name := range []string{"web", "a-very-long-service-name-x", "svc-"} {
+		for _, region := range []string{"us-east-1", "ap-southeast-2", "us-gov-west-1", "ap-northeast-3"} {
+			for _, suffix := range []string{"", "-hc"} {
+				n := xrayName(name, region, suffix)
+				assert.LessOrEqual(t, len(n), xrayNameLimit, n)
+				assert.True(t, strings.HasSuffix(n, "-"+region+suffix), n)
+				assert.NotContains(t, n, "--", n)
+			}
+		}
+	}
+	assert.Equal(t, "web-us-east-1", xrayName("web", "us-east-1", ""))
+}
+
+// TestDashboardBodyIsGeneratedFromTheRegions: the body is JSON, widgets do not overlap, every widget
+// names a region, and each region's block draws that region's dimensions only.
+func TestDashboardBodyIsGeneratedFromTheRegions(t *testing.T) {
+	in := dashboardInput{ALB5xxPercent: 5, Distribution: "E123", AcceleratorARN: "arn:aws:globalaccelerator::1:accelerator/abcd"}
+	for _, r := range []string{"eu-west-1", "us-west-2", "ap-southeast-2"} {
+		in.Regions = append(in.Regions, dashboardRegion{Region: r, Role: "standby", ALB: "app/lb-" + r, TargetGroup: "tg-" + r,
+			Cluster: "c-" + r, Service: "s-" + r, MinTasks: 1, Database: "db-" + r, Cache: "rg-" + r})
+		in.HealthChecks = append(in.HealthChecks, struct{ Region, ID string }{r, "hc-" + r})
+	}
+	in.Regions[1].Aurora = true
+	body, err := dashboardBody(in)
+	require.NoError(t, err)
+	var parsed struct {
+		Widgets []widget `json:"widgets"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &parsed))
+	cells := map[[2]int]bool{}
+	perRegion := map[string]string{}
+	for _, w := range parsed.Widgets {
+		pos := [2]int{w.X, w.Y}
+		assert.False(t, cells[pos], "two widgets at %v", pos)
+		cells[pos] = true
+		assert.LessOrEqual(t, w.X+w.Width, dashboardWidth)
+		region, _ := w.Properties["region"].(string)
+		require.NotEmpty(t, region, "widget %v names no region", w.Properties["title"])
+		title, _ := w.Properties["title"].(string)
+		if !strings.HasPrefix(title, "global") {
+			b, _ := json.Marshal(w.Properties["metrics"])
+			perRegion[region] += string(b)
+		}
+	}
+	assert.Len(t, parsed.Widgets, 3*8+3, "8 widgets per region and 3 global rows")
+	for _, r := range in.Regions {
+		m := perRegion[r.Region]
+		for _, want := range []string{r.ALB, r.TargetGroup, r.Cluster, r.Service, r.Database, r.Cache,
+			"DatabaseConnections", "GlobalDatastoreReplicationLag", "CacheHitRate"} {
+			assert.Contains(t, m, want, r.Region)
+		}
+		for _, o := range in.Regions {
+			if o.Region != r.Region {
+				assert.NotContains(t, m, o.ALB, "%s draws %s's load balancer", r.Region, o.Region)
+			}
+		}
+	}
+	assert.Contains(t, perRegion["us-west-2"], "AuroraGlobalDBReplicationLag")
+	assert.Contains(t, perRegion["eu-west-1"], `"ReplicaLag"`)
+	assert.Contains(t, body, `"Accelerator","abcd"`, "the accelerator dimension is its ID, not its ARN")
+}
+
+// TestObservabilityValidatesBeforeRegistering: bad Args register nothing and report every problem.
+func TestObservabilityValidatesBeforeRegistering(t *testing.T) {
+	registered := 0
+	mocks := countingMocks{n: &registered}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		rate := 2.0
+		_, err := NewObservability(ctx, "web", &ObservabilityArgs{
+			DashboardRegion: "us-west-2",
+			ServiceName:     "web",
+			Regions:         map[string]ObservedRegion{"us-west-2": {Role: "leader", MinTasks: -1}},
+			HealthChecks:    map[string]pulumi.StringInput{"us-west-2": pulumi.String("hc")},
+			SamplingRate:    &rate,
+			LogArchive:      LogArchiveArgs{Region: "eu-west-1", TransitionDays: 10},
+		})
+		return err
+	}, pulumi.WithMocks("multiregion", "test", mocks))
+	require.Error(t, err)
+	for _, want := range []string{
+		`Regions[us-west-2]: "us-west-2" has no provider`, `Regions[us-west-2].Role: "leader"`, "MinTasks: -1",
+		"Regions[us-west-2].ALBARNSuffix: required", "Regions[us-west-2].AlarmTopicARN: required",
+		"HealthCheckTopicARN: required", "SamplingRate: 2", `LogArchive.Region: "eu-west-1" has no provider`,
+		"LogArchive.KMSKeyARN: required", "transition days 10",
+	} {
+		assert.Contains(t, err.Error(), want)
+	}
+	assert.Zero(t, registered, "nothing is registered when Args are invalid")
+
+	_, err = NewObservability(nil, "web", nil)
+	assert.ErrorContains(t, err, "args are required")
+}
+
+// TestAlertTopicValidation: the topic must be encrypted and named by its region; subscriptions are
+// checked.
+func TestAlertTopicValidation(t *testing.T) {
+	a := &AlertTopicArgs{Region: "us-west-2", Email: "not an address", HTTPSEndpoint: "http://x"}
+	err := a.validate("web-primary")
+	require.Error(t, err)
+	for _, want := range []string{"KMSKeyARN: required", `must contain the region "us-west-2"`, "Email:", "HTTPSEndpoint:"} {
+		assert.Contains(t, err.Error(), want)
+	}
+	ok := &AlertTopicArgs{Region: "us-west-2", KMSKeyARN: pulumi.String("arn"), Email: "oncall@example.com", HTTPSEndpoint: "https://hooks.example.com/a"}
+	assert.NoError(t, ok.validate("web-us-west-2"))
+}
+
+// countingMocks counts registrations and answers nothing else.
+type countingMocks struct{ n *int }
+
+func (m countingMocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	*m.n++
+	return args.Name, args.Inputs, nil
+}
+
+func (m countingMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	return resource.PropertyMap{}, nil
+}

@@ -1,0 +1,130 @@
+// Package emulator runs moto (a local AWS API emulator) and describes the pulumi-aws
+// provider settings that point a region at it, for the local cloud drills.
+package emulator
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// motoServer starts moto's server with fixes for the moto bugs the drills hit.
+//
+//go:embed motoserver.py
+var motoServer string
+
+// Moto is a running moto server bound to 127.0.0.1.
+type Moto struct {
+	cmd  *exec.Cmd
+	url  string
+	done chan error
+}
+
+// MotoOptions configures StartMoto.
+type MotoOptions struct {
+	// Python is the interpreter that has moto installed (moto_server's own).
+	// Default: "python3" from PATH.
+	Python string
+	// Env is appended to the current environment of the server.
+	Env []string
+	// Log receives the server's output. Default: discarded.
+	Log io.Writer
+	// Ready bounds the wait for the server to answer. Default: 60s.
+	Ready time.Duration
+}
+
+// StartMoto starts moto's server (as moto_server does, plus the fixes in motoserver.py)
+// on a free port of 127.0.0.1 and waits until it answers.
+// The server runs in its own process group and, on Linux, is killed if this process
+// dies; Stop ends it.
+func StartMoto(ctx context.Context, opts MotoOptions) (*Moto, error) {
+	if opts.Python == "" {
+		opts.Python = "python3"
+	}
+	if opts.Ready == 0 {
+		opts.Ready = 60 * time.Second
+	}
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(opts.Python, "-c", motoServer, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	cmd.Env = append(cmd.Environ(), opts.Env...)
+	cmd.Stdout, cmd.Stderr = opts.Log, opts.Log
+	cmd.SysProcAttr = serverProcAttr()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting moto with %s: %w", opts.Python, err)
+	}
+	m := &Moto{cmd: cmd, url: "http://127.0.0.1:" + strconv.Itoa(port), done: make(chan error, 1)}
+	go func() { m.done <- cmd.Wait() }()
+
+	deadline := time.Now().Add(opts.Ready)
+	client := &http.Client{Timeout: 2 * time.Second}
+	for {
+		resp, err := client.Get(m.url + "/moto-api/data.json")
+		if err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return m, nil
+			}
+		}
+		select {
+		case werr := <-m.done:
+			m.done <- werr
+			return nil, fmt.Errorf("moto exited before answering: %v", werr)
+		case <-ctx.Done():
+			_ = m.Stop()
+			return nil, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			_ = m.Stop()
+			return nil, fmt.Errorf("moto did not answer on %s within %s", m.url, opts.Ready)
+		}
+	}
+}
+
+// URL is the endpoint every AWS service of a drill's providers points at.
+func (m *Moto) URL() string { return m.url }
+
+// PID is the server's process id (also its process group id).
+func (m *Moto) PID() int { return m.cmd.Process.Pid }
+
+// Stop ends the server's process group: SIGTERM, then SIGKILL after 10 seconds.
+func (m *Moto) Stop() error {
+	pgid := m.cmd.Process.Pid
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	select {
+	case err := <-m.done:
+		m.done <- err
+	case <-time.After(10 * time.Second):
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		err := <-m.done
+		m.done <- err
+	}
+	// Any straggler of the group (a reloader child) goes too.
+	if err := syscall.Kill(-pgid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
+		return fmt.Errorf("stopping moto: %w", err)
+	}
+	return nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("finding a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

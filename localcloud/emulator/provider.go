@@ -1,0 +1,48 @@
+package emulator
+
+import (
+	"reflect"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Fake credentials: moto accepts any.
+const (
+	accessKey = "localcloud"
+	secretKey = "localcloud"
+)
+
+// ProviderArgs returns the settings of a pulumi-aws provider for region that sends every
+// AWS API call to the emulator at endpoint: fake keys; no credential, metadata-API or
+// region validation; the account id requested from the emulator's STS (the ECR
+// replication configuration, among others, needs it); path-style S3; and a single retry,
+// so that an API the emulator lacks fails at once instead of retrying for minutes.
+func ProviderArgs(region, endpoint string) *aws.ProviderArgs {
+	return &aws.ProviderArgs{
+		Region:                    pulumi.String(region),
+		AccessKey:                 pulumi.String(accessKey),
+		SecretKey:                 pulumi.String(secretKey),
+		SkipCredentialsValidation: pulumi.Bool(true),
+		SkipMetadataApiCheck:      pulumi.Bool(true),
+		SkipRegionValidation:      pulumi.Bool(true),
+		SkipRequestingAccountId:   pulumi.Bool(false),
+		S3UsePathStyle:            pulumi.Bool(true),
+		MaxRetries:                pulumi.Int(1),
+		Endpoints:                 aws.ProviderEndpointArray{AllEndpoints(endpoint)},
+	}
+}
+
+// AllEndpoints sets every service endpoint the provider knows to endpoint.
+func AllEndpoints(endpoint string) aws.ProviderEndpointArgs {
+	var e aws.ProviderEndpointArgs
+	v := reflect.ValueOf(&e).Elem()
+	url := reflect.ValueOf(pulumi.StringPtr(endpoint))
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if f.CanSet() && url.Type().AssignableTo(f.Type()) {
+			f.Set(url)
+		}
+	}
+	return e
+}

@@ -1,0 +1,321 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blang/semver"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/multiregion/multiregion/localcloud/emulator"
+)
+
+const (
+	// pulumiVersion is the CLI build.sh builds; the drill refuses any other.
+	pulumiVersion = "3.274.1"
+	// pluginVersion is the pulumi-aws version the SDK asks for.
+	pluginVersion = "6.83.4"
+	// passphrase encrypts the drill stacks' secrets; they hold nothing real.
+	passphrase = "localcloud"
+)
+
+type programFunc = pulumi.RunFunc
+
+// drillSpec is one program to take through the whole lifecycle.
+type drillSpec struct {
+	name    string
+	project string
+	// program builds the Pulumi program for the emulator at endpoint.
+	program func(endpoint string) programFunc
+	// config is the stack configuration, if any.
+	config map[string]string
+}
+
+// runDrill starts moto, takes the drill's stack through preview, up, refresh, a preview
+// that must show no change and destroy, then stops moto and looks for leftovers.
+func runDrill(ctx context.Context, cfg config, d drillSpec) (err error) {
+	dir := filepath.Join(cfg.state, d.name)
+	if err := os.MkdirAll(filepath.Join(dir, "backend"), 0o755); err != nil {
+		return err
+	}
+	logPath := filepath.Join(dir, "pulumi.log")
+	log, err := os.Create(logPath)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	motoLog, err := os.Create(filepath.Join(dir, "moto.log"))
+	if err != nil {
+		return err
+	}
+	defer motoLog.Close()
+
+	t0 := time.Now()
+	moto, err := emulator.StartMoto(ctx, emulator.MotoOptions{Log: motoLog})
+	if err != nil {
+		return err
+	}
+	phase(d.name, "moto", time.Since(t0), "listening on "+moto.URL())
+	defer func() {
+		if stopErr := moto.Stop(); stopErr != nil && err == nil {
+			err = stopErr
+		}
+		if leftErr := checkLeftovers(cfg, moto.PID()); leftErr != nil && err == nil {
+			err = leftErr
+		}
+	}()
+
+	stack, err := newStack(ctx, cfg, d, dir, moto.URL())
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "localcloud: last lines of %s:\n%s", logPath, tail(logPath, 80))
+		}
+	}()
+
+	t0 = time.Now()
+	pre, err := stack.Preview(ctx, optpreview.ProgressStreams(log), optpreview.ErrorProgressStreams(log))
+	if err != nil {
+		return fmt.Errorf("preview: %w", err)
+	}
+	phase(d.name, "preview", time.Since(t0), summary(pre.ChangeSummary))
+	if pre.ChangeSummary[apitype.OpCreate] == 0 {
+		return fmt.Errorf("preview: nothing to create (%s)", summary(pre.ChangeSummary))
+	}
+
+	destroyed := false
+	defer func() {
+		if destroyed {
+			return
+		}
+		// Clean up after a failed phase, so moto is not the only thing that forgets.
+		t0 := time.Now()
+		_, derr := stack.Destroy(context.WithoutCancel(ctx), optdestroy.ProgressStreams(log), optdestroy.ErrorProgressStreams(log))
+		phase(d.name, "destroy (cleanup)", time.Since(t0), errText(derr))
+	}()
+
+	t0 = time.Now()
+	up, err := stack.Up(ctx, optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
+	if err != nil {
+		return fmt.Errorf("up: %w", err)
+	}
+	phase(d.name, "up", time.Since(t0), summary(opMap(up.Summary.ResourceChanges)))
+
+	t0 = time.Now()
+	ref, err := stack.Refresh(ctx, optrefresh.ProgressStreams(log), optrefresh.ErrorProgressStreams(log))
+	if err != nil {
+		return fmt.Errorf("refresh: %w", err)
+	}
+	phase(d.name, "refresh", time.Since(t0), summary(opMap(ref.Summary.ResourceChanges)))
+
+	t0 = time.Now()
+	again, err := stack.Preview(ctx, optpreview.ExpectNoChanges(), optpreview.Diff(),
+		optpreview.ProgressStreams(log), optpreview.ErrorProgressStreams(log))
+	if err != nil {
+		return fmt.Errorf("preview after refresh must show no change: %w", err)
+	}
+	phase(d.name, "preview (no changes)", time.Since(t0), summary(again.ChangeSummary))
+	if changed := changes(again.ChangeSummary); changed > 0 {
+		return fmt.Errorf("preview after refresh shows %d changes (%s)", changed, summary(again.ChangeSummary))
+	}
+
+	t0 = time.Now()
+	des, err := stack.Destroy(ctx, optdestroy.ProgressStreams(log), optdestroy.ErrorProgressStreams(log))
+	destroyed = true
+	if err != nil {
+		return fmt.Errorf("destroy: %w", err)
+	}
+	phase(d.name, "destroy", time.Since(t0), summary(opMap(des.Summary.ResourceChanges)))
+
+	if err := stack.Workspace().RemoveStack(ctx, stack.Name()); err != nil {
+		return fmt.Errorf("removing the stack: %w", err)
+	}
+	return nil
+}
+
+// newStack creates the drill's workspace: the built CLI, a private PULUMI_HOME with the
+// plugin, a file backend, no update check and no plugin download.
+func newStack(ctx context.Context, cfg config, d drillSpec, dir, endpoint string) (auto.Stack, error) {
+	cli, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{
+		Root:    cfg.root,
+		Version: semver.MustParse(pulumiVersion),
+	})
+	if err != nil {
+		return auto.Stack{}, fmt.Errorf("pulumi CLI in %s: %w", cfg.root, err)
+	}
+	backend := "file://" + filepath.Join(dir, "backend")
+	env := map[string]string{
+		"PULUMI_CONFIG_PASSPHRASE":                    passphrase,
+		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
+		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
+		"PULUMI_BACKEND_URL":                          backend,
+		"PULUMI_SELF_MANAGED_STATE_NO_LEGACY_WARNING": "true",
+		// The program is inline: no language host, no Go build by the CLI.
+		"PULUMI_SKIP_CONFIRMATIONS": "true",
+	}
+	if tf := os.Getenv("LOCALCLOUD_TF_AWS_PROVIDER"); tf != "" {
+		env["LOCALCLOUD_TF_AWS_PROVIDER"] = tf
+	}
+	work := filepath.Join(dir, "workspace")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return auto.Stack{}, err
+	}
+	stack, err := auto.UpsertStackInlineSource(ctx, d.name, d.project, d.program(endpoint),
+		auto.Pulumi(cli),
+		auto.PulumiHome(cfg.home),
+		auto.WorkDir(work),
+		auto.EnvVars(env),
+		auto.SecretsProvider("passphrase"),
+		auto.Project(workspace.Project{
+			Name:    tokens.PackageName(d.project),
+			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
+			Backend: &workspace.ProjectBackend{URL: backend},
+		}),
+	)
+	if err != nil {
+		return auto.Stack{}, fmt.Errorf("creating stack %s: %w", d.name, err)
+	}
+	for _, key := range sortedKeys(d.config) {
+		if err := stack.SetConfig(ctx, key, auto.ConfigValue{Value: d.config[key]}); err != nil {
+			return auto.Stack{}, fmt.Errorf("setting %s: %w", key, err)
+		}
+	}
+	return stack, nil
+}
+
+func phase(drill, name string, took time.Duration, detail string) {
+	fmt.Printf("localcloud: %s: %-22s %8s  %s\n", drill, name, took.Round(100*time.Millisecond), detail)
+}
+
+func opMap(m *map[string]int) map[apitype.OpType]int {
+	out := map[apitype.OpType]int{}
+	if m == nil {
+		return out
+	}
+	for k, v := range *m {
+		out[apitype.OpType(k)] = v
+	}
+	return out
+}
+
+func summary(m map[apitype.OpType]int) string {
+	var parts []string
+	for _, k := range sortedKeys(m) {
+		parts = append(parts, fmt.Sprintf("%s=%d", k, m[k]))
+	}
+	return strings.Join(parts, " ")
+}
+
+func changes(m map[apitype.OpType]int) int {
+	n := 0
+	for op, count := range m {
+		if op != apitype.OpSame {
+			n += count
+		}
+	}
+	return n
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	return "failed: " + err.Error()
+}
+
+func sortedKeys[K ~string, V any](m map[K]V) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	return keys
+}
+
+func tail(path string, n int) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return err.Error() + "\n"
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if len(lines) > n {
+			lines = lines[1:]
+		}
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// checkLeftovers waits up to 15 seconds for the drill's processes to go: the moto
+// process group, plugin processes run from cfg's PULUMI_HOME and Terraform provider
+// processes orphaned by them. It reports, and does not kill, what remains.
+func checkLeftovers(cfg config, motoPID int) error {
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		left := leftovers(cfg, motoPID)
+		if len(left) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("processes left behind: %s", strings.Join(left, "; "))
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+func leftovers(cfg config, motoPID int) []string {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	plugin := cfg.pluginPath()
+	var out []string
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// stat: pid (comm) state ppid pgrp ...
+		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		if len(fields) < 3 || fields[0] == "Z" {
+			continue
+		}
+		ppid, _ := strconv.Atoi(fields[1])
+		pgrp, _ := strconv.Atoi(fields[2])
+		exe, _ := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		switch {
+		case pgrp == motoPID:
+			out = append(out, fmt.Sprintf("moto (pid %d)", pid))
+		case exe == plugin:
+			out = append(out, fmt.Sprintf("pulumi-resource-aws (pid %d)", pid))
+		case strings.Contains(filepath.Base(exe), "terraform-provider-aws") && ppid == 1:
+			out = append(out, fmt.Sprintf("orphaned %s (pid %d)", filepath.Base(exe), pid))
+		}
+	}
+	return out
+}

@@ -1,0 +1,355 @@
+package stacks
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/multiregion/multiregion/components"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// AcceleratorRegion is where the Global Accelerator API lives: its resources use this region's
+// provider, whatever the workload regions.
+const AcceleratorRegion = "us-west-2"
+
+// createZonePrefix marks a hostedZone reference the library creates and owns.
+const createZonePrefix = "create:"
+
+// EdgeConfig is multiregion:edge, the global entry points. Every part can be turned off; without a
+// domain only Global Accelerator runs (on port 80, the ALBs then serving plain HTTP).
+type EdgeConfig struct {
+	// Domain is the service's global hostname, e.g. app.example.com. Default none.
+	Domain string `json:"domain,omitempty"`
+	// HostedZone is the Route 53 zone of Domain: a zone ID ("Z..."), an existing zone's name
+	// ("example.com"), or "create:<name>" to create and own it. Required with Domain.
+	HostedZone string `json:"hostedZone,omitempty"`
+	// RecordTTL is the DNS caching, in seconds, the failover figures assume for the hostname. Its
+	// alias records answer with the ALBs' 60 s TTL, so it is at least 60. Default 60; allowed 60-86400.
+	RecordTTL *int `json:"recordTTL,omitempty"`
+	// HealthCheckIntervalSeconds is the Route 53 and Global Accelerator check interval. Default 10;
+	// allowed 10 or 30.
+	HealthCheckIntervalSeconds *int `json:"healthCheckIntervalSeconds,omitempty"`
+	// HealthCheckFailureThreshold is the consecutive failures that mark a region unhealthy. Default 3;
+	// allowed 1-10.
+	HealthCheckFailureThreshold *int `json:"healthCheckFailureThreshold,omitempty"`
+	// MeasureLatency turns on Route 53 latency measurement. Default false.
+	MeasureLatency bool `json:"measureLatency,omitempty"`
+	// Route53 turns on health checks and routing records. Default: on when Domain is set.
+	Route53 *bool `json:"route53,omitempty"`
+	// CloudFront turns on the distribution (cdn.<domain>). Default: on when Domain is set.
+	CloudFront *bool `json:"cloudFront,omitempty"`
+	// GlobalAccelerator turns on the accelerator (ga.<domain> with a domain). Default on.
+	GlobalAccelerator *bool `json:"globalAccelerator,omitempty"`
+	// WAF attaches a managed-rules web ACL to CloudFront. Default off.
+	WAF *bool `json:"waf,omitempty"`
+	// ClientAffinity is the accelerator listener's affinity: NONE or SOURCE_IP. Default NONE.
+	ClientAffinity string `json:"clientAffinity,omitempty"`
+	// OriginConnectTimeoutSeconds is CloudFront's origin connection timeout. Default 10; allowed 1-10.
+	OriginConnectTimeoutSeconds *int `json:"originConnectTimeoutSeconds,omitempty"`
+	// OriginConnectionAttempts is CloudFront's origin connection attempts. Default 3; allowed 1-3.
+	OriginConnectionAttempts *int `json:"originConnectionAttempts,omitempty"`
+	// RTOSeconds is the recovery time objective of the edge: every enabled path's computed failover
+	// time must fit in it. Default 0 (no target).
+	RTOSeconds int `json:"rtoSeconds,omitempty"`
+}
+
+func intPtr(n int) *int { return &n }
+
+func (e *EdgeConfig) applyDefaults() {
+	domain := e.Domain != ""
+	for _, d := range []struct {
+		p   **int
+		def int
+	}{
+		{&e.RecordTTL, components.ALBAliasTTL},
+		{&e.HealthCheckIntervalSeconds, 10},
+		{&e.HealthCheckFailureThreshold, 3},
+		{&e.OriginConnectTimeoutSeconds, 10},
+		{&e.OriginConnectionAttempts, 3},
+	} {
+		if *d.p == nil {
+			*d.p = intPtr(d.def)
+		}
+	}
+	for _, d := range []struct {
+		p   **bool
+		def bool
+	}{{&e.Route53, domain}, {&e.CloudFront, domain}, {&e.GlobalAccelerator, true}, {&e.WAF, false}} {
+		if *d.p == nil {
+			*d.p = components.Bool(d.def)
+		}
+	}
+	if e.ClientAffinity == "" {
+		e.ClientAffinity = components.AffinityNone
+	}
+}
+
+// on reads a toggle after applyDefaults.
+func on(p *bool) bool { return p != nil && *p }
+
+// num reads a number after applyDefaults.
+func num(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// ParseZoneReference reads multiregion:edge.hostedZone: "Z..." (a zone ID), "example.com" (an
+// existing zone, looked up by name) or "create:example.com" (a zone the library creates).
+func ParseZoneReference(ref string) (components.HostedZone, error) {
+	const forms = "want a zone ID like Z0123456789ABCDEFGHIJ, an existing zone's name like example.com, or create:<name> to create one"
+	switch {
+	case components.ValidZoneID(ref):
+		return components.HostedZone{ID: ref}, nil
+	case strings.HasPrefix(ref, createZonePrefix):
+		name := strings.TrimPrefix(ref, createZonePrefix)
+		if components.CheckHostname(name) != nil {
+			return components.HostedZone{}, fmt.Errorf("%q does not name a zone to create (%s)", ref, forms)
+		}
+		return components.HostedZone{Name: name, Create: true}, nil
+	case components.CheckHostname(strings.TrimSuffix(ref, ".")) == nil:
+		return components.HostedZone{Name: strings.TrimSuffix(ref, ".")}, nil
+	}
+	return components.HostedZone{}, fmt.Errorf("%q is not a hosted zone reference (%s)", ref, forms)
+}
+
+// validateEdge checks multiregion:edge against the rest of the configuration; every message names
+// the key, the bad value and what is allowed or missing.
+func (c *Config) validateEdge() []error {
+	e := &c.Edge
+	var errs []error
+	add := func(k, format string, v ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key("edge."+k), fmt.Sprintf(format, v...)))
+	}
+	if e.Domain != "" {
+		if err := components.CheckHostname(e.Domain); err != nil {
+			add("domain", "%v", err)
+		}
+		if e.HostedZone == "" {
+			add("hostedZone", "not set; edge.domain %q needs its Route 53 zone for certificates and records (a zone ID like Z0123456789ABCDEFGHIJ, an existing zone's name like example.com, or create:<name>)", e.Domain)
+		} else if z, err := ParseZoneReference(e.HostedZone); err != nil {
+			add("hostedZone", "%v", err)
+		} else if z.Name != "" && !components.InZone(e.Domain, z.Name) {
+			add("hostedZone", "%q does not contain edge.domain %q", z.Name, e.Domain)
+		}
+	} else if e.HostedZone != "" {
+		add("hostedZone", "%q is set but edge.domain is not; set the domain the zone serves", e.HostedZone)
+	}
+	if ttl := num(e.RecordTTL); ttl < components.ALBAliasTTL || ttl > 86400 {
+		add("recordTTL", "%d is outside %d-86400 (the alias records answer with the ALBs' %d s TTL)", ttl, components.ALBAliasTTL, components.ALBAliasTTL)
+	}
+	if n := num(e.HealthCheckIntervalSeconds); !components.ValidHealthCheckInterval(n) {
+		add("healthCheckIntervalSeconds", "%d is not allowed (only 10 or 30, the intervals Route 53 and Global Accelerator accept)", n)
+	}
+	if n := num(e.HealthCheckFailureThreshold); n < 1 || n > 10 {
+		add("healthCheckFailureThreshold", "%d is outside 1-10", n)
+	}
+	if n := num(e.OriginConnectTimeoutSeconds); n < 1 || n > 10 {
+		add("originConnectTimeoutSeconds", "%d is outside 1-10", n)
+	}
+	if n := num(e.OriginConnectionAttempts); n < 1 || n > 3 {
+		add("originConnectionAttempts", "%d is outside 1-3", n)
+	}
+	if e.ClientAffinity != components.AffinityNone && e.ClientAffinity != components.AffinitySourceIP {
+		add("clientAffinity", "%q is not NONE or SOURCE_IP", e.ClientAffinity)
+	}
+	if e.RTOSeconds < 0 {
+		add("rtoSeconds", "%d is negative (0 means no target)", e.RTOSeconds)
+	}
+	if !on(e.Route53) && !on(e.CloudFront) && !on(e.GlobalAccelerator) {
+		add("route53/cloudFront/globalAccelerator", "all three are off; the service would have no global entry point (turn at least one on)")
+	}
+	if e.Domain == "" {
+		if on(e.Route53) {
+			add("route53", "true needs edge.domain (the hostname the records answer for); set edge.domain and edge.hostedZone, or set edge.route53: false")
+		}
+		if on(e.CloudFront) {
+			add("cloudFront", "true needs edge.domain (CloudFront reaches the ALBs over HTTPS, which needs their certificate for the domain); set edge.domain and edge.hostedZone, or set edge.cloudFront: false")
+		}
+	}
+	if on(e.WAF) && !on(e.CloudFront) {
+		add("waf", "true needs edge.cloudFront: true (the web ACL protects the distribution)")
+	}
+	if len(errs) == 0 && e.RTOSeconds > 0 {
+		errs = append(errs, c.checkRTO()...)
+	}
+	return errs
+}
+
+// FailoverTimes returns, for every enabled global path ("route53", "globalAccelerator",
+// "cloudFront"), its expected detection and failover time from the configured settings.
+func (c *Config) FailoverTimes() map[string]components.FailoverTiming {
+	e := &c.Edge
+	out := map[string]components.FailoverTiming{}
+	interval, threshold := num(e.HealthCheckIntervalSeconds), num(e.HealthCheckFailureThreshold)
+	if on(e.Route53) {
+		out["route53"] = components.Route53FailoverTiming(interval, threshold, num(e.RecordTTL))
+	}
+	if on(e.GlobalAccelerator) {
+		out["globalAccelerator"] = components.AcceleratorFailoverTiming(interval, threshold)
+	}
+	if on(e.CloudFront) {
+		out["cloudFront"] = components.CloudFrontFailoverTiming(num(e.OriginConnectTimeoutSeconds), num(e.OriginConnectionAttempts))
+	}
+	return out
+}
+
+// checkRTO rejects every enabled path whose failover time exceeds rtoSeconds, saying which settings
+// bring it down.
+func (c *Config) checkRTO() []error {
+	e := &c.Edge
+	var errs []error
+	fix := map[string]string{
+		"route53":           "lower edge.healthCheckFailureThreshold, edge.healthCheckIntervalSeconds (to 10) or edge.recordTTL (to 60)",
+		"globalAccelerator": "lower edge.healthCheckFailureThreshold or edge.healthCheckIntervalSeconds (to 10)",
+		"cloudFront":        "lower edge.originConnectTimeoutSeconds or edge.originConnectionAttempts",
+	}
+	times := c.FailoverTimes()
+	for _, path := range slices.Sorted(maps.Keys(times)) {
+		t := times[path]
+		if t.FailoverSeconds > e.RTOSeconds {
+			errs = append(errs, fmt.Errorf("%s: %d s is below the %s failover time of %d s (%s); %s, or raise rtoSeconds",
+				key("edge.rtoSeconds"), e.RTOSeconds, path, t.FailoverSeconds, t.Formula, fix[path]))
+		}
+	}
+	return errs
+}
+
+// failoverTimesOutput renders FailoverTimes as a stack output.
+func (c *Config) failoverTimesOutput() pulumi.Map {
+	out := pulumi.Map{}
+	for path, t := range c.FailoverTimes() {
+		out[path] = pulumi.Map{
+			"detectionSeconds": pulumi.Int(t.DetectionSeconds),
+			"cachingSeconds":   pulumi.Int(t.CachingSeconds),
+			"failoverSeconds":  pulumi.Int(t.FailoverSeconds),
+			"formula":          pulumi.String(t.Formula),
+		}
+	}
+	return out
+}
+
+// edgeHostnames are the names the certificates cover: the domain, CloudFront's and the accelerator's.
+// All three are always covered, so turning a service on or off never reissues a certificate.
+func (e *EdgeConfig) edgeHostnames() (cdn, ga string) {
+	return "cdn." + e.Domain, "ga." + e.Domain
+}
+
+// deployDomain creates the zone and certificates before the clusters, whose HTTPS listeners take
+// the region's certificate. Without a domain it does nothing and the ALBs serve plain HTTP.
+func (d *Deployment) deployDomain(ctx *pulumi.Context) error {
+	e := &d.Config.Edge
+	if e.Domain == "" {
+		return nil
+	}
+	zone, err := ParseZoneReference(e.HostedZone)
+	if err != nil {
+		return fmt.Errorf("%s: %w", key("edge.hostedZone"), err)
+	}
+	global, err := d.Providers.For(GlobalRegion)
+	if err != nil {
+		return err
+	}
+	regions := map[string]pulumi.ProviderResource{}
+	for _, r := range d.Config.Regions {
+		p, err := d.Providers.For(r.Name)
+		if err != nil {
+			return err
+		}
+		regions[r.Name] = p
+	}
+	cdn, ga := e.edgeHostnames()
+	d.Domain, err = components.NewDomain(ctx, d.Config.Service.Name+"-domain", &components.DomainArgs{
+		Hostname:              e.Domain,
+		AlternateNames:        []string{cdn, ga},
+		Zone:                  zone,
+		Regions:               regions,
+		GlobalProvider:        global,
+		CloudFrontCertificate: components.Bool(on(e.CloudFront)),
+		QueryLogRetentionDays: d.Config.LogRetentionDays,
+		Protect:               components.Bool(d.Config.Protect),
+	})
+	return err
+}
+
+// certificateARN is the region's validated certificate, or nil (plain HTTP) without a domain.
+func (d *Deployment) certificateARN(region string) pulumi.StringInput {
+	if d.Domain == nil {
+		return nil
+	}
+	if arn, ok := d.Domain.CertificateARNs[region]; ok {
+		return arn
+	}
+	return nil
+}
+
+// deployEdge creates the global layer over the regions' load balancers and exports its outputs.
+// Providers are fixed per service (us-east-1 for Route 53, CloudFront and WAF; us-west-2 for Global
+// Accelerator), never chosen by role, so a change of primary replaces nothing at the edge.
+func (d *Deployment) deployEdge(ctx *pulumi.Context) error {
+	cfg, e := d.Config, &d.Config.Edge
+	global, err := d.Providers.For(GlobalRegion)
+	if err != nil {
+		return err
+	}
+	args := &components.GlobalEdgeArgs{
+		Hostname:                    e.Domain,
+		HealthPath:                  cfg.Service.HealthPath,
+		HealthCheckIntervalSeconds:  num(e.HealthCheckIntervalSeconds),
+		HealthCheckFailureThreshold: num(e.HealthCheckFailureThreshold),
+		MeasureLatency:              e.MeasureLatency,
+		Route53:                     components.Bool(on(e.Route53)),
+		CloudFront:                  components.Bool(on(e.CloudFront)),
+		WAF:                         components.Bool(on(e.WAF)),
+		GlobalAccelerator:           components.Bool(on(e.GlobalAccelerator)),
+		ClientAffinity:              e.ClientAffinity,
+		OriginConnectTimeoutSeconds: num(e.OriginConnectTimeoutSeconds),
+		OriginConnectionAttempts:    num(e.OriginConnectionAttempts),
+		LogDays:                     cfg.LogRetentionDays,
+		GlobalProvider:              global,
+		Routing:                     components.RoutingFailover,
+	}
+	if cfg.Routing() == LatencyRouting {
+		args.Routing = components.RoutingLatency
+	}
+	if d.Domain != nil {
+		args.ZoneID = d.Domain.ZoneID
+		args.CloudFrontCertificateARN = d.Domain.CloudFrontCertificateARN
+		args.CloudFrontHostname, args.AcceleratorHostname = e.edgeHostnames()
+	}
+	if on(e.GlobalAccelerator) {
+		if args.AcceleratorProvider, err = d.Providers.For(AcceleratorRegion); err != nil {
+			return err
+		}
+	}
+	// Standbys fail over in the order of multiregion:regions.
+	for _, rc := range cfg.Regions {
+		r := d.Regions[rc.Name]
+		args.Endpoints = append(args.Endpoints, components.EdgeEndpoint{
+			Region:      rc.Name,
+			Role:        r.Plan.Role,
+			TrafficDial: r.Plan.TrafficDial,
+			ALBARN:      r.Cluster.ALBARN,
+			DNSName:     r.Cluster.ALBDNSName,
+			ZoneID:      r.Cluster.ALBZoneID,
+		})
+	}
+	d.Edge, err = components.NewGlobalEdge(ctx, cfg.Service.Name+"-edge", args)
+	if err != nil {
+		return err
+	}
+	d.Outputs["globalHostname"] = d.Edge.Hostname
+	d.Outputs["cloudFrontDomain"] = d.Edge.CloudFrontDomain
+	d.Outputs["cloudFrontHostname"] = d.Edge.CloudFrontHostname
+	d.Outputs["acceleratorDnsName"] = d.Edge.AcceleratorDNSName
+	d.Outputs["acceleratorIps"] = d.Edge.AcceleratorIPs
+	d.Outputs["healthCheckIds"] = d.Edge.HealthCheckIDs
+	d.Outputs["failoverTimes"] = cfg.failoverTimesOutput()
+	if d.Domain != nil {
+		d.Outputs["nameServers"] = d.Domain.NameServers
+	}
+	return nil
+}

@@ -1,0 +1,228 @@
+package stacks
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/multiregion/multiregion/components"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// ObservabilityConfig is multiregion:observability: where alarms go, where logs are archived, the
+// alarm thresholds and the tracing rate. Every field is optional.
+type ObservabilityConfig struct {
+	// AlarmEmail subscribes this address to every region's alert topic. Default: none.
+	AlarmEmail string `json:"alarmEmail,omitempty"`
+	// AlarmHTTPSEndpoint subscribes this https:// URL (a pager or chat webhook) to every region's alert
+	// topic. Default: none.
+	AlarmHTTPSEndpoint string `json:"alarmHttpsEndpoint,omitempty"`
+	// LogArchiveRegion holds the central log archive; one of regions. Default: the first configured
+	// region (not primaryRegion, so that a failover never moves the archive).
+	LogArchiveRegion string `json:"logArchiveRegion,omitempty"`
+	// ArchiveTransitionDays moves archived logs to S3 Standard-IA. Default 30; at least 30.
+	ArchiveTransitionDays int `json:"archiveTransitionDays,omitempty"`
+	// ArchiveGlacierDays moves archived logs to S3 Glacier. Default 90; above archiveTransitionDays.
+	ArchiveGlacierDays int `json:"archiveGlacierDays,omitempty"`
+	// ArchiveRetentionDays deletes archived logs. Default 365; above archiveGlacierDays.
+	ArchiveRetentionDays int `json:"archiveRetentionDays,omitempty"`
+	// ALB5xxPercent is the share of 5xx responses that raises a region's alarm. Default 5; (0, 100].
+	ALB5xxPercent float64 `json:"alb5xxPercent,omitempty"`
+	// ReplicaLagSeconds is the database replica lag that raises an alarm. Default 60; 1-86400.
+	ReplicaLagSeconds int `json:"replicaLagSeconds,omitempty"`
+	// SamplingRate is the X-Ray fixed sampling rate. Default 0.05; 0-1.
+	SamplingRate *float64 `json:"samplingRate,omitempty"`
+}
+
+// observabilityKey names a field of multiregion:observability the way users write it.
+func observabilityKey(field string) string { return "observability." + field }
+
+func (o *ObservabilityConfig) applyDefaults(c *Config) {
+	if o.LogArchiveRegion == "" && len(c.Regions) > 0 {
+		o.LogArchiveRegion = c.Regions[0].Name
+	}
+	if o.ArchiveTransitionDays == 0 {
+		o.ArchiveTransitionDays = 30
+	}
+	if o.ArchiveGlacierDays == 0 {
+		o.ArchiveGlacierDays = 90
+	}
+	if o.ArchiveRetentionDays == 0 {
+		o.ArchiveRetentionDays = 365
+	}
+	if o.ALB5xxPercent == 0 {
+		o.ALB5xxPercent = 5
+	}
+	if o.ReplicaLagSeconds == 0 {
+		o.ReplicaLagSeconds = 60
+	}
+	if o.SamplingRate == nil {
+		rate := 0.05
+		o.SamplingRate = &rate
+	}
+}
+
+func (o *ObservabilityConfig) validate(c *Config) []error {
+	var errs []error
+	add := func(field, format string, v ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key(observabilityKey(field)), fmt.Sprintf(format, v...)))
+	}
+	if err := components.CheckAlarmEmail(o.AlarmEmail); err != nil {
+		add("alarmEmail", "%v", err)
+	}
+	if err := components.CheckAlarmEndpoint(o.AlarmHTTPSEndpoint); err != nil {
+		add("alarmHttpsEndpoint", "%v", err)
+	}
+	if !slices.Contains(c.regionNames(), o.LogArchiveRegion) {
+		add("logArchiveRegion", "%q is not among the regions %v (the archive uses that region's KMS key)", o.LogArchiveRegion, c.regionNames())
+	}
+	if o.ArchiveTransitionDays < 30 {
+		add("archiveTransitionDays", "%d: S3 moves objects to Standard-IA after at least 30 days", o.ArchiveTransitionDays)
+	}
+	if o.ArchiveGlacierDays <= o.ArchiveTransitionDays {
+		add("archiveGlacierDays", "%d must be above archiveTransitionDays %d", o.ArchiveGlacierDays, o.ArchiveTransitionDays)
+	}
+	if o.ArchiveRetentionDays <= o.ArchiveGlacierDays {
+		add("archiveRetentionDays", "%d must be above archiveGlacierDays %d", o.ArchiveRetentionDays, o.ArchiveGlacierDays)
+	}
+	if o.ALB5xxPercent <= 0 || o.ALB5xxPercent > 100 {
+		add("alb5xxPercent", "%v is outside (0, 100] (a percentage of requests)", o.ALB5xxPercent)
+	}
+	if o.ReplicaLagSeconds < 1 || o.ReplicaLagSeconds > 86400 {
+		add("replicaLagSeconds", "%d is outside 1-86400", o.ReplicaLagSeconds)
+	}
+	if r := o.SamplingRate; r != nil && (*r < 0 || *r > 1) {
+		add("samplingRate", "%v is outside 0-1 (a fraction of requests, e.g. 0.05)", *r)
+	}
+	return errs
+}
+
+// deployAlertTopic creates a region's alarm topic, encrypted with the region's key. It runs right after
+// the region's RegionKey, so that every later component of the region can notify through it.
+func (d *Deployment) deployAlertTopic(ctx *pulumi.Context, region string, key *components.RegionKey, opts ...pulumi.ResourceOption) (*components.AlertTopic, error) {
+	o := d.Config.Observability
+	return components.NewAlertTopic(ctx, d.name(region), &components.AlertTopicArgs{
+		Region:        region,
+		KMSKeyARN:     key.ARN,
+		Email:         o.AlarmEmail,
+		HTTPSEndpoint: o.AlarmHTTPSEndpoint,
+	}, opts...)
+}
+
+// alertTopicIn returns the alert topic of region, creating a RegionKey and AlertTopic there when the
+// region holds no workload (us-east-1 for health-check alarms, when it is not a configured region).
+func (d *Deployment) alertTopicIn(ctx *pulumi.Context, region string) (*components.AlertTopic, error) {
+	if r, ok := d.Regions[region]; ok && r.Alerts != nil {
+		return r.Alerts, nil
+	}
+	if t, ok := d.extraTopics[region]; ok {
+		return t, nil
+	}
+	provider, err := d.Providers.For(region)
+	if err != nil {
+		return nil, err
+	}
+	opts := []pulumi.ResourceOption{pulumi.Provider(provider)}
+	k, err := components.NewRegionKey(ctx, d.name(region), &components.RegionKeyArgs{
+		Region: region, Protect: components.Bool(d.Config.Protect),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	t, err := d.deployAlertTopic(ctx, region, k, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if d.extraTopics == nil {
+		d.extraTopics = map[string]*components.AlertTopic{}
+	}
+	d.extraTopics[region] = t
+	return t, nil
+}
+
+// clusterLogGroups labels RegionalCluster.LogGroupNames by position: the application group (the
+// application and the X-Ray daemon log there) first, then the VPC flow logs. The whole-stack tests
+// fail if a log group appears that is not shipped.
+var clusterLogGroups = []string{"app", "vpc-flow-logs"}
+
+// deployObservability creates the stack's dashboard, alarms, X-Ray rules and central log archive over
+// every region, last, from the outputs of the regional and global components.
+func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
+	cfg, o := d.Config, d.Config.Observability
+	providers := map[string]pulumi.ProviderResource{}
+	provider := func(region string) error {
+		p, err := d.Providers.For(region)
+		if err != nil {
+			return err
+		}
+		providers[region] = p
+		return nil
+	}
+	regions := map[string]components.ObservedRegion{}
+	for _, name := range slices.Sorted(maps.Keys(d.Regions)) {
+		r := d.Regions[name]
+		if err := provider(name); err != nil {
+			return err
+		}
+		c := r.Cluster
+		groups := map[string]pulumi.StringInput{}
+		for i, label := range clusterLogGroups {
+			groups[label] = c.LogGroupNames.Index(pulumi.Int(i))
+		}
+		regions[name] = components.ObservedRegion{
+			Role:                 r.Plan.Role,
+			MinTasks:             r.Plan.Capacity.Min,
+			ALBARNSuffix:         c.ALBARNSuffix,
+			TargetGroupARNSuffix: c.TargetGroupARNSuffix,
+			ClusterName:          c.ClusterName,
+			ServiceName:          c.ServiceName,
+			AlarmTopicARN:        r.Alerts.ARN,
+			LogGroups:            groups,
+		}
+	}
+	archive := d.Regions[o.LogArchiveRegion]
+	args := &components.ObservabilityArgs{
+		DashboardRegion: cfg.PrimaryRegion,
+		DashboardName:   cfg.Service.Name + "-" + ctx.Stack(),
+		ServiceName:     cfg.Service.Name,
+		HealthPath:      cfg.Service.HealthPath,
+		Regions:         regions,
+		Providers:       providers,
+		ALB5xxPercent:   o.ALB5xxPercent,
+		SamplingRate:    o.SamplingRate,
+		LogArchive: components.LogArchiveArgs{
+			Region:                o.LogArchiveRegion,
+			KMSKeyARN:             archive.Key.ARN,
+			TransitionDays:        o.ArchiveTransitionDays,
+			GlacierDays:           o.ArchiveGlacierDays,
+			RetentionDays:         o.ArchiveRetentionDays,
+			ErrorLogRetentionDays: cfg.LogRetentionDays,
+			Protect:               components.Bool(cfg.Protect),
+		},
+	}
+	if err := d.observeGlobal(ctx, args, provider); err != nil {
+		return err
+	}
+	obs, err := components.NewObservability(ctx, cfg.Service.Name, args)
+	if err != nil {
+		return err
+	}
+	d.Observability = obs
+	topics := pulumi.StringMap{}
+	for _, name := range slices.Sorted(maps.Keys(d.Regions)) {
+		topics[name] = d.Regions[name].Alerts.ARN
+	}
+	for _, name := range slices.Sorted(maps.Keys(d.extraTopics)) {
+		topics[name] = d.extraTopics[name].ARN
+	}
+	d.Outputs["alertTopicArns"] = topics
+	d.Outputs["dashboardUrl"] = obs.DashboardURL
+	d.Outputs["logArchiveBucket"] = obs.ArchiveBucketName
+	return nil
+}
+
+// observeGlobal adds what the global edge exposes (health checks, distribution, accelerator), when
+// the stack has one.
+func (d *Deployment) observeGlobal(ctx *pulumi.Context, args *components.ObservabilityArgs, provider func(string) error) error {
+	return nil
+}
