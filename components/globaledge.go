@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/globalaccelerator"
@@ -94,6 +95,12 @@ type GlobalEdgeArgs struct {
 	PriceClass string
 	// OriginConnectTimeoutSeconds is CloudFront's origin connection timeout. Default 10; allowed 1-10.
 	OriginConnectTimeoutSeconds int
+	// WritePaths are CloudFront path patterns (e.g. "/api/*") whose requests, of every method, go
+	// straight to the primary region's origin. CloudFront refuses POST, PUT, PATCH and DELETE on a
+	// behavior that targets an origin group, so the default behavior (the origin group, with
+	// failover) allows GET, HEAD and OPTIONS only; writes belong to the primary region anyway, and
+	// these behaviors follow it when primaryRegion changes. Default none; at most 25.
+	WritePaths []string
 	// OriginConnectionAttempts is how often CloudFront tries to connect to an origin. Default 3;
 	// allowed 1-3.
 	OriginConnectionAttempts int
@@ -218,6 +225,14 @@ func (a *GlobalEdgeArgs) withDefaults() GlobalEdgeArgs {
 // ValidHealthCheckInterval reports whether s is an interval both Route 53 and Global Accelerator accept.
 func ValidHealthCheckInterval(s int) bool { return s == 10 || s == 30 }
 
+// CheckPathPattern reports why p cannot be a CloudFront cache behavior path pattern, or nil.
+func CheckPathPattern(p string) error {
+	if p == "" || len(p) > 255 || strings.ContainsAny(p, " \t\n\"") || p == "*" || p == "/*" {
+		return fmt.Errorf("%q is not a path pattern for a write behavior (1-255 characters, no spaces; not the catch-all * which is the default behavior)", p)
+	}
+	return nil
+}
+
 func (a *GlobalEdgeArgs) validate() error {
 	var errs []error
 	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
@@ -317,6 +332,17 @@ func (a *GlobalEdgeArgs) validate() error {
 	}
 	if a.OriginConnectTimeoutSeconds < 1 || a.OriginConnectTimeoutSeconds > 10 {
 		add("OriginConnectTimeoutSeconds: %d is outside 1-10", a.OriginConnectTimeoutSeconds)
+	}
+	if len(a.WritePaths) > 25 {
+		add("WritePaths: %d patterns; CloudFront allows 25 cache behaviors by default", len(a.WritePaths))
+	}
+	for i, p := range a.WritePaths {
+		if err := CheckPathPattern(p); err != nil {
+			add("WritePaths[%d]: %w", i, err)
+		}
+		if slices.Contains(a.WritePaths[:i], p) {
+			add("WritePaths[%d]: %q is listed twice", i, p)
+		}
 	}
 	if a.OriginConnectionAttempts < 1 || a.OriginConnectionAttempts > 3 {
 		add("OriginConnectionAttempts: %d is outside 1-3", a.OriginConnectionAttempts)

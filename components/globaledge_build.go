@@ -352,8 +352,9 @@ func (b *edgeBuilder) policies() (cache, origin, headers pulumi.IDOutput, err er
 // cloudFront creates the distribution: one origin per region (origin ID = region), an origin group of
 // the primary and the first standby that fails over on 500/502/503/504, HTTPS only to the origins,
 // the viewer redirected to HTTPS with the us-east-1 certificate over SNI and TLSv1.2_2021, access
-// logs, and the web ACL when on. Origin failover covers GET, HEAD and OPTIONS requests only; other
-// methods go to the primary and fail with it.
+// logs, and the web ACL when on. The default behavior (the origin group) allows GET, HEAD and
+// OPTIONS, the only methods origin failover covers and the only ones CloudFront accepts on an origin
+// group; WritePaths get behaviors of every method to the primary region's origin.
 func (b *edgeBuilder) cloudFront() error {
 	a := b.a
 	cache, origin, headers, err := b.policies()
@@ -376,6 +377,20 @@ func (b *edgeBuilder) cloudFront() error {
 				OriginKeepaliveTimeout: pulumi.Int(5),
 				OriginReadTimeout:      pulumi.Int(30),
 			},
+		})
+	}
+	var writes cloudfront.DistributionOrderedCacheBehaviorArray
+	for _, p := range a.WritePaths {
+		writes = append(writes, cloudfront.DistributionOrderedCacheBehaviorArgs{
+			PathPattern:             pulumi.String(p),
+			TargetOriginId:          pulumi.String(eps[0].Region),
+			ViewerProtocolPolicy:    pulumi.String("redirect-to-https"),
+			AllowedMethods:          pulumi.ToStringArray([]string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}),
+			CachedMethods:           pulumi.ToStringArray([]string{"GET", "HEAD"}),
+			Compress:                pulumi.Bool(true),
+			CachePolicyId:           cache,
+			OriginRequestPolicyId:   origin,
+			ResponseHeadersPolicyId: headers,
 		})
 	}
 	var webACL pulumi.StringPtrInput
@@ -403,13 +418,14 @@ func (b *edgeBuilder) cloudFront() error {
 		DefaultCacheBehavior: &cloudfront.DistributionDefaultCacheBehaviorArgs{
 			TargetOriginId:          pulumi.String(OriginGroupID),
 			ViewerProtocolPolicy:    pulumi.String("redirect-to-https"),
-			AllowedMethods:          pulumi.ToStringArray([]string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}),
+			AllowedMethods:          pulumi.ToStringArray([]string{"GET", "HEAD", "OPTIONS"}),
 			CachedMethods:           pulumi.ToStringArray([]string{"GET", "HEAD"}),
 			Compress:                pulumi.Bool(true),
 			CachePolicyId:           cache,
 			OriginRequestPolicyId:   origin,
 			ResponseHeadersPolicyId: headers,
 		},
+		OrderedCacheBehaviors: writes,
 		ViewerCertificate: &cloudfront.DistributionViewerCertificateArgs{
 			AcmCertificateArn:      a.CloudFrontCertificateARN,
 			SslSupportMethod:       pulumi.String("sni-only"),

@@ -48,6 +48,9 @@ type EdgeConfig struct {
 	ClientAffinity string `json:"clientAffinity,omitempty"`
 	// OriginConnectTimeoutSeconds is CloudFront's origin connection timeout. Default 10; allowed 1-10.
 	OriginConnectTimeoutSeconds *int `json:"originConnectTimeoutSeconds,omitempty"`
+	// CloudFrontWritePaths are path patterns (e.g. "/api/*") CloudFront sends, every method, straight
+	// to the primary region; everything else is GET/HEAD/OPTIONS with origin failover. Default none.
+	CloudFrontWritePaths []string `json:"cloudFrontWritePaths,omitempty"`
 	// OriginConnectionAttempts is CloudFront's origin connection attempts. Default 3; allowed 1-3.
 	OriginConnectionAttempts *int `json:"originConnectionAttempts,omitempty"`
 	// RTOSeconds is the recovery time objective of the edge: every enabled path's computed failover
@@ -152,6 +155,11 @@ func (c *Config) validateEdge() []error {
 	}
 	if n := num(e.OriginConnectionAttempts); n < 1 || n > 3 {
 		add("originConnectionAttempts", "%d is outside 1-3", n)
+	}
+	for i, p := range e.CloudFrontWritePaths {
+		if err := components.CheckPathPattern(p); err != nil {
+			add(fmt.Sprintf("cloudFrontWritePaths[%d]", i), "%v", err)
+		}
 	}
 	if e.ClientAffinity != components.AffinityNone && e.ClientAffinity != components.AffinitySourceIP {
 		add("clientAffinity", "%q is not NONE or SOURCE_IP", e.ClientAffinity)
@@ -308,6 +316,7 @@ func (d *Deployment) deployEdge(ctx *pulumi.Context) error {
 		ClientAffinity:              e.ClientAffinity,
 		OriginConnectTimeoutSeconds: num(e.OriginConnectTimeoutSeconds),
 		OriginConnectionAttempts:    num(e.OriginConnectionAttempts),
+		WritePaths:                  e.CloudFrontWritePaths,
 		LogDays:                     cfg.LogRetentionDays,
 		GlobalProvider:              global,
 		Routing:                     components.RoutingFailover,

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"maps"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/multiregion/multiregion/stacks"
 	"github.com/multiregion/multiregion/tests/mockcloud"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -56,3 +58,16 @@ func deploy(t testing.TB, conf map[string]string) (*mockcloud.Engine, *stacks.De
 
 // regions of the prod stack, primary first.
 var prodRegions = []string{"us-west-2", "us-east-1", "eu-west-1"}
+
+// deployErr runs the stack program on a configuration that must be rejected, checks that nothing was
+// registered, and returns the error.
+func deployErr(t testing.TB, conf map[string]string) error {
+	t.Helper()
+	e := mockcloud.New()
+	err := e.Run(stacks.Program, conf)
+	require.Error(t, err)
+	assert.Empty(t, e.Resources(), "a rejected configuration registered resources")
+	return err
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
