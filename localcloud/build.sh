@@ -20,22 +20,11 @@ PULUMI_VERSION=v3.274.1
 AWS_VERSION=6.83.4
 NICE=(nice -n 10)
 
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+
 log() { printf 'localcloud build: %s\n' "$*"; }
 elapsed() { printf '%ds' "$((SECONDS - $1))"; }
-
-# find_tf_provider prints the newest terraform-provider-aws_* binary on the machine.
-find_tf_provider() {
-	if [[ -n "${LOCALCLOUD_TF_AWS_PROVIDER:-}" ]]; then
-		printf '%s\n' "$LOCALCLOUD_TF_AWS_PROVIDER"
-		return
-	fi
-	local found
-	found="$(find /opt /usr/local /usr/share /root/.terraform.d -name 'terraform-provider-aws_*' -type f 2>/dev/null | sort -V | tail -n 1)"
-	if [[ -z "$found" ]]; then
-		found="$(find / -xdev -name 'terraform-provider-aws_*' -type f 2>/dev/null | sort -V | tail -n 1)"
-	fi
-	printf '%s\n' "$found"
-}
 
 # inputs_hash hashes the named files and directories' Go sources plus extra strings.
 inputs_hash() {
@@ -43,7 +32,7 @@ inputs_hash() {
 		go version
 		for arg in "$@"; do
 			if [[ -d "$arg" ]]; then
-				find "$arg" -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) -print0 | sort -z | xargs -0 sha256sum
+				find "$arg" -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) ! -name '*_test.go' -print0 | sort -z | xargs -0 sha256sum
 			elif [[ -f "$arg" ]]; then
 				sha256sum "$arg"
 			else

@@ -93,6 +93,16 @@ type Config struct {
 	Protect bool
 	// EmulatorEndpoint, when set, points every AWS API of every provider at a local emulator (moto).
 	EmulatorEndpoint string
+	// Database is multiregion:database, the database engine and its settings (see stacks/data.go).
+	Database DatabaseConfig
+	// Cache is multiregion:cache, the ElastiCache Global Datastore.
+	Cache CacheConfig
+	// CacheAuthToken is multiregion:cacheAuthToken, a Pulumi secret, required when cache.authMode is
+	// "token".
+	CacheAuthToken string
+	// DataHomeRegion is multiregion:dataHomeRegion, where the Aurora global cluster and the Global
+	// Datastore are created and managed; the first region by default. Never change it.
+	DataHomeRegion string
 	// Edge is multiregion:edge: domain, hosted zone and the global services (Route 53, CloudFront,
 	// Global Accelerator), their health checks and the RTO target.
 	Edge EdgeConfig
@@ -171,8 +181,12 @@ func Parse(get Lookup) (*Config, error) {
 	integer("logRetentionDays", &cfg.LogRetentionDays)
 	boolean("protect", &cfg.Protect)
 	str("emulatorEndpoint", &cfg.EmulatorEndpoint)
-	decode("observability", &cfg.Observability)
+	decode("database", &cfg.Database)
+	decode("cache", &cfg.Cache)
+	str("cacheAuthToken", &cfg.CacheAuthToken)
+	str("dataHomeRegion", &cfg.DataHomeRegion)
 	decode("edge", &cfg.Edge)
+	decode("observability", &cfg.Observability)
 	if len(errs) > 0 {
 		return nil, configError(errs)
 	}
@@ -207,8 +221,9 @@ func (c *Config) applyDefaults() {
 	if c.LogRetentionDays == 0 {
 		c.LogRetentionDays = 365
 	}
-	c.Observability.applyDefaults(c)
+	c.applyDataDefaults()
 	c.Edge.applyDefaults()
+	c.Observability.applyDefaults(c)
 	s := &c.Service
 	if s.Name == "" {
 		s.Name = "app"
@@ -291,8 +306,9 @@ func (c *Config) Validate() error {
 		}
 	}
 	errs = append(errs, c.Service.validate()...)
-	errs = append(errs, c.Observability.validate(c)...)
+	errs = append(errs, c.validateData()...)
 	errs = append(errs, c.validateEdge()...)
+	errs = append(errs, c.Observability.validate(c)...)
 	if len(errs) > 0 {
 		return configError(errs)
 	}

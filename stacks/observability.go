@@ -222,7 +222,37 @@ func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
 }
 
 // observeGlobal adds what the global edge exposes (health checks, distribution, accelerator), when
-// the stack has one.
+// the stack has one. Health-check alarms live in us-east-1 and notify us-east-1's topic.
 func (d *Deployment) observeGlobal(ctx *pulumi.Context, args *components.ObservabilityArgs, provider func(string) error) error {
+	edge := d.Edge
+	if edge == nil {
+		return nil
+	}
+	if len(edge.HealthChecks) > 0 {
+		if err := provider(components.HealthCheckMetricsRegion); err != nil {
+			return err
+		}
+		topic, err := d.alertTopicIn(ctx, components.HealthCheckMetricsRegion)
+		if err != nil {
+			return err
+		}
+		args.HealthCheckTopicARN = topic.ARN
+		args.HealthChecks = map[string]pulumi.StringInput{}
+		for _, region := range slices.Sorted(maps.Keys(edge.HealthChecks)) {
+			args.HealthChecks[region] = edge.HealthChecks[region].ID().ToStringOutput()
+		}
+	}
+	if edge.Distribution != nil {
+		if err := provider(components.HealthCheckMetricsRegion); err != nil {
+			return err
+		}
+		args.DistributionID = edge.Distribution.ID().ToStringOutput()
+	}
+	if edge.Accelerator != nil {
+		if err := provider(components.AcceleratorMetricsRegion); err != nil {
+			return err
+		}
+		args.AcceleratorARN = edge.Accelerator.Arn
+	}
 	return nil
 }

@@ -42,6 +42,8 @@ type Region struct {
 	Key *components.RegionKey
 	// Cluster is the region's container platform.
 	Cluster *components.RegionalCluster
+	// Data is the region's database and cache.
+	Data *components.DataTier
 	// Alerts is the region's alarm topic; every alarm in the region notifies it.
 	Alerts *components.AlertTopic
 }
@@ -72,6 +74,9 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Deployment, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if err := CheckDataSecrets(ctx, cfg); err != nil {
+		return nil, err
+	}
 	d := &Deployment{Config: cfg, Providers: NewProviders(ctx, cfg), Regions: map[string]*Region{}, Outputs: pulumi.Map{}}
 	// The certificates come first: each region's HTTPS listener takes its region's certificate.
 	if err := d.deployDomain(ctx); err != nil {
@@ -83,6 +88,9 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Deployment, error) {
 		if err := d.deployRegion(ctx, rc); err != nil {
 			return nil, err
 		}
+	}
+	if err := d.deployData(ctx); err != nil {
+		return nil, err
 	}
 	if err := d.deployEdge(ctx); err != nil {
 		return nil, err
@@ -181,7 +189,20 @@ func (d *Deployment) exportRegions() {
 			"repositoryUrl": c.RepositoryURL,
 			"kmsKeyArn":     r.Key.ARN,
 		}
+		if t := r.Data; t != nil {
+			m := regions[name].(pulumi.Map)
+			m["dbWriterEndpoint"] = t.WriterEndpoint
+			m["dbReaderEndpoint"] = t.ReaderEndpoint
+			m["dbMasterSecretArn"] = t.MasterSecretARN
+			m["cachePrimaryEndpoint"] = t.CachePrimaryEndpoint
+			m["cacheReaderEndpoint"] = t.CacheReaderEndpoint
+		}
 	}
 	d.Outputs["regions"] = regions
+	if t := d.Regions[d.Config.PrimaryRegion].Data; t != nil {
+		d.Outputs["dbWriterEndpoint"] = t.WriterEndpoint
+		d.Outputs["dbMasterSecretArn"] = t.MasterSecretARN
+		d.Outputs["cachePrimaryEndpoint"] = t.CachePrimaryEndpoint
+	}
 	d.Outputs["repositoryUrl"] = d.Regions[d.Config.PrimaryRegion].Cluster.RepositoryURL
 }

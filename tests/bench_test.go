@@ -25,7 +25,11 @@ func regionsConfig(t testing.TB, n int) map[string]string {
 	for i, r := range benchRegions[:n] {
 		regions = append(regions, map[string]string{"name": r, "cidr": fmt.Sprintf("10.%d.0.0/16", 10+i)})
 	}
-	return with(t, prodConfig(t), map[string]any{"regions": regions})
+	kv := map[string]any{"regions": regions}
+	if n > 3 { // a Global Datastore takes at most 2 secondary regions
+		kv["cache"] = map[string]any{"enabled": false}
+	}
+	return with(t, prodConfig(t), kv)
 }
 
 // benchmarkStack evaluates the whole stack program under mocks and reports the resources it

@@ -36,7 +36,7 @@ func fourRegions(t *testing.T) map[string]string {
 		{"name": "us-east-1", "cidr": "10.20.0.0/16"},
 		{"name": "eu-west-1", "cidr": "10.30.0.0/16"},
 		{"name": "ap-southeast-2", "cidr": "10.40.0.0/16"},
-	}})
+	}, "cache": map[string]any{"enabled": false}}) // a Global Datastore takes at most 2 secondaries
 }
 
 // out returns the string output at key of a recorded resource.
@@ -470,4 +470,51 @@ func TestObservabilityConfigErrorsNameTheKey(t *testing.T) {
 	assert.Contains(t, err.Error(), `"ap-south-1"`)
 	assert.Contains(t, err.Error(), "multiregion:observability.alarmHttpsEndpoint")
 	assert.Empty(t, e.ByType(components.ObservabilityType))
+}
+
+// TestGlobalEdgeIsWatched: each Route 53 health check has an alarm in us-east-1 (where its metric is)
+// notifying us-east-1's topic and naming the region it checks; the dashboard's global rows draw the
+// health checks, the distribution and the accelerator the edge created.
+func TestGlobalEdgeIsWatched(t *testing.T) {
+	e, _ := deploy(t, prodConfig(t))
+	checks := e.ByType("aws:route53/healthCheck:HealthCheck")
+	if len(checks) == 0 {
+		t.Skip("this stack has no global edge")
+	}
+	_, widgets := dashboardWidgets(t, e)
+	var global []string
+	for _, w := range widgets {
+		if title, _ := w["title"].(string); strings.HasPrefix(title, "global") {
+			b, _ := json.Marshal(w)
+			global = append(global, string(b))
+		}
+	}
+	all := strings.Join(global, "\n")
+	for _, hc := range checks {
+		id := hc.ID
+		var alarm *mockcloud.Resource
+		for _, a := range e.ByType(alarmType) {
+			if a.Str("dimensions.HealthCheckId") == id {
+				alarm = a
+			}
+		}
+		if !assert.NotNil(t, alarm, "health check %s has no alarm", hc.Name) {
+			continue
+		}
+		assert.Equal(t, components.HealthCheckMetricsRegion, alarm.Region)
+		assert.True(t, strings.HasPrefix(alarm.Str("alarmActions[0]"), "arn:aws:sns:us-east-1:"), alarm.Str("alarmActions[0]"))
+		region := strings.TrimSuffix(strings.TrimPrefix(alarm.Name, "web-"), "-health-check")
+		assert.Contains(t, prodRegions, region, alarm.Name)
+		assert.Contains(t, hc.Name, region, "alarm %s watches the health check of %s", alarm.Name, region)
+		assert.Contains(t, all, `"HealthCheckId","`+id+`"`, "the dashboard draws health check %s", hc.Name)
+	}
+	for _, d := range e.ByType("aws:cloudfront/distribution:Distribution") {
+		assert.Contains(t, all, `"DistributionId","`+d.ID+`"`)
+		assert.Contains(t, all, "5xxErrorRate")
+	}
+	for _, a := range e.ByType("aws:globalaccelerator/accelerator:Accelerator") {
+		arn := out(a, "arn")
+		assert.Contains(t, all, `"Accelerator","`+arn[strings.LastIndex(arn, "/")+1:]+`"`)
+		assert.Contains(t, all, "NewFlowCount")
+	}
 }

@@ -49,7 +49,11 @@ type drillSpec struct {
 // runDrill starts moto, takes the drill's stack through preview, up, refresh, a preview
 // that must show no change and destroy, then stops moto and looks for leftovers.
 func runDrill(ctx context.Context, cfg config, d drillSpec) (err error) {
+	// moto starts empty every time, so any earlier state of this drill is stale.
 	dir := filepath.Join(cfg.state, d.name)
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Join(dir, "backend"), 0o755); err != nil {
 		return err
 	}

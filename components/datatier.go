@@ -1,0 +1,562 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// DataTierType is the URN type token of DataTier. It never changes.
+const DataTierType = "multiregion:index:DataTier"
+
+// DBEngine is the database engine of a DataTier.
+type DBEngine string
+
+const (
+	// EnginePostgres is RDS for PostgreSQL: a Multi-AZ writer instance in the primary region and a
+	// cross-region read replica in every other region.
+	EnginePostgres DBEngine = "postgres"
+	// EngineAuroraPostgres is an Aurora PostgreSQL Global Database: one global cluster, a primary
+	// cluster (writer + readers) and a secondary cluster in every other region.
+	EngineAuroraPostgres DBEngine = "aurora-postgresql"
+)
+
+// DBEngines lists the supported database engines.
+var DBEngines = []DBEngine{EnginePostgres, EngineAuroraPostgres}
+
+// CacheEngine is the ElastiCache engine of a DataTier.
+type CacheEngine string
+
+const (
+	// CacheRedis is ElastiCache for Redis OSS.
+	CacheRedis CacheEngine = "redis"
+	// CacheValkey is ElastiCache for Valkey.
+	CacheValkey CacheEngine = "valkey"
+)
+
+// CacheEngines lists the supported cache engines.
+var CacheEngines = []CacheEngine{CacheRedis, CacheValkey}
+
+// CacheAuthMode is how clients authenticate to the cache.
+type CacheAuthMode string
+
+const (
+	// CacheAuthIAM uses ElastiCache RBAC: a user group with an IAM-authenticated application user and a
+	// disabled "default" user. No secret exists anywhere.
+	CacheAuthIAM CacheAuthMode = "iam"
+	// CacheAuthToken uses a Redis AUTH token, which must come from a Pulumi secret.
+	CacheAuthToken CacheAuthMode = "token"
+)
+
+// CacheAuthModes lists the supported cache authentication modes.
+var CacheAuthModes = []CacheAuthMode{CacheAuthIAM, CacheAuthToken}
+
+// RejoinPhase is a step of the two-step procedure that turns a stale, standalone RDS instance (a
+// former primary after a failover, or a replica whose source is no longer the writer) back into a
+// read replica of the current primary. See docs/datatier.md.
+type RejoinPhase string
+
+const (
+	// RejoinNone is normal operation.
+	RejoinNone RejoinPhase = ""
+	// RejoinRelease lifts Pulumi protect and deletion protection from the instance and makes its
+	// deletion take a final snapshot; nothing is replaced.
+	RejoinRelease RejoinPhase = "release"
+	// RejoinRebuild replaces the instance (same URN, delete before create, final snapshot kept) with a
+	// read replica of the current primary. Only valid after RejoinRelease has been applied.
+	RejoinRebuild RejoinPhase = "rebuild"
+)
+
+// DefaultPostgresVersion is the default PostgreSQL (and Aurora PostgreSQL) engine version.
+const DefaultPostgresVersion = "16.4"
+
+// DefaultCacheNodeType is the default ElastiCache node type (Global Datastore needs M5/R5 or newer).
+const DefaultCacheNodeType = "cache.r7g.large"
+
+// DatabaseSpec configures the database of a DataTier.
+type DatabaseSpec struct {
+	// Engine is EnginePostgres or EngineAuroraPostgres. Default EnginePostgres.
+	Engine DBEngine
+	// EngineVersion is the engine version. Default DefaultPostgresVersion.
+	EngineVersion string
+	// InstanceClass is the DB instance class (e.g. db.r6g.large). Default db.r6g.large. Aurora Global
+	// Database needs a memory-optimized class (db.r5 or newer, db.x2g).
+	InstanceClass string
+	// AllocatedStorage is the RDS storage in GiB. Default 100; allowed 20-65536. Ignored for Aurora.
+	AllocatedStorage int
+	// MaxAllocatedStorage is the storage autoscaling ceiling in GiB. Default 1000; at least
+	// AllocatedStorage. Ignored for Aurora.
+	MaxAllocatedStorage int
+	// BackupRetentionDays is the automated backup retention. Default 14; allowed 7-35.
+	BackupRetentionDays int
+	// AdminUsername is the master user name. Default "dbadmin"; never postgres, admin, root or rdsadmin.
+	AdminUsername string
+	// DatabaseName is the initial database. Default "app".
+	DatabaseName string
+	// Port is the database port. Default 5432.
+	Port int
+	// Instances is, for Aurora, the number of DB instances of this region's cluster. Default 2 (writer
+	// + reader) for the primary, which needs at least 2 (Multi-AZ); 0 for a standby is a headless
+	// secondary cluster (pilot light). Allowed 0-16. Ignored for RDS.
+	Instances int
+	// ReplicaMultiAZ makes an RDS read replica Multi-AZ too. Default false (the writer always is).
+	ReplicaMultiAZ *bool
+	// MonitoringInterval is the enhanced monitoring interval in seconds. Default 60; allowed 1, 5, 10,
+	// 15, 30, 60.
+	MonitoringInterval int
+	// PerformanceInsightsRetentionDays is the Performance Insights retention. Default 7; allowed 7 or a
+	// multiple of 31 up to 731.
+	PerformanceInsightsRetentionDays int
+	// ReplicaLagSeconds is the replica-lag alarm threshold of a standby. Default 60; allowed 1-86400.
+	ReplicaLagSeconds int
+	// Rejoin is the RDS rejoin phase of this (standby) region. Default RejoinNone.
+	Rejoin RejoinPhase
+}
+
+// CacheSpec configures the ElastiCache replication group of a DataTier.
+type CacheSpec struct {
+	// Engine is CacheRedis or CacheValkey. Default CacheRedis.
+	Engine CacheEngine
+	// EngineVersion is the engine version. Default "7.1" (Redis OSS) or "8.0" (Valkey).
+	EngineVersion string
+	// NodeType is the node type. Default DefaultCacheNodeType; Global Datastore accepts the M5, M6g,
+	// M7g, R5, R6g, R6gd and R7g families.
+	NodeType string
+	// Nodes is the number of nodes (primary + replicas) of the replication group. Default 2; allowed 2-6
+	// (automatic failover and Multi-AZ need 2).
+	Nodes int
+	// Port is the cache port. Default 6379.
+	Port int
+	// SnapshotRetentionDays is the automatic snapshot retention. Default 7; allowed 1-35.
+	SnapshotRetentionDays int
+	// AuthMode is CacheAuthIAM or CacheAuthToken. Default CacheAuthIAM.
+	AuthMode CacheAuthMode
+	// AuthToken is the AUTH token for CacheAuthToken; required then, and sent as a secret. It must be a
+	// Pulumi secret (config set --secret); 16-128 printable characters without @, " or /.
+	AuthToken pulumi.StringInput
+	// LagSeconds is the Global Datastore replication-lag alarm threshold of a standby. Default 30;
+	// allowed 1-86400.
+	LagSeconds int
+}
+
+// DataTierArgs configures one region's data tier.
+type DataTierArgs struct {
+	// Region is the AWS region of the provider passed in opts, e.g. "us-west-2". Required.
+	Region string
+	// Role is RolePrimary (the database writer) or RoleStandby (replicas). Required.
+	Role Role
+	// Home marks the region that created, and forever manages, the role-independent global resources:
+	// the Aurora GlobalCluster and the ElastiCache GlobalReplicationGroup (children of this DataTier,
+	// on this region's provider), plus the create-time-only settings (master user, initial database,
+	// encryption owned by the global datastore). Exactly one region of a deployment is Home, and it
+	// must never change: a change would replace the global resources. On first deployment the Home
+	// region must be the primary.
+	Home bool
+	// GlobalName names the global resources. Default: name with "-<region>" replaced by "-global".
+	GlobalName string
+	// KMSKeyARN is this region's KMS key (see RegionKey): storage, Performance Insights, the master
+	// secret and the cache are encrypted with it. Required.
+	KMSKeyARN pulumi.StringInput
+	// VPCID is the region's VPC (RegionalCluster.VPCID). Required.
+	VPCID pulumi.StringInput
+	// SubnetIDs are the region's private subnets (RegionalCluster.PrivateSubnetIDs). Required.
+	SubnetIDs pulumi.StringArrayInput
+	// ClientSecurityGroupID is the only security group admitted to the database and cache ports
+	// (RegionalCluster.TaskSecurityGroupID). Required.
+	ClientSecurityGroupID pulumi.StringInput
+	// Database configures the database.
+	Database DatabaseSpec
+	// Cache configures the cache; nil deploys none.
+	Cache *CacheSpec
+	// SourceDBARN is, for an RDS standby, the ARN of the primary region's instance. Required then.
+	SourceDBARN pulumi.StringInput
+	// GlobalClusterID is, for Aurora in a region that is not Home, the Home region's GlobalClusterID.
+	GlobalClusterID pulumi.StringInput
+	// GlobalReplicationGroupID is, with a cache in a region that is not Home, the Home region's
+	// GlobalReplicationGroupID.
+	GlobalReplicationGroupID pulumi.StringInput
+	// AlarmActions are the ARNs (SNS topics) the replica-lag alarms notify. Default none.
+	AlarmActions pulumi.StringArrayInput
+	// DeletionProtection sets AWS deletion protection on the database and the global cluster. Default
+	// true.
+	DeletionProtection *bool
+	// Protect sets Pulumi's protect option on the database, global cluster and replication groups.
+	// Default true.
+	Protect *bool
+}
+
+// DataTier is one region's database (writer or replica) and cache (primary or Global Datastore
+// member), with their network, subnet groups and replica-lag alarms.
+type DataTier struct {
+	pulumi.ResourceState
+
+	// Instance is the RDS instance (EnginePostgres), else nil.
+	Instance *rds.Instance
+	// Cluster is the Aurora cluster (EngineAuroraPostgres), else nil.
+	Cluster *rds.Cluster
+	// GlobalCluster is the Aurora global cluster, in the Home region only, else nil.
+	GlobalCluster *rds.GlobalCluster
+	// ReplicationGroup is the cache replication group, nil without a cache.
+	ReplicationGroup *elasticache.ReplicationGroup
+	// GlobalReplicationGroup is the Global Datastore, in the Home region only, else nil.
+	GlobalReplicationGroup *elasticache.GlobalReplicationGroup
+
+	// DBARN is the ARN of the region's RDS instance or Aurora cluster.
+	DBARN pulumi.StringOutput `pulumi:"dbArn"`
+	// WriterEndpoint is the instance address (RDS) or cluster endpoint (Aurora); it accepts writes only
+	// in the primary region.
+	WriterEndpoint pulumi.StringOutput `pulumi:"writerEndpoint"`
+	// ReaderEndpoint is the address reads in this region go to (the replica, or Aurora's reader
+	// endpoint).
+	ReaderEndpoint pulumi.StringOutput `pulumi:"readerEndpoint"`
+	// MasterSecretARN is the Secrets Manager secret of the AWS-managed master password, "" where this
+	// region's database has none (replicas and Aurora secondaries).
+	MasterSecretARN pulumi.StringOutput `pulumi:"masterSecretArn"`
+	// GlobalClusterID is the Aurora global cluster's identifier ("" outside the Home region).
+	GlobalClusterID pulumi.StringOutput `pulumi:"globalClusterId"`
+	// CachePrimaryEndpoint is the replication group's primary endpoint ("" without a cache).
+	CachePrimaryEndpoint pulumi.StringOutput `pulumi:"cachePrimaryEndpoint"`
+	// CacheReaderEndpoint is the replication group's reader endpoint ("" without a cache).
+	CacheReaderEndpoint pulumi.StringOutput `pulumi:"cacheReaderEndpoint"`
+	// GlobalReplicationGroupID is the Global Datastore's ID ("" outside the Home region).
+	GlobalReplicationGroupID pulumi.StringOutput `pulumi:"globalReplicationGroupId"`
+	// KMSKeyARN is the region's KMS key that encrypts the tier.
+	KMSKeyARN pulumi.StringOutput `pulumi:"kmsKeyArn"`
+	// DBSecurityGroupID admits the clients to the database port.
+	DBSecurityGroupID pulumi.IDOutput `pulumi:"dbSecurityGroupId"`
+	// CacheSecurityGroupID admits the clients to the cache port ("" without a cache).
+	CacheSecurityGroupID pulumi.StringOutput `pulumi:"cacheSecurityGroupId"`
+}
+
+var (
+	dbIdentifierPattern  = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+	instanceClassPattern = regexp.MustCompile(`^db\.(t3|t4g|m5|m5d|m6g|m6gd|m6i|m6id|m7g|m7i|r5|r5b|r5d|r6g|r6gd|r6i|r6id|r7g|r7i|r8g|x2g|x2iedn)\.(micro|small|medium|large|xlarge|[1-9][0-9]?xlarge)$`)
+	auroraGlobalPattern  = regexp.MustCompile(`^db\.(r5|r5b|r5d|r6g|r6gd|r6i|r6id|r7g|r7i|r8g|x2g)\.`)
+	cacheNodePattern     = regexp.MustCompile(`^cache\.(m5|m6g|m7g|r5|r6g|r6gd|r7g)\.(large|xlarge|[1-9][0-9]?xlarge)$`)
+	sqlNamePattern       = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]{0,62}$`)
+	versionPattern       = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,2}$`)
+	monitoringIntervals  = []int{1, 5, 10, 15, 30, 60}
+	reservedAdminNames   = []string{"postgres", "admin", "root", "rdsadmin", "administrator", "sa", "master"}
+)
+
+// CheckInstanceClass reports why class cannot be the instance class of engine, or nil.
+func CheckInstanceClass(engine DBEngine, class string) error {
+	if !instanceClassPattern.MatchString(class) {
+		return fmt.Errorf("%q is not an RDS instance class (e.g. db.r6g.large, db.m7g.xlarge)", class)
+	}
+	if engine == EngineAuroraPostgres && !auroraGlobalPattern.MatchString(class) {
+		return fmt.Errorf("%q cannot run an Aurora global database (use a memory-optimized class: db.r5 or newer, db.x2g)", class)
+	}
+	return nil
+}
+
+// CheckAdminUsername reports why u cannot be the master user name, or nil.
+func CheckAdminUsername(u string) error {
+	if !sqlNamePattern.MatchString(u) {
+		return fmt.Errorf("%q is not a user name (a letter, then up to 62 letters, digits or _)", u)
+	}
+	if slices.Contains(reservedAdminNames, strings.ToLower(u)) {
+		return fmt.Errorf("%q is a default admin name attackers try first (RDS.24/25); choose another", u)
+	}
+	return nil
+}
+
+// CheckCacheNodeType reports why t cannot be a Global Datastore node type, or nil.
+func CheckCacheNodeType(t string) error {
+	if !cacheNodePattern.MatchString(t) {
+		return fmt.Errorf("%q is not a node type Global Datastore accepts (M5, M6g, M7g, R5, R6g, R6gd or R7g, large or bigger, e.g. %s)", t, DefaultCacheNodeType)
+	}
+	return nil
+}
+
+// ValidPerformanceInsightsRetention reports whether days is a retention Performance Insights accepts.
+func ValidPerformanceInsightsRetention(days int) bool {
+	return days == 7 || days > 0 && days%31 == 0 && days <= 731 || days == 731
+}
+
+// ValidMonitoringInterval reports whether s is an enhanced monitoring interval RDS accepts (not 0:
+// enhanced monitoring is a control, RDS.6).
+func ValidMonitoringInterval(s int) bool { return slices.Contains(monitoringIntervals, s) }
+
+// globalName derives the name of the global resources from the component name.
+func globalName(name, region string) string {
+	if base, ok := strings.CutSuffix(name, "-"+region); ok && base != "" {
+		return base + "-global"
+	}
+	return strings.Replace(name, region, "global", 1)
+}
+
+func (a *DataTierArgs) withDefaults(name string) DataTierArgs {
+	c := *a
+	if c.GlobalName == "" {
+		c.GlobalName = globalName(name, c.Region)
+	}
+	d := &c.Database
+	if d.Engine == "" {
+		d.Engine = EnginePostgres
+	}
+	if d.EngineVersion == "" {
+		d.EngineVersion = DefaultPostgresVersion
+	}
+	if d.InstanceClass == "" {
+		d.InstanceClass = "db.r6g.large"
+	}
+	if d.AllocatedStorage == 0 {
+		d.AllocatedStorage = 100
+	}
+	if d.MaxAllocatedStorage == 0 {
+		d.MaxAllocatedStorage = max(1000, d.AllocatedStorage)
+	}
+	if d.BackupRetentionDays == 0 {
+		d.BackupRetentionDays = 14
+	}
+	if d.AdminUsername == "" {
+		d.AdminUsername = "dbadmin"
+	}
+	if d.DatabaseName == "" {
+		d.DatabaseName = "app"
+	}
+	if d.Port == 0 {
+		d.Port = 5432
+	}
+	if d.Instances == 0 && c.Role == RolePrimary {
+		d.Instances = 2
+	}
+	if d.MonitoringInterval == 0 {
+		d.MonitoringInterval = 60
+	}
+	if d.PerformanceInsightsRetentionDays == 0 {
+		d.PerformanceInsightsRetentionDays = 7
+	}
+	if d.ReplicaLagSeconds == 0 {
+		d.ReplicaLagSeconds = 60
+	}
+	if c.Cache != nil {
+		cache := *c.Cache
+		if cache.Engine == "" {
+			cache.Engine = CacheRedis
+		}
+		if cache.EngineVersion == "" {
+			cache.EngineVersion = map[CacheEngine]string{CacheRedis: "7.1", CacheValkey: "8.0"}[cache.Engine]
+		}
+		if cache.NodeType == "" {
+			cache.NodeType = DefaultCacheNodeType
+		}
+		if cache.Nodes == 0 {
+			cache.Nodes = 2
+		}
+		if cache.Port == 0 {
+			cache.Port = 6379
+		}
+		if cache.SnapshotRetentionDays == 0 {
+			cache.SnapshotRetentionDays = 7
+		}
+		if cache.AuthMode == "" {
+			cache.AuthMode = CacheAuthIAM
+		}
+		if cache.LagSeconds == 0 {
+			cache.LagSeconds = 30
+		}
+		c.Cache = &cache
+	}
+	return c
+}
+
+func (a *DataTierArgs) validate(name string) error {
+	var errs []error
+	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
+	errs = append(errs, checkRegion("Region", a.Region), checkRole("Role", a.Role), checkName(name, a.Region))
+	if len(name) > 40 || !dbIdentifierPattern.MatchString(name) {
+		add("name: %q must be at most 40 lowercase letters, digits and single hyphens, starting with a letter: it is the DB and replication group identifier", name)
+	}
+	if len(a.GlobalName) > 40 || !dbIdentifierPattern.MatchString(a.GlobalName) {
+		add("GlobalName: %q must be at most 40 lowercase letters, digits and single hyphens, starting with a letter", a.GlobalName)
+	}
+	for _, req := range []struct {
+		field   string
+		missing bool
+	}{
+		{"KMSKeyARN", a.KMSKeyARN == nil}, {"VPCID", a.VPCID == nil}, {"SubnetIDs", a.SubnetIDs == nil},
+		{"ClientSecurityGroupID", a.ClientSecurityGroupID == nil},
+	} {
+		if req.missing {
+			add("%s: required", req.field)
+		}
+	}
+	errs = append(errs, a.Database.validate(a)...)
+	if a.Cache != nil {
+		errs = append(errs, a.Cache.validate(a)...)
+	}
+	return errors.Join(errs...)
+}
+
+func (d *DatabaseSpec) validate(a *DataTierArgs) []error {
+	var errs []error
+	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf("Database."+format, v...)) }
+	if !slices.Contains(DBEngines, d.Engine) {
+		add("Engine: %q is not supported (allowed: %s, %s)", d.Engine, EnginePostgres, EngineAuroraPostgres)
+	}
+	if !versionPattern.MatchString(d.EngineVersion) {
+		add("EngineVersion: %q is not a version (e.g. %s)", d.EngineVersion, DefaultPostgresVersion)
+	}
+	if err := CheckInstanceClass(d.Engine, d.InstanceClass); err != nil {
+		add("InstanceClass: %v", err)
+	}
+	if d.AllocatedStorage < 20 || d.AllocatedStorage > 65536 {
+		add("AllocatedStorage: %d GiB is outside 20-65536", d.AllocatedStorage)
+	}
+	if d.MaxAllocatedStorage < d.AllocatedStorage || d.MaxAllocatedStorage > 65536 {
+		add("MaxAllocatedStorage: %d GiB must lie in [AllocatedStorage %d, 65536]", d.MaxAllocatedStorage, d.AllocatedStorage)
+	}
+	if d.BackupRetentionDays < 7 || d.BackupRetentionDays > 35 {
+		add("BackupRetentionDays: %d is outside 7-35 (RDS.11; replicas need backups on their source)", d.BackupRetentionDays)
+	}
+	if err := CheckAdminUsername(d.AdminUsername); err != nil {
+		add("AdminUsername: %v", err)
+	}
+	if !sqlNamePattern.MatchString(d.DatabaseName) {
+		add("DatabaseName: %q is not a database name (a letter, then up to 62 letters, digits or _)", d.DatabaseName)
+	}
+	if d.Port < 1150 || d.Port > 65535 {
+		add("Port: %d is outside 1150-65535", d.Port)
+	}
+	if d.Engine == EngineAuroraPostgres {
+		if a.Role == RolePrimary && d.Instances < 2 {
+			add("Instances: %d; the primary Aurora cluster needs a writer and a reader (at least 2) to be Multi-AZ", d.Instances)
+		}
+		if d.Instances < 0 || d.Instances > 16 {
+			add("Instances: %d is outside 0-16", d.Instances)
+		}
+		if !a.Home && a.GlobalClusterID == nil {
+			add("GlobalClusterID: required outside the Home region (the Home DataTier's GlobalClusterID)")
+		}
+	}
+	if d.Engine == EnginePostgres && a.Role == RoleStandby && a.SourceDBARN == nil {
+		add("SourceDBARN: required for an RDS standby (the primary instance's ARN)")
+	}
+	if !ValidMonitoringInterval(d.MonitoringInterval) {
+		add("MonitoringInterval: %d is not one of %v", d.MonitoringInterval, monitoringIntervals)
+	}
+	if !ValidPerformanceInsightsRetention(d.PerformanceInsightsRetentionDays) {
+		add("PerformanceInsightsRetentionDays: %d is not 7 or a multiple of 31 up to 731", d.PerformanceInsightsRetentionDays)
+	}
+	if d.ReplicaLagSeconds < 1 || d.ReplicaLagSeconds > 86400 {
+		add("ReplicaLagSeconds: %d is outside 1-86400", d.ReplicaLagSeconds)
+	}
+	switch d.Rejoin {
+	case RejoinNone:
+	case RejoinRelease, RejoinRebuild:
+		if a.Role != RoleStandby || d.Engine != EnginePostgres {
+			add("Rejoin: %q applies only to an RDS (postgres) standby; Aurora rejoins through switchover", d.Rejoin)
+		}
+	default:
+		add("Rejoin: %q is not a phase (allowed: %q, %q)", d.Rejoin, RejoinRelease, RejoinRebuild)
+	}
+	return errs
+}
+
+func (c *CacheSpec) validate(a *DataTierArgs) []error {
+	var errs []error
+	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf("Cache."+format, v...)) }
+	if !slices.Contains(CacheEngines, c.Engine) {
+		add("Engine: %q is not supported (allowed: %s, %s)", c.Engine, CacheRedis, CacheValkey)
+	}
+	if !versionPattern.MatchString(c.EngineVersion) {
+		add("EngineVersion: %q is not a version (e.g. 7.1)", c.EngineVersion)
+	}
+	if err := CheckCacheNodeType(c.NodeType); err != nil {
+		add("NodeType: %v", err)
+	}
+	if c.Nodes < 2 || c.Nodes > 6 {
+		add("Nodes: %d is outside 2-6 (automatic failover and Multi-AZ need a replica)", c.Nodes)
+	}
+	if c.Port < 1024 || c.Port > 65535 {
+		add("Port: %d is outside 1024-65535", c.Port)
+	}
+	if c.SnapshotRetentionDays < 1 || c.SnapshotRetentionDays > 35 {
+		add("SnapshotRetentionDays: %d is outside 1-35", c.SnapshotRetentionDays)
+	}
+	if c.LagSeconds < 1 || c.LagSeconds > 86400 {
+		add("LagSeconds: %d is outside 1-86400", c.LagSeconds)
+	}
+	switch c.AuthMode {
+	case CacheAuthIAM:
+		if c.AuthToken != nil {
+			add("AuthToken: set, but AuthMode is %q; set AuthMode %q or drop the token", CacheAuthIAM, CacheAuthToken)
+		}
+	case CacheAuthToken:
+		if c.AuthToken == nil {
+			add("AuthToken: required with AuthMode %q (a Pulumi secret)", CacheAuthToken)
+		}
+	default:
+		add("AuthMode: %q is not supported (allowed: %s, %s)", c.AuthMode, CacheAuthIAM, CacheAuthToken)
+	}
+	if !a.Home && a.GlobalReplicationGroupID == nil {
+		add("GlobalReplicationGroupID: required outside the Home region (the Home DataTier's GlobalReplicationGroupID)")
+	}
+	return errs
+}
+
+// NewDataTier creates one region's data tier on the provider passed in opts: security groups and
+// subnet groups on the private subnets, the database (writer, replica, or Aurora primary/secondary
+// cluster), the cache (Global Datastore primary or member) and, in a standby, replica-lag alarms.
+func NewDataTier(ctx *pulumi.Context, name string, args *DataTierArgs, opts ...pulumi.ResourceOption) (*DataTier, error) {
+	if args == nil {
+		return nil, fmt.Errorf("data tier %q: args are required", name)
+	}
+	a := args.withDefaults(name)
+	if err := a.validate(name); err != nil {
+		return nil, fmt.Errorf("data tier %q: %w", name, err)
+	}
+	t := &DataTier{}
+	if err := ctx.RegisterComponentResource(DataTierType, name, t, opts...); err != nil {
+		return nil, err
+	}
+	b := &tierBuilder{ctx: ctx, name: name, a: a, t: t, parent: pulumi.Parent(t)}
+	caller, err := aws.GetCallerIdentity(ctx, nil, b.parent)
+	if err != nil {
+		return nil, fmt.Errorf("data tier %q: reading the account ID: %w", name, err)
+	}
+	b.account = caller.AccountId
+	t.KMSKeyARN = a.KMSKeyARN.ToStringOutput()
+	t.CachePrimaryEndpoint = pulumi.String("").ToStringOutput()
+	t.CacheReaderEndpoint = pulumi.String("").ToStringOutput()
+	t.CacheSecurityGroupID = pulumi.String("").ToStringOutput()
+	t.GlobalReplicationGroupID = pulumi.String("").ToStringOutput()
+	t.GlobalClusterID = pulumi.String("").ToStringOutput()
+	t.MasterSecretARN = pulumi.String("").ToStringOutput()
+	steps := []struct {
+		what string
+		run  func() error
+	}{
+		{"database network", b.dbNetwork},
+		{"database", b.database},
+		{"cache", b.cache},
+		{"alarms", b.alarms},
+	}
+	for _, s := range steps {
+		if err := s.run(); err != nil {
+			return nil, fmt.Errorf("data tier %q: %s: %w", name, s.what, err)
+		}
+	}
+	return t, ctx.RegisterResourceOutputs(t, pulumi.Map{
+		"dbArn":                    t.DBARN,
+		"writerEndpoint":           t.WriterEndpoint,
+		"readerEndpoint":           t.ReaderEndpoint,
+		"masterSecretArn":          t.MasterSecretARN,
+		"globalClusterId":          t.GlobalClusterID,
+		"cachePrimaryEndpoint":     t.CachePrimaryEndpoint,
+		"cacheReaderEndpoint":      t.CacheReaderEndpoint,
+		"globalReplicationGroupId": t.GlobalReplicationGroupID,
+		"kmsKeyArn":                t.KMSKeyARN,
+		"dbSecurityGroupId":        t.DBSecurityGroupID,
+		"cacheSecurityGroupId":     t.CacheSecurityGroupID,
+	})
+}

@@ -1,0 +1,493 @@
+package components
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// enhancedMonitoringPolicy is the AWS-managed policy RDS enhanced monitoring needs.
+const enhancedMonitoringPolicy = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+
+// tierBuilder carries what the steps of NewDataTier share.
+type tierBuilder struct {
+	ctx     *pulumi.Context
+	name    string
+	a       DataTierArgs
+	t       *DataTier
+	parent  pulumi.ResourceOrInvokeOption
+	account string
+
+	dbSG          *ec2.SecurityGroup
+	dbSubnetGroup *rds.SubnetGroup
+	monitoring    *iam.Role
+}
+
+func (b *tierBuilder) child(suffix string) string { return b.name + "-" + suffix }
+
+func (b *tierBuilder) primary() bool { return b.a.Role == RolePrimary }
+
+// protect is Pulumi's protect option for the tier's stateful children.
+func (b *tierBuilder) protect() bool { return boolOr(b.a.Protect, true) }
+
+func (b *tierBuilder) deletionProtection() bool { return boolOr(b.a.DeletionProtection, true) }
+
+func (b *tierBuilder) tags(extra map[string]string) pulumi.StringMap {
+	m := pulumi.StringMap{"Name": pulumi.String(b.name), "region": pulumi.String(b.a.Region)}
+	for k, v := range extra {
+		m[k] = pulumi.String(v)
+	}
+	return m
+}
+
+// securityGroup creates a security group with no egress that admits the client group on one port.
+func (b *tierBuilder) securityGroup(suffix, what string, port int) (*ec2.SecurityGroup, error) {
+	sg, err := ec2.NewSecurityGroup(b.ctx, b.child(suffix), &ec2.SecurityGroupArgs{
+		VpcId:       b.a.VPCID,
+		Description: pulumi.Sprintf("%s %s: port %d from the service tasks only", b.name, what, port),
+		Tags:        b.tags(map[string]string{"Name": b.child(suffix)}),
+	}, b.parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating %s security group: %w", what, err)
+	}
+	if _, err := vpc.NewSecurityGroupIngressRule(b.ctx, b.child(suffix+"-in-tasks"), &vpc.SecurityGroupIngressRuleArgs{
+		SecurityGroupId:           sg.ID(),
+		IpProtocol:                pulumi.String("tcp"),
+		FromPort:                  pulumi.Int(port),
+		ToPort:                    pulumi.Int(port),
+		ReferencedSecurityGroupId: b.a.ClientSecurityGroupID,
+		Description:               pulumi.Sprintf("%s clients: the service tasks", what),
+	}, b.parent); err != nil {
+		return nil, fmt.Errorf("creating %s ingress: %w", what, err)
+	}
+	return sg, nil
+}
+
+// dbNetwork creates the database security group, its subnet group and the enhanced monitoring role.
+func (b *tierBuilder) dbNetwork() error {
+	ctx, a := b.ctx, b.a
+	var err error
+	if b.dbSG, err = b.securityGroup("db", "database", a.Database.Port); err != nil {
+		return err
+	}
+	b.t.DBSecurityGroupID = b.dbSG.ID()
+	b.dbSubnetGroup, err = rds.NewSubnetGroup(ctx, b.child("db"), &rds.SubnetGroupArgs{
+		Name:        pulumi.String(b.name),
+		Description: pulumi.Sprintf("%s database: private subnets", b.name),
+		SubnetIds:   a.SubnetIDs,
+		Tags:        b.tags(nil),
+	}, b.parent)
+	if err != nil {
+		return fmt.Errorf("creating DB subnet group: %w", err)
+	}
+	trust, err := assumeRolePolicy("monitoring.rds.amazonaws.com", b.account)
+	if err != nil {
+		return err
+	}
+	b.monitoring, err = iam.NewRole(ctx, b.child("rds-monitoring"), &iam.RoleArgs{
+		Description:       pulumi.Sprintf("RDS enhanced monitoring of %s", b.name),
+		AssumeRolePolicy:  pulumi.String(trust),
+		ManagedPolicyArns: pulumi.StringArray{pulumi.String(enhancedMonitoringPolicy)},
+	}, b.parent)
+	if err != nil {
+		return fmt.Errorf("creating enhanced monitoring role: %w", err)
+	}
+	return nil
+}
+
+func (b *tierBuilder) database() error {
+	if b.a.Database.Engine == EngineAuroraPostgres {
+		return b.aurora()
+	}
+	return b.postgres()
+}
+
+// postgres creates the region's RDS instance. Every input that the AWS provider cannot change in
+// place (identifier, KMS key, encryption, engine, user name, database name) is the same whatever the
+// role, or is sent only at creation and ignored afterwards, so a change of primary region updates the
+// instance: the new primary drops ReplicateSourceDb (promotion), and a former primary keeps its state
+// until the two-step rejoin (see DatabaseSpec.Rejoin).
+func (b *tierBuilder) postgres() error {
+	ctx, a, d := b.ctx, b.a, b.a.Database
+	args := &rds.InstanceArgs{
+		Identifier:                         pulumi.String(b.name),
+		InstanceClass:                      pulumi.String(d.InstanceClass),
+		AllocatedStorage:                   pulumi.Int(d.AllocatedStorage),
+		MaxAllocatedStorage:                pulumi.Int(d.MaxAllocatedStorage),
+		StorageType:                        pulumi.String("gp3"),
+		StorageEncrypted:                   pulumi.Bool(true),
+		KmsKeyId:                           a.KMSKeyARN,
+		DbSubnetGroupName:                  b.dbSubnetGroup.Name,
+		VpcSecurityGroupIds:                pulumi.StringArray{b.dbSG.ID()},
+		PubliclyAccessible:                 pulumi.Bool(false),
+		Port:                               pulumi.Int(d.Port),
+		MultiAz:                            pulumi.Bool(b.primary() || boolOr(d.ReplicaMultiAZ, false)),
+		BackupRetentionPeriod:              pulumi.Int(d.BackupRetentionDays),
+		DeletionProtection:                 pulumi.Bool(b.deletionProtection()),
+		DeleteAutomatedBackups:             pulumi.Bool(false),
+		CopyTagsToSnapshot:                 pulumi.Bool(true),
+		AutoMinorVersionUpgrade:            pulumi.Bool(true),
+		PerformanceInsightsEnabled:         pulumi.Bool(true),
+		PerformanceInsightsKmsKeyId:        a.KMSKeyARN,
+		PerformanceInsightsRetentionPeriod: pulumi.Int(d.PerformanceInsightsRetentionDays),
+		MonitoringInterval:                 pulumi.Int(d.MonitoringInterval),
+		MonitoringRoleArn:                  b.monitoring.Arn,
+		EnabledCloudwatchLogsExports:       pulumi.StringArray{pulumi.String("postgresql"), pulumi.String("upgrade")},
+		IamDatabaseAuthenticationEnabled:   pulumi.Bool(true),
+		Tags:                               b.tags(nil),
+	}
+	// Create-time-only inputs: the provider would replace the instance if they differed later.
+	ignore := []string{"dbName", "username"}
+	opts := []pulumi.ResourceOption{b.parent}
+	protect := b.protect()
+	if b.primary() {
+		args.Engine = pulumi.String(string(EnginePostgres))
+		args.EngineVersion = pulumi.String(d.EngineVersion)
+		args.Username = pulumi.String(d.AdminUsername)
+		args.DbName = pulumi.String(d.DatabaseName)
+		args.ManageMasterUserPassword = pulumi.Bool(true)
+		args.MasterUserSecretKmsKeyId = a.KMSKeyARN
+		args.SkipFinalSnapshot = pulumi.Bool(false)
+		args.FinalSnapshotIdentifier = pulumi.String(b.name + "-final")
+	} else {
+		// A read replica inherits engine, version, user and password from its source; the managed
+		// password of a former primary is left as it is.
+		args.ReplicateSourceDb = a.SourceDBARN
+		args.SkipFinalSnapshot = pulumi.Bool(true)
+		ignore = append(ignore, "manageMasterUserPassword", "masterUserSecretKmsKeyId")
+		switch d.Rejoin {
+		case RejoinRebuild:
+			// A standalone or re-sourced instance cannot become a replica of the current primary in
+			// place: replace it (same URN; same identifier, so delete first).
+			opts = append(opts, pulumi.ReplaceOnChanges([]string{"replicateSourceDb"}), pulumi.DeleteBeforeReplace(true))
+		default:
+			// RDS cannot re-point a replica nor demote a writer: a standby keeps its current source
+			// until it is rebuilt.
+			ignore = append(ignore, "replicateSourceDb")
+		}
+		if d.Rejoin != RejoinNone {
+			protect = false
+			args.DeletionProtection = pulumi.Bool(false)
+			args.SkipFinalSnapshot = pulumi.Bool(false)
+			args.FinalSnapshotIdentifier = pulumi.String(b.name + "-before-rejoin")
+		}
+	}
+	opts = append(opts, pulumi.Protect(protect), pulumi.IgnoreChanges(ignore))
+	inst, err := rds.NewInstance(ctx, b.child("db"), args, opts...)
+	if err != nil {
+		return fmt.Errorf("creating RDS instance: %w", err)
+	}
+	b.t.Instance = inst
+	b.t.DBARN = inst.Arn
+	b.t.WriterEndpoint = inst.Address
+	b.t.ReaderEndpoint = inst.Address
+	if b.primary() {
+		b.t.MasterSecretARN = inst.MasterUserSecrets.ApplyT(func(s []rds.InstanceMasterUserSecret) string {
+			if len(s) > 0 && s[0].SecretArn != nil {
+				return *s[0].SecretArn
+			}
+			return ""
+		}).(pulumi.StringOutput)
+	}
+	return nil
+}
+
+// aurora creates the Aurora global cluster (Home region only), the region's cluster and its
+// instances. The Home cluster carries the create-time-only settings (master user, managed password,
+// initial database); membership and replication source, which AWS changes on switchover and
+// failover, are ignored after creation.
+func (b *tierBuilder) aurora() error {
+	ctx, a, d := b.ctx, b.a, b.a.Database
+	globalID := a.GlobalClusterID
+	if a.Home {
+		gc, err := rds.NewGlobalCluster(ctx, a.GlobalName, &rds.GlobalClusterArgs{
+			GlobalClusterIdentifier: pulumi.String(a.GlobalName),
+			Engine:                  pulumi.String(string(EngineAuroraPostgres)),
+			EngineVersion:           pulumi.String(d.EngineVersion),
+			StorageEncrypted:        pulumi.Bool(true),
+			DeletionProtection:      pulumi.Bool(b.deletionProtection()),
+			DatabaseName:            pulumi.String(d.DatabaseName),
+		}, b.parent, pulumi.Protect(b.protect()), pulumi.IgnoreChanges([]string{"databaseName"}))
+		if err != nil {
+			return fmt.Errorf("creating Aurora global cluster: %w", err)
+		}
+		b.t.GlobalCluster = gc
+		b.t.GlobalClusterID = gc.ID().ToStringOutput()
+		globalID = gc.ID()
+	}
+	args := &rds.ClusterArgs{
+		ClusterIdentifier:                pulumi.String(b.name),
+		Engine:                           pulumi.String(string(EngineAuroraPostgres)),
+		EngineVersion:                    pulumi.String(d.EngineVersion),
+		GlobalClusterIdentifier:          globalID,
+		DbSubnetGroupName:                b.dbSubnetGroup.Name,
+		VpcSecurityGroupIds:              pulumi.StringArray{b.dbSG.ID()},
+		Port:                             pulumi.Int(d.Port),
+		StorageEncrypted:                 pulumi.Bool(true),
+		KmsKeyId:                         a.KMSKeyARN,
+		BackupRetentionPeriod:            pulumi.Int(d.BackupRetentionDays),
+		DeletionProtection:               pulumi.Bool(b.deletionProtection()),
+		DeleteAutomatedBackups:           pulumi.Bool(false),
+		CopyTagsToSnapshot:               pulumi.Bool(true),
+		EnabledCloudwatchLogsExports:     pulumi.StringArray{pulumi.String("postgresql")},
+		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
+		SkipFinalSnapshot:                pulumi.Bool(!b.primary()),
+		Tags:                             b.tags(nil),
+	}
+	if b.primary() {
+		args.FinalSnapshotIdentifier = pulumi.String(b.name + "-final")
+	}
+	if a.Home {
+		args.MasterUsername = pulumi.String(d.AdminUsername)
+		args.DatabaseName = pulumi.String(d.DatabaseName)
+		args.ManageMasterUserPassword = pulumi.Bool(true)
+		args.MasterUserSecretKmsKeyId = a.KMSKeyARN
+	}
+	opts := []pulumi.ResourceOption{b.parent, pulumi.Protect(b.protect()), pulumi.IgnoreChanges([]string{
+		"globalClusterIdentifier", "replicationSourceIdentifier",
+		"masterUsername", "databaseName", "manageMasterUserPassword", "masterUserSecretKmsKeyId",
+	})}
+	cl, err := rds.NewCluster(ctx, b.child("db"), args, opts...)
+	if err != nil {
+		return fmt.Errorf("creating Aurora cluster: %w", err)
+	}
+	b.t.Cluster = cl
+	b.t.DBARN = cl.Arn
+	b.t.WriterEndpoint = cl.Endpoint
+	b.t.ReaderEndpoint = cl.ReaderEndpoint
+	if a.Home {
+		b.t.MasterSecretARN = cl.MasterUserSecrets.ApplyT(func(s []rds.ClusterMasterUserSecret) string {
+			if len(s) > 0 && s[0].SecretArn != nil {
+				return *s[0].SecretArn
+			}
+			return ""
+		}).(pulumi.StringOutput)
+	}
+	// Instances hold no data (the cluster volume does), so they are not protected: the count follows
+	// the role and the DR strategy.
+	for i := 1; i <= d.Instances; i++ {
+		if _, err := rds.NewClusterInstance(ctx, b.child(fmt.Sprintf("db-%d", i)), &rds.ClusterInstanceArgs{
+			Identifier:                         pulumi.Sprintf("%s-%d", b.name, i),
+			ClusterIdentifier:                  cl.ID(),
+			Engine:                             pulumi.String(string(EngineAuroraPostgres)),
+			InstanceClass:                      pulumi.String(d.InstanceClass),
+			DbSubnetGroupName:                  b.dbSubnetGroup.Name,
+			PubliclyAccessible:                 pulumi.Bool(false),
+			AutoMinorVersionUpgrade:            pulumi.Bool(true),
+			CopyTagsToSnapshot:                 pulumi.Bool(true),
+			PerformanceInsightsEnabled:         pulumi.Bool(true),
+			PerformanceInsightsKmsKeyId:        a.KMSKeyARN,
+			PerformanceInsightsRetentionPeriod: pulumi.Int(d.PerformanceInsightsRetentionDays),
+			MonitoringInterval:                 pulumi.Int(d.MonitoringInterval),
+			MonitoringRoleArn:                  b.monitoring.Arn,
+			PromotionTier:                      pulumi.Int(i - 1),
+			Tags:                               b.tags(nil),
+		}, b.parent); err != nil {
+			return fmt.Errorf("creating Aurora instance %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// cache creates the cache network, RBAC users (AuthMode iam) and the replication group: in the Home
+// region the group that owns engine, version, node type and encryption, and the Global Datastore; in
+// every other region a member that omits what the Global Datastore owns.
+func (b *tierBuilder) cache() error {
+	ctx, a, c := b.ctx, b.a, b.a.Cache
+	if c == nil {
+		return nil
+	}
+	sg, err := b.securityGroup("cache", "cache", c.Port)
+	if err != nil {
+		return err
+	}
+	b.t.CacheSecurityGroupID = sg.ID().ToStringOutput()
+	subnets, err := elasticache.NewSubnetGroup(ctx, b.child("cache"), &elasticache.SubnetGroupArgs{
+		Name:        pulumi.String(b.child("cache")),
+		Description: pulumi.Sprintf("%s cache: private subnets", b.name),
+		SubnetIds:   a.SubnetIDs,
+		Tags:        b.tags(nil),
+	}, b.parent)
+	if err != nil {
+		return fmt.Errorf("creating cache subnet group: %w", err)
+	}
+	args := &elasticache.ReplicationGroupArgs{
+		ReplicationGroupId:       pulumi.String(b.name),
+		Description:              pulumi.Sprintf("%s cache", b.name),
+		NumCacheClusters:         pulumi.Int(c.Nodes),
+		AutomaticFailoverEnabled: pulumi.Bool(true),
+		MultiAzEnabled:           pulumi.Bool(true),
+		SubnetGroupName:          subnets.Name,
+		SecurityGroupIds:         pulumi.StringArray{sg.ID()},
+		Port:                     pulumi.Int(c.Port),
+		SnapshotRetentionLimit:   pulumi.Int(c.SnapshotRetentionDays),
+		FinalSnapshotIdentifier:  pulumi.String(b.name + "-final"),
+		AutoMinorVersionUpgrade:  pulumi.Bool(true),
+		Tags:                     b.tags(nil),
+	}
+	switch c.AuthMode {
+	case CacheAuthToken:
+		args.AuthToken = pulumi.ToSecret(c.AuthToken.ToStringOutput()).(pulumi.StringOutput)
+		args.AuthTokenUpdateStrategy = pulumi.String("ROTATE")
+	default:
+		group, err := b.cacheUsers()
+		if err != nil {
+			return err
+		}
+		args.UserGroupIds = pulumi.StringArray{group.UserGroupId}
+	}
+	ignore := []string{"globalReplicationGroupId"}
+	if a.Home {
+		args.Engine = pulumi.String(string(c.Engine))
+		args.EngineVersion = pulumi.String(c.EngineVersion)
+		args.NodeType = pulumi.String(c.NodeType)
+		args.AtRestEncryptionEnabled = pulumi.Bool(true)
+		args.KmsKeyId = a.KMSKeyARN
+		args.TransitEncryptionEnabled = pulumi.Bool(true)
+		// Once the group is in the Global Datastore, version and node type change through it.
+		ignore = append(ignore, "engineVersion", "nodeType", "parameterGroupName")
+	} else {
+		args.GlobalReplicationGroupId = a.GlobalReplicationGroupID
+	}
+	rg, err := elasticache.NewReplicationGroup(ctx, b.child("cache"), args,
+		b.parent, pulumi.Protect(b.protect()), pulumi.IgnoreChanges(ignore))
+	if err != nil {
+		return fmt.Errorf("creating replication group: %w", err)
+	}
+	b.t.ReplicationGroup = rg
+	b.t.CachePrimaryEndpoint = rg.PrimaryEndpointAddress
+	b.t.CacheReaderEndpoint = rg.ReaderEndpointAddress
+	if !a.Home {
+		return nil
+	}
+	grg, err := elasticache.NewGlobalReplicationGroup(ctx, a.GlobalName, &elasticache.GlobalReplicationGroupArgs{
+		GlobalReplicationGroupIdSuffix:    pulumi.String(a.GlobalName),
+		GlobalReplicationGroupDescription: pulumi.Sprintf("%s Global Datastore", a.GlobalName),
+		PrimaryReplicationGroupId:         rg.ID(),
+		AutomaticFailoverEnabled:          pulumi.Bool(true),
+		CacheNodeType:                     pulumi.String(c.NodeType),
+		EngineVersion:                     pulumi.String(c.EngineVersion),
+	}, b.parent, pulumi.Protect(b.protect()), pulumi.IgnoreChanges([]string{"primaryReplicationGroupId"}))
+	if err != nil {
+		return fmt.Errorf("creating Global Datastore: %w", err)
+	}
+	b.t.GlobalReplicationGroup = grg
+	b.t.GlobalReplicationGroupID = grg.GlobalReplicationGroupId
+	return nil
+}
+
+// cacheUsers creates the RBAC user group: the mandatory "default" user, disabled, and an
+// IAM-authenticated application user (user name = user ID, as IAM authentication requires).
+func (b *tierBuilder) cacheUsers() (*elasticache.UserGroup, error) {
+	ctx, c := b.ctx, b.a.Cache
+	engine := pulumi.String(string(c.Engine))
+	def, err := elasticache.NewUser(ctx, b.child("cache-default"), &elasticache.UserArgs{
+		UserId:             pulumi.String(b.child("default")),
+		UserName:           pulumi.String("default"),
+		Engine:             engine,
+		AccessString:       pulumi.String("off -@all"),
+		AuthenticationMode: &elasticache.UserAuthenticationModeArgs{Type: pulumi.String("no-password-required")},
+	}, b.parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating disabled default cache user: %w", err)
+	}
+	app, err := elasticache.NewUser(ctx, b.child("cache-app"), &elasticache.UserArgs{
+		UserId:             pulumi.String(b.child("app")),
+		UserName:           pulumi.String(b.child("app")),
+		Engine:             engine,
+		AccessString:       pulumi.String("on ~* +@all -@dangerous"),
+		AuthenticationMode: &elasticache.UserAuthenticationModeArgs{Type: pulumi.String("iam")},
+	}, b.parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating IAM cache user: %w", err)
+	}
+	group, err := elasticache.NewUserGroup(ctx, b.child("cache"), &elasticache.UserGroupArgs{
+		UserGroupId: pulumi.String(b.child("cache")),
+		Engine:      engine,
+		UserIds:     pulumi.StringArray{def.UserId, app.UserId},
+	}, b.parent)
+	if err != nil {
+		return nil, fmt.Errorf("creating cache user group: %w", err)
+	}
+	return group, nil
+}
+
+// alarms creates, in a standby region, the replica-lag alarms of the database and the cache: data
+// consistency is asynchronous, and a growing lag is the RPO a failover would lose.
+func (b *tierBuilder) alarms() error {
+	if b.primary() {
+		return nil
+	}
+	a, d := b.a, b.a.Database
+	db := lagAlarm{
+		suffix: "db-replica-lag", namespace: "AWS/RDS", metric: "ReplicaLag",
+		dimensions: pulumi.StringMap{"DBInstanceIdentifier": pulumi.String(b.name)},
+		threshold:  float64(d.ReplicaLagSeconds), unit: "seconds", missing: "breaching",
+	}
+	if d.Engine == EngineAuroraPostgres {
+		db.metric = "AuroraGlobalDBReplicationLag"
+		db.dimensions = pulumi.StringMap{"DBClusterIdentifier": pulumi.String(b.name)}
+		db.threshold = float64(d.ReplicaLagSeconds) * 1000
+		db.unit = "milliseconds"
+		// A headless secondary publishes no instance metrics.
+		db.missing = "missing"
+	}
+	if err := b.lagAlarm(db); err != nil {
+		return err
+	}
+	if a.Cache == nil {
+		return nil
+	}
+	return b.lagAlarm(lagAlarm{
+		suffix: "cache-replication-lag", namespace: "AWS/ElastiCache", metric: "GlobalDatastoreReplicationLag",
+		dimensions: pulumi.StringMap{"CacheClusterId": pulumi.String(b.name + "-001")},
+		threshold:  float64(a.Cache.LagSeconds), unit: "seconds", missing: "breaching",
+	})
+}
+
+// lagAlarm describes one replica-lag alarm.
+type lagAlarm struct {
+	suffix, namespace, metric, unit, missing string
+	dimensions                               pulumi.StringMap
+	threshold                                float64
+}
+
+func (b *tierBuilder) lagAlarm(l lagAlarm) error {
+	args := &cloudwatch.MetricAlarmArgs{
+		Name: pulumi.String(b.child(l.suffix)),
+		AlarmDescription: pulumi.Sprintf("%s: %s above %v %s; a failover now would lose that much data (replication is asynchronous)",
+			b.name, l.metric, l.threshold, l.unit),
+		Namespace:          pulumi.String(l.namespace),
+		MetricName:         pulumi.String(l.metric),
+		Dimensions:         l.dimensions,
+		Statistic:          pulumi.String("Maximum"),
+		Period:             pulumi.Int(60),
+		EvaluationPeriods:  pulumi.Int(5),
+		DatapointsToAlarm:  pulumi.Int(3),
+		Threshold:          pulumi.Float64(l.threshold),
+		ComparisonOperator: pulumi.String("GreaterThanThreshold"),
+		TreatMissingData:   pulumi.String(l.missing),
+		Tags:               b.tags(nil),
+	}
+	if b.a.AlarmActions != nil {
+		actions := b.a.AlarmActions.ToStringArrayOutput().ApplyT(func(v []string) []any {
+			out := make([]any, len(v))
+			for i, x := range v {
+				out[i] = x
+			}
+			return out
+		}).(pulumi.ArrayOutput)
+		args.AlarmActions = actions
+		args.OkActions = actions
+	}
+	if _, err := cloudwatch.NewMetricAlarm(b.ctx, b.child(l.suffix), args, b.parent); err != nil {
+		return fmt.Errorf("creating %s alarm: %w", l.metric, err)
+	}
+	return nil
+}

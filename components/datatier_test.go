@@ -1,0 +1,130 @@
+package components_test
+
+import (
+	"testing"
+
+	"github.com/multiregion/multiregion/components"
+	"github.com/multiregion/multiregion/tests/mockcloud"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// standbyArgs are valid DataTierArgs of a non-home RDS standby with a cache.
+func standbyArgs() *components.DataTierArgs {
+	return &components.DataTierArgs{
+		Region:                   "us-east-1",
+		Role:                     components.RoleStandby,
+		KMSKeyARN:                pulumi.String("arn:aws:kms:us-east-1:123456789012:key/k"),
+		VPCID:                    pulumi.String("vpc-1"),
+		SubnetIDs:                pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}),
+		ClientSecurityGroupID:    pulumi.String("sg-tasks"),
+		SourceDBARN:              pulumi.String("arn:aws:rds:us-west-2:123456789012:db:web-us-west-2"),
+		Cache:                    &components.CacheSpec{},
+		GlobalReplicationGroupID: pulumi.String("ldgnf-web-global"),
+	}
+}
+
+func run(t *testing.T, name string, args *components.DataTierArgs) (*mockcloud.Engine, error) {
+	t.Helper()
+	e := mockcloud.New()
+	err := e.Run(func(ctx *pulumi.Context) error {
+		_, err := components.NewDataTier(ctx, name, args)
+		return err
+	}, nil)
+	return e, err
+}
+
+func TestDataTierValidArgs(t *testing.T) {
+	e, err := run(t, "web-us-east-1", standbyArgs())
+	require.NoError(t, err)
+	db := e.Find("aws:rds/instance:Instance", "web-us-east-1-db")
+	require.NotNil(t, db)
+	assert.Equal(t, "arn:aws:rds:us-west-2:123456789012:db:web-us-west-2", db.Str("replicateSourceDb"))
+	rg := e.Find("aws:elasticache/replicationGroup:ReplicationGroup", "web-us-east-1-cache")
+	require.NotNil(t, rg)
+	assert.Equal(t, "ldgnf-web-global", rg.Str("globalReplicationGroupId"))
+	assert.Empty(t, e.ByType("aws:elasticache/globalReplicationGroup:GlobalReplicationGroup"), "only the home region creates the global datastore")
+	for _, r := range e.Resources() {
+		if r.Type != components.DataTierType {
+			assert.NotEmpty(t, r.Parent, "%s %s has no parent", r.Type, r.Name)
+		}
+	}
+}
+
+func TestDataTierHomeCreatesGlobalResources(t *testing.T) {
+	a := standbyArgs()
+	a.Region, a.Role, a.Home = "us-west-2", components.RolePrimary, true
+	a.SourceDBARN, a.GlobalReplicationGroupID = nil, nil
+	a.Database.Engine = components.EngineAuroraPostgres
+	e, err := run(t, "web-us-west-2", a)
+	require.NoError(t, err)
+	g := e.ByType("aws:rds/globalCluster:GlobalCluster")
+	require.Len(t, g, 1)
+	assert.Equal(t, "web-global", g[0].Name, "named without region or role")
+	grg := e.ByType("aws:elasticache/globalReplicationGroup:GlobalReplicationGroup")
+	require.Len(t, grg, 1)
+	assert.Equal(t, "web-global", grg[0].Str("globalReplicationGroupIdSuffix"))
+	assert.Len(t, e.ByType("aws:rds/clusterInstance:ClusterInstance"), 2)
+}
+
+func TestDataTierInvalidArgsRegisterNothing(t *testing.T) {
+	cases := []struct {
+		name   string
+		tier   string
+		mutate func(a *components.DataTierArgs)
+		want   string
+	}{
+		{"name without region", "web-standby", func(a *components.DataTierArgs) {}, "must contain the region"},
+		{"role", "web-us-east-1", func(a *components.DataTierArgs) { a.Role = "replica" }, "Role"},
+		{"engine", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Engine = "mysql" }, "Database.Engine"},
+		{"class", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.InstanceClass = "r6g.large" }, "Database.InstanceClass"},
+		{"backups", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.BackupRetentionDays = 1 }, "Database.BackupRetentionDays"},
+		{"admin", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.AdminUsername = "admin" }, "Database.AdminUsername"},
+		{"source", "web-us-east-1", func(a *components.DataTierArgs) { a.SourceDBARN = nil }, "SourceDBARN"},
+		{"kms", "web-us-east-1", func(a *components.DataTierArgs) { a.KMSKeyARN = nil }, "KMSKeyARN"},
+		{"global cluster", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Engine = components.EngineAuroraPostgres }, "GlobalClusterID"},
+		{"aurora primary of 1", "web-us-east-1", func(a *components.DataTierArgs) {
+			a.Role, a.Database.Engine, a.Database.Instances, a.GlobalClusterID = components.RolePrimary, components.EngineAuroraPostgres, 1, pulumi.String("g")
+		}, "Database.Instances"},
+		{"rejoin primary", "web-us-east-1", func(a *components.DataTierArgs) {
+			a.Role, a.Database.Rejoin = components.RolePrimary, components.RejoinRelease
+		}, "Database.Rejoin"},
+		{"token missing", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.AuthMode = components.CacheAuthToken }, "Cache.AuthToken"},
+		{"global datastore", "web-us-east-1", func(a *components.DataTierArgs) { a.GlobalReplicationGroupID = nil }, "GlobalReplicationGroupID"},
+		{"cache nodes", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.Nodes = 1 }, "Cache.Nodes"},
+		{"cache node type", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.NodeType = "cache.t3.micro" }, "Cache.NodeType"},
+		{"identifier too long", "web-with-a-very-long-service-name-us-east-1", func(a *components.DataTierArgs) {}, "at most 40"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := standbyArgs()
+			c.mutate(a)
+			e, err := run(t, c.tier, a)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+			assert.Contains(t, err.Error(), `data tier "`+c.tier+`": `)
+			assert.Empty(t, e.Resources())
+		})
+	}
+	_, err := run(t, "web-us-east-1", nil)
+	assert.ErrorContains(t, err, "args are required")
+}
+
+func TestCheckers(t *testing.T) {
+	assert.NoError(t, components.CheckInstanceClass(components.EnginePostgres, "db.t4g.medium"))
+	assert.Error(t, components.CheckInstanceClass(components.EngineAuroraPostgres, "db.t4g.medium"))
+	assert.NoError(t, components.CheckInstanceClass(components.EngineAuroraPostgres, "db.r7g.2xlarge"))
+	assert.Error(t, components.CheckInstanceClass(components.EnginePostgres, "db.r7g"))
+	assert.Error(t, components.CheckAdminUsername("Postgres"))
+	assert.Error(t, components.CheckAdminUsername("1user"))
+	assert.NoError(t, components.CheckAdminUsername("dbadmin"))
+	assert.NoError(t, components.CheckCacheNodeType("cache.r7g.large"))
+	assert.Error(t, components.CheckCacheNodeType("cache.t4g.small"))
+	for _, d := range []int{7, 31, 62, 713, 731} {
+		assert.True(t, components.ValidPerformanceInsightsRetention(d), d)
+	}
+	for _, d := range []int{0, 8, 30, 744} {
+		assert.False(t, components.ValidPerformanceInsightsRetention(d), d)
+	}
+}

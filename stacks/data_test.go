@@ -1,0 +1,134 @@
+package stacks
+
+import (
+	"strings"
+	"testing"
+)
+
+// validConfig is a minimal valid stack configuration in Pulumi's key form.
+func validConfig() map[string]string {
+	return map[string]string{
+		"regions":       `[{"name":"us-west-2","cidr":"10.10.0.0/16"},{"name":"us-east-1","cidr":"10.20.0.0/16"},{"name":"eu-west-1","cidr":"10.30.0.0/16"}]`,
+		"primaryRegion": "us-west-2",
+		"service":       `{"name":"web","image":"web:1.4.2","port":8080,"cpu":512,"memory":1024}`,
+	}
+}
+
+func parseData(kv map[string]string) (*Config, error) {
+	return Parse(func(k string) (string, bool) {
+		v, ok := kv[k]
+		return v, ok
+	})
+}
+
+func TestDataDefaults(t *testing.T) {
+	cfg, err := parseData(validConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, c := cfg.Database, cfg.Cache
+	if d.Engine != "postgres" || d.BackupRetentionDays != 14 || d.AdminUsername != "dbadmin" || d.Instances != 2 || *d.StandbyInstances != 1 {
+		t.Errorf("database defaults: %+v", d)
+	}
+	if !c.enabled() || c.Engine != "redis" || c.AuthMode != "iam" || c.Nodes != 2 || c.EngineVersion != "7.1" {
+		t.Errorf("cache defaults: %+v", c)
+	}
+	if cfg.DataHomeRegion != "us-west-2" {
+		t.Errorf("dataHomeRegion default: %q, want the first region", cfg.DataHomeRegion)
+	}
+	kv := validConfig()
+	kv["drStrategy"] = "pilot-light"
+	kv["primaryRegion"] = "us-east-1"
+	cfg, err = parseData(kv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *cfg.Database.StandbyInstances != 0 {
+		t.Errorf("pilot-light Aurora secondaries are headless by default, got %d", *cfg.Database.StandbyInstances)
+	}
+	if cfg.DataHomeRegion != "us-west-2" {
+		t.Errorf("dataHomeRegion must not follow primaryRegion: %q", cfg.DataHomeRegion)
+	}
+	if got := cfg.dataOrder(); strings.Join(got, ",") != "us-west-2,us-east-1,eu-west-1" {
+		t.Errorf("data order %v: the home region is built first", got)
+	}
+}
+
+func TestDataValidation(t *testing.T) {
+	fourRegions := `[{"name":"us-west-2","cidr":"10.10.0.0/16"},{"name":"us-east-1","cidr":"10.20.0.0/16"},` +
+		`{"name":"eu-west-1","cidr":"10.30.0.0/16"},{"name":"ap-southeast-2","cidr":"10.40.0.0/16"}]`
+	cases := []struct {
+		name string
+		kv   map[string]string
+		want []string // substrings of the error; nil: valid
+	}{
+		{"defaults", nil, nil},
+		{"aurora", map[string]string{"database": `{"engine":"aurora-postgresql"}`}, nil},
+		{"valkey with token", map[string]string{"cache": `{"engine":"valkey","authMode":"token"}`, "cacheAuthToken": "0123456789abcdef!"}, nil},
+		{"unknown engine", map[string]string{"database": `{"engine":"oracle-ee"}`}, []string{"multiregion:database.engine", `"oracle-ee"`, "postgres", "aurora-postgresql"}},
+		{"unknown field", map[string]string{"database": `{"engin":"postgres"}`}, []string{"multiregion:database", "engin"}},
+		{"bad instance class", map[string]string{"database": `{"instanceClass":"db.huge"}`}, []string{"multiregion:database.instanceClass", `"db.huge"`}},
+		{"aurora burstable", map[string]string{"database": `{"engine":"aurora-postgresql","instanceClass":"db.t3.medium"}`}, []string{"multiregion:database.instanceClass", "Aurora global"}},
+		{"backup 6", map[string]string{"database": `{"backupRetentionDays":6}`}, []string{"multiregion:database.backupRetentionDays", "6", "7-35"}},
+		{"backup 36", map[string]string{"database": `{"backupRetentionDays":36}`}, []string{"multiregion:database.backupRetentionDays", "36"}},
+		{"admin root", map[string]string{"database": `{"adminUsername":"root"}`}, []string{"multiregion:database.adminUsername", `"root"`}},
+		{"storage", map[string]string{"database": `{"allocatedStorage":10}`}, []string{"multiregion:database.allocatedStorage", "10"}},
+		{"monitoring", map[string]string{"database": `{"monitoringInterval":7}`}, []string{"multiregion:database.monitoringInterval", "7"}},
+		{"pi retention", map[string]string{"database": `{"performanceInsightsRetentionDays":30}`}, []string{"multiregion:database.performanceInsightsRetentionDays", "30"}},
+		{"aurora primary of 1", map[string]string{"database": `{"instances":1}`}, []string{"multiregion:database.instances", "writer and a reader"}},
+		{"rejoin phase", map[string]string{"database": `{"rejoin":{"us-east-1":"now"}}`}, []string{"multiregion:database.rejoin.us-east-1", `"now"`, "release", "rebuild"}},
+		{"rejoin unknown region", map[string]string{"database": `{"rejoin":{"ap-south-1":"release"}}`}, []string{"multiregion:database.rejoin.ap-south-1", "not among"}},
+		{"rejoin aurora", map[string]string{"database": `{"engine":"aurora-postgresql","rejoin":{"us-east-1":"release"}}`}, []string{"multiregion:database.rejoin.us-east-1", "switchover"}},
+		{"cache engine", map[string]string{"cache": `{"engine":"memcached"}`}, []string{"multiregion:cache.engine", `"memcached"`, "valkey"}},
+		{"cache node type", map[string]string{"cache": `{"nodeType":"cache.t4g.micro"}`}, []string{"multiregion:cache.nodeType", `"cache.t4g.micro"`}},
+		{"cache nodes", map[string]string{"cache": `{"nodes":1}`}, []string{"multiregion:cache.nodes", "1", "2-6"}},
+		{"cache snapshots", map[string]string{"cache": `{"snapshotRetentionDays":0}`}, nil},
+		{"too many cache secondaries", map[string]string{"regions": fourRegions}, []string{"multiregion:cache", "3 secondary regions", "at most 2", "enabled"}},
+		{"four regions, no cache", map[string]string{"regions": fourRegions, "cache": `{"enabled":false}`}, nil},
+		{"token missing", map[string]string{"cache": `{"authMode":"token"}`}, []string{"multiregion:cacheAuthToken", "required", "--secret"}},
+		{"token short", map[string]string{"cache": `{"authMode":"token"}`, "cacheAuthToken": "short"}, []string{"multiregion:cacheAuthToken", "16-128"}},
+		{"token bad char", map[string]string{"cache": `{"authMode":"token"}`, "cacheAuthToken": "0123456789abcdef@x"}, []string{"multiregion:cacheAuthToken", "character"}},
+		{"token without token mode", map[string]string{"cacheAuthToken": "0123456789abcdef!"}, []string{"multiregion:cacheAuthToken", "authMode"}},
+		{"auth mode", map[string]string{"cache": `{"authMode":"password"}`}, []string{"multiregion:cache.authMode", `"password"`}},
+		{"home region", map[string]string{"dataHomeRegion": "eu-central-1"}, []string{"multiregion:dataHomeRegion", `"eu-central-1"`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			kv := validConfig()
+			for k, v := range c.kv {
+				kv[k] = v
+			}
+			_, err := parseData(kv)
+			if c.want == nil {
+				if err != nil {
+					t.Fatalf("want valid, got %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("want an error mentioning %v", c.want)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "0123456789abcdef") {
+				t.Errorf("the token is echoed: %v", err)
+			}
+		})
+	}
+}
+
+func FuzzParseData(f *testing.F) {
+	f.Add(`{"engine":"postgres","backupRetentionDays":7}`, `{"authMode":"token"}`, "0123456789abcdef!")
+	f.Add(`{"rejoin":{"us-east-1":"rebuild"}}`, `{"enabled":false}`, "")
+	f.Fuzz(func(t *testing.T, db, cache, token string) {
+		kv := validConfig()
+		kv["database"], kv["cache"], kv["cacheAuthToken"] = db, cache, token
+		cfg, err := parseData(kv)
+		if err == nil && cfg.Database.BackupRetentionDays < 7 {
+			t.Fatalf("accepted backup retention %d", cfg.Database.BackupRetentionDays)
+		}
+	})
+}

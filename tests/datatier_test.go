@@ -1,0 +1,634 @@
+package tests
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/multiregion/multiregion/components"
+	"github.com/multiregion/multiregion/stacks"
+	"github.com/multiregion/multiregion/tests/mockcloud"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	rdsInstance     = "aws:rds/instance:Instance"
+	rdsCluster      = "aws:rds/cluster:Cluster"
+	rdsClusterInst  = "aws:rds/clusterInstance:ClusterInstance"
+	rdsGlobal       = "aws:rds/globalCluster:GlobalCluster"
+	cacheGroup      = "aws:elasticache/replicationGroup:ReplicationGroup"
+	cacheGlobal     = "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup"
+	metricAlarm     = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	securityGroup   = "aws:ec2/securityGroup:SecurityGroup"
+	ingressRule     = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	kmsKey          = "aws:kms/key:Key"
+	auroraEngineKey = "aurora-postgresql"
+)
+
+// statefulTypes are the resources whose loss loses data: CONTROLS rows 57 and 59.
+var statefulTypes = []string{rdsInstance, rdsCluster, rdsGlobal, cacheGroup, cacheGlobal, kmsKey, "aws:ecr/repository:Repository"}
+
+// engines runs a subtest per database engine over the prod stack.
+func engines(t *testing.T, run func(t *testing.T, engine string, conf map[string]string)) {
+	for _, engine := range []string{"postgres", auroraEngineKey} {
+		t.Run(engine, func(t *testing.T) {
+			conf := prodConfig(t)
+			if engine != "postgres" {
+				conf = with(t, conf, map[string]any{"database": map[string]any{"engine": engine}})
+			}
+			run(t, engine, conf)
+		})
+	}
+}
+
+// one returns the single resource of typ in region.
+func one(t *testing.T, e *mockcloud.Engine, typ, region string) *mockcloud.Resource {
+	t.Helper()
+	var found []*mockcloud.Resource
+	for _, r := range e.InRegion(region) {
+		if r.Type == typ {
+			found = append(found, r)
+		}
+	}
+	require.Len(t, found, 1, "%s in %s", typ, region)
+	return found[0]
+}
+
+// regionKeyARN is the ARN the mock gave the region's KMS key.
+func regionKeyARN(t *testing.T, e *mockcloud.Engine, region string) string {
+	t.Helper()
+	k := e.ChildrenOfType(e.Component(components.RegionKeyType, "web-"+region), kmsKey)
+	require.Len(t, k, 1, region)
+	return out(k[0], "arn")
+}
+
+func TestDataTierOnePerRegionOnItsProvider(t *testing.T) {
+	engines(t, func(t *testing.T, _ string, conf map[string]string) {
+		e, d := deploy(t, conf)
+		require.Len(t, e.ByType(components.DataTierType), 3)
+		for _, region := range prodRegions {
+			tier := e.Component(components.DataTierType, "web-"+region)
+			require.NotNil(t, tier, region)
+			children := e.ChildrenOf(tier)
+			require.NotEmpty(t, children)
+			for _, c := range children {
+				if c.Custom {
+					assert.Equal(t, region, c.Region, "%s child %s %s", region, c.Type, c.Name)
+				}
+			}
+			assert.NotNil(t, d.Regions[region].Data, region)
+		}
+	})
+}
+
+// TestReplicasLinkedToPrimary: each secondary's replica points at the primary's ARN and uses its
+// own region's KMS key and provider; the writer is in us-west-2.
+func TestReplicasLinkedToPrimary(t *testing.T) {
+	t.Run("postgres", func(t *testing.T) {
+		e, _ := deploy(t, prodConfig(t))
+		writer := one(t, e, rdsInstance, "us-west-2")
+		assert.False(t, writer.Has("replicateSourceDb"), "the primary is a writer")
+		assert.Equal(t, "postgres", writer.Str("engine"))
+		for _, region := range prodRegions[1:] {
+			replica := one(t, e, rdsInstance, region)
+			assert.Equal(t, out(writer, "arn"), replica.Str("replicateSourceDb"), region)
+			assert.Contains(t, replica.Str("replicateSourceDb"), ":us-west-2:", region)
+			assert.Equal(t, regionKeyARN(t, e, region), replica.Str("kmsKeyId"), region)
+			assert.Contains(t, replica.Str("kmsKeyId"), ":"+region+":", region)
+			assert.Equal(t, "web-"+region, replica.Str("identifier"))
+			assert.False(t, replica.Has("username"), "a replica inherits its user")
+			assert.Contains(t, replica.PropertyDependencies["replicateSourceDb"], writer.URN, "replica waits for its source")
+		}
+	})
+	t.Run(auroraEngineKey, func(t *testing.T) {
+		e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"database": map[string]any{"engine": auroraEngineKey}}))
+		globals := e.ByType(rdsGlobal)
+		require.Len(t, globals, 1)
+		g := globals[0]
+		assert.Equal(t, "web-global", g.Name)
+		assert.Equal(t, "us-west-2", g.Region)
+		assert.Equal(t, auroraEngineKey, g.Str("engine"))
+		assert.Equal(t, true, must(g.Bool("storageEncrypted")))
+		for _, region := range prodRegions {
+			c := one(t, e, rdsCluster, region)
+			assert.Equal(t, g.ID, c.Str("globalClusterIdentifier"), region)
+			assert.Equal(t, regionKeyARN(t, e, region), c.Str("kmsKeyId"), region)
+			assert.Subset(t, c.IgnoreChanges, []string{"globalClusterIdentifier", "replicationSourceIdentifier"}, region)
+			instances := e.Filter(func(r *mockcloud.Resource) bool { return r.Type == rdsClusterInst && r.Region == region })
+			if region == "us-west-2" {
+				assert.Equal(t, "dbadmin", c.Str("masterUsername"))
+				assert.Len(t, instances, 2, "writer + reader")
+			} else {
+				assert.False(t, c.Has("masterUsername"), "a secondary inherits its user")
+				assert.False(t, c.Has("manageMasterUserPassword"), region)
+				assert.Len(t, instances, 1, "warm-standby secondary")
+				assert.Contains(t, c.Dependencies, g.URN, "a secondary joins after the global cluster exists")
+			}
+			for _, i := range instances {
+				assert.Equal(t, c.ID, i.Str("clusterIdentifier"))
+			}
+		}
+	})
+	t.Run("aurora-pilot-light-headless", func(t *testing.T) {
+		e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"drStrategy": "pilot-light", "database": map[string]any{"engine": auroraEngineKey}}))
+		for _, region := range prodRegions[1:] {
+			one(t, e, rdsCluster, region)
+			assert.Empty(t, e.Filter(func(r *mockcloud.Resource) bool { return r.Type == rdsClusterInst && r.Region == region }), region)
+		}
+	})
+}
+
+func must(v, _ bool) bool { return v }
+
+// TestCacheGlobalDatastore is CONTROLS row 46: the secondaries of the global datastore omit what the
+// global group owns, and join it.
+func TestCacheGlobalDatastore(t *testing.T) {
+	e, _ := deploy(t, prodConfig(t))
+	grgs := e.ByType(cacheGlobal)
+	require.Len(t, grgs, 1)
+	grg := grgs[0]
+	home := one(t, e, cacheGroup, "us-west-2")
+	assert.Equal(t, "us-west-2", grg.Region)
+	assert.Equal(t, "web-global", grg.Name)
+	assert.Equal(t, home.ID, grg.Str("primaryReplicationGroupId"))
+	assert.Contains(t, grg.IgnoreChanges, "primaryReplicationGroupId")
+	for _, k := range []string{"engine", "engineVersion", "nodeType", "atRestEncryptionEnabled", "kmsKeyId", "transitEncryptionEnabled"} {
+		assert.True(t, home.Has(k), "primary sets %s", k)
+	}
+	assert.False(t, home.Has("globalReplicationGroupId"))
+	for _, region := range prodRegions[1:] {
+		member := one(t, e, cacheGroup, region)
+		assert.Equal(t, out(grg, "globalReplicationGroupId"), member.Str("globalReplicationGroupId"), region)
+		for _, k := range []string{"engine", "engineVersion", "nodeType", "parameterGroupName", "atRestEncryptionEnabled", "kmsKeyId", "transitEncryptionEnabled", "snapshotArns", "numNodeGroups"} {
+			assert.False(t, member.Has(k), "%s member must omit %s (owned by the global datastore)", region, k)
+		}
+		assert.Contains(t, member.Dependencies, grg.URN, region)
+	}
+}
+
+// TestDataControls checks CONTROLS rows 26, 28-46 and 57 on every region of the prod stack, for both
+// engines.
+func TestDataControls(t *testing.T) {
+	engines(t, func(t *testing.T, engine string, conf map[string]string) {
+		e, _ := deploy(t, conf)
+		// Row 26: one key per region, rotation, 30 days, protected.
+		for _, region := range prodRegions {
+			k := one(t, e, kmsKey, region)
+			assert.Equal(t, true, must(k.Bool("enableKeyRotation")))
+			n, _ := k.Num("deletionWindowInDays")
+			assert.Equal(t, 30.0, n)
+			assert.True(t, k.Protect)
+		}
+		dbs := e.ByType(rdsInstance)
+		if engine == auroraEngineKey {
+			dbs = e.ByType(rdsCluster)
+		}
+		require.Len(t, dbs, 3)
+		for _, db := range dbs {
+			region, primary := db.Region, db.Region == "us-west-2"
+			msg := db.Type + " " + region
+			// Row 28: encrypted with the region's own key.
+			assert.Equal(t, true, must(db.Bool("storageEncrypted")), msg)
+			assert.Equal(t, regionKeyArn(t, e, region), db.Str("kmsKeyId"), msg)
+			// Row 31, 32, 35, 37, 38, 57.
+			assert.Equal(t, true, must(db.Bool("deletionProtection")), msg)
+			days, _ := db.Num("backupRetentionPeriod")
+			assert.GreaterOrEqual(t, days, 7.0, msg)
+			assert.Equal(t, true, must(db.Bool("copyTagsToSnapshot")), msg)
+			assert.Contains(t, strings.Join(strArray(db, "enabledCloudwatchLogsExports"), ","), "postgresql", msg)
+			assert.Equal(t, true, must(db.Bool("iamDatabaseAuthenticationEnabled")), msg)
+			assert.True(t, db.Protect, msg)
+			// Row 33: final snapshot on the writer only; automated backups kept.
+			assert.Equal(t, !primary, must(db.Bool("skipFinalSnapshot")), msg)
+			assert.Equal(t, primary, db.Has("finalSnapshotIdentifier"), msg)
+			assert.Equal(t, false, must(db.Bool("deleteAutomatedBackups")), msg)
+			// Rows 39, 40 where the master user is created.
+			if db.Has("masterUsername") || db.Has("username") {
+				user := db.Str("username") + db.Str("masterUsername")
+				assert.NotContains(t, []string{"postgres", "admin", "root"}, user, msg)
+				assert.Equal(t, true, must(db.Bool("manageMasterUserPassword")), msg)
+				assert.Equal(t, regionKeyArn(t, e, region), db.Str("masterUserSecretKmsKeyId"), msg)
+				assert.False(t, db.Has("password") || db.Has("masterPassword"), msg)
+			}
+			if engine == "postgres" {
+				// Rows 29, 30, 34, 36.
+				assert.Equal(t, false, must(db.Bool("publiclyAccessible")), msg)
+				assert.Equal(t, primary, must(db.Bool("multiAz")), msg)
+				assert.Equal(t, true, must(db.Bool("autoMinorVersionUpgrade")), msg)
+				assert.Equal(t, true, must(db.Bool("performanceInsightsEnabled")), msg)
+				assert.Equal(t, regionKeyArn(t, e, region), db.Str("performanceInsightsKmsKeyId"), msg)
+				iv, _ := db.Num("monitoringInterval")
+				assert.Positive(t, iv, msg)
+				assert.True(t, db.Has("monitoringRoleArn"), msg)
+				if primary {
+					assert.Equal(t, "dbadmin", db.Str("username"))
+				}
+			}
+		}
+		if engine == auroraEngineKey {
+			g := e.ByType(rdsGlobal)[0]
+			assert.Equal(t, true, must(g.Bool("deletionProtection")))
+			assert.True(t, g.Protect)
+			for _, i := range e.ByType(rdsClusterInst) {
+				msg := i.Name
+				assert.Equal(t, false, must(i.Bool("publiclyAccessible")), msg)
+				assert.Equal(t, true, must(i.Bool("autoMinorVersionUpgrade")), msg)
+				assert.Equal(t, true, must(i.Bool("performanceInsightsEnabled")), msg)
+				assert.Equal(t, regionKeyArn(t, e, i.Region), i.Str("performanceInsightsKmsKeyId"), msg)
+				assert.True(t, i.Has("monitoringRoleArn"), msg)
+			}
+			// Row 30: the writer cluster spans AZs with a writer and a reader.
+			azs := e.Filter(func(r *mockcloud.Resource) bool { return r.Type == rdsClusterInst && r.Region == "us-west-2" })
+			assert.Len(t, azs, 2)
+		}
+		// Rows 41-45 on every replication group.
+		for _, rg := range e.ByType(cacheGroup) {
+			msg := rg.Region
+			home := rg.Region == "us-west-2"
+			if home {
+				assert.Equal(t, true, must(rg.Bool("atRestEncryptionEnabled")), msg)
+				assert.Equal(t, regionKeyArn(t, e, rg.Region), rg.Str("kmsKeyId"), msg)
+				assert.Equal(t, true, must(rg.Bool("transitEncryptionEnabled")), msg)
+			}
+			assert.Equal(t, 1, rg.Len("userGroupIds"), "RBAC: %s", msg)
+			assert.False(t, rg.Has("authToken"), msg)
+			assert.Equal(t, true, must(rg.Bool("automaticFailoverEnabled")), msg)
+			assert.Equal(t, true, must(rg.Bool("multiAzEnabled")), msg)
+			nodes, _ := rg.Num("numCacheClusters")
+			assert.GreaterOrEqual(t, nodes, 2.0, msg)
+			snap, _ := rg.Num("snapshotRetentionLimit")
+			assert.GreaterOrEqual(t, snap, 1.0, msg)
+			assert.True(t, rg.Has("finalSnapshotIdentifier"), msg)
+			assert.Equal(t, true, must(rg.Bool("autoMinorVersionUpgrade")), msg)
+			assert.Equal(t, "web-"+rg.Region+"-cache", rg.Str("subnetGroupName"), msg)
+			assert.True(t, rg.Protect, msg)
+		}
+		assert.True(t, e.ByType(cacheGlobal)[0].Protect)
+		// Row 24, 25: the DB and cache security groups admit only the task security group.
+		for _, region := range prodRegions {
+			tier := e.Component(components.DataTierType, "web-"+region)
+			tasks := e.Find(securityGroup, "web-"+region+"-tasks")
+			require.NotNil(t, tasks)
+			rules := e.ChildrenOfType(tier, ingressRule)
+			require.Len(t, rules, 2, region)
+			ports := map[float64]bool{}
+			for _, r := range rules {
+				assert.Equal(t, tasks.ID, r.Str("referencedSecurityGroupId"), r.Name)
+				assert.False(t, r.Has("cidrIpv4"), r.Name)
+				assert.NotEmpty(t, r.Str("description"), r.Name)
+				p, _ := r.Num("fromPort")
+				ports[p] = true
+			}
+			assert.Equal(t, map[float64]bool{5432: true, 6379: true}, ports, region)
+			for _, sg := range e.ChildrenOfType(tier, securityGroup) {
+				assert.NotEmpty(t, sg.Str("description"), sg.Name)
+				assert.False(t, sg.Has("egress") && sg.Len("egress") > 0, sg.Name)
+			}
+		}
+	})
+}
+
+// regionKeyArn is regionKeyARN under a shorter name for table-like assertions.
+func regionKeyArn(t *testing.T, e *mockcloud.Engine, region string) string {
+	return regionKeyARN(t, e, region)
+}
+
+// strs returns the string array input at path.
+func strArray(r *mockcloud.Resource, path string) []string {
+	var s []string
+	for i := range r.Len(path) {
+		s = append(s, r.Str(fmt.Sprintf("%s[%d]", path, i)))
+	}
+	return s
+}
+
+// TestReplicaLagAlarms: one database and one cache lag alarm per secondary, thresholds from config,
+// in the secondary's region; none in the primary.
+func TestReplicaLagAlarms(t *testing.T) {
+	engines(t, func(t *testing.T, engine string, conf map[string]string) {
+		conf = with(t, conf, map[string]any{
+			"database": map[string]any{"engine": engine, "replicaLagSeconds": 45},
+			"cache":    map[string]any{"lagSeconds": 12},
+		})
+		e, _ := deploy(t, conf)
+		for _, region := range prodRegions {
+			tier := e.Component(components.DataTierType, "web-"+region)
+			alarms := map[string]*mockcloud.Resource{}
+			for _, a := range e.ChildrenOfType(tier, metricAlarm) {
+				alarms[a.Str("metricName")] = a
+			}
+			if region == "us-west-2" {
+				assert.Empty(t, alarms, "no replica lag on the writer")
+				continue
+			}
+			db, want := alarms["ReplicaLag"], 45.0
+			dim := "dimensions.DBInstanceIdentifier"
+			if engine == auroraEngineKey {
+				db, want, dim = alarms["AuroraGlobalDBReplicationLag"], 45000, "dimensions.DBClusterIdentifier"
+			}
+			require.NotNil(t, db, region)
+			th, _ := db.Num("threshold")
+			assert.Equal(t, want, th, region)
+			assert.Equal(t, "web-"+region, db.Str(dim))
+			assert.Equal(t, "AWS/RDS", db.Str("namespace"))
+			cache := alarms["GlobalDatastoreReplicationLag"]
+			require.NotNil(t, cache, region)
+			th, _ = cache.Num("threshold")
+			assert.Equal(t, 12.0, th)
+			assert.Equal(t, "AWS/ElastiCache", cache.Str("namespace"))
+			assert.Len(t, alarms, 2, region)
+		}
+	})
+}
+
+// TestAlarmActionsReachAlarms: the component passes AlarmActions to both actions of every alarm.
+func TestAlarmActionsReachAlarms(t *testing.T) {
+	e := mockcloud.New()
+	topic := "arn:aws:sns:us-east-1:123456789012:alerts"
+	err := e.Run(func(ctx *pulumi.Context) error {
+		_, err := components.NewDataTier(ctx, "web-us-east-1", &components.DataTierArgs{
+			Region: "us-east-1", Role: components.RoleStandby,
+			KMSKeyARN: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/k"), VPCID: pulumi.String("vpc-1"),
+			SubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}), ClientSecurityGroupID: pulumi.String("sg-tasks"),
+			SourceDBARN:              pulumi.String("arn:aws:rds:us-west-2:123456789012:db:web-us-west-2"),
+			Cache:                    &components.CacheSpec{},
+			GlobalReplicationGroupID: pulumi.String("ldgnf-web-global"),
+			AlarmActions:             pulumi.ToStringArray([]string{topic}),
+		})
+		return err
+	}, nil)
+	require.NoError(t, err)
+	alarms := e.ByType(metricAlarm)
+	require.Len(t, alarms, 2)
+	for _, a := range alarms {
+		assert.Equal(t, []string{topic}, strArray(a, "alarmActions"), a.Name)
+		assert.Equal(t, []string{topic}, strArray(a, "okActions"), a.Name)
+	}
+}
+
+// stateful returns the stateful resources by URN.
+func stateful(e *mockcloud.Engine) map[string]*mockcloud.Resource {
+	m := map[string]*mockcloud.Resource{}
+	for _, r := range e.Resources() {
+		if slices.Contains(statefulTypes, r.Type) {
+			m[r.URN] = r
+		}
+	}
+	return m
+}
+
+// changedInputs lists the top-level inputs that differ between two registrations.
+func changedInputs(a, b *mockcloud.Resource) []string {
+	keys := map[resource.PropertyKey]bool{}
+	for k := range a.Inputs {
+		keys[k] = true
+	}
+	for k := range b.Inputs {
+		keys[k] = true
+	}
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		x, okx := a.Inputs[k]
+		y, oky := b.Inputs[k]
+		if okx != oky || !x.DeepEquals(y) {
+			out = append(out, string(k))
+		}
+	}
+	return out
+}
+
+// inPlace lists, per type, the inputs a change of role may change: updates the AWS provider applies
+// in place. An input missing here that changes would force a replacement.
+var inPlace = map[string][]string{
+	// replicateSourceDb removal is PromoteReadReplica; engine/engineVersion/username/dbName and the
+	// managed password exist only on a writer and are inherited (computed) on a replica, so adding or
+	// dropping them is no diff; the ForceNew ones are also in ignoreChanges.
+	rdsInstance: {"replicateSourceDb", "multiAz", "skipFinalSnapshot", "finalSnapshotIdentifier", "engine", "engineVersion",
+		"username", "dbName", "manageMasterUserPassword", "masterUserSecretKmsKeyId"},
+	rdsCluster: {"skipFinalSnapshot", "finalSnapshotIdentifier"},
+}
+
+// flip runs the prod stack with primary us-west-2 and with us-east-1 and returns both engines.
+func flip(t *testing.T, conf map[string]string) (before, after *mockcloud.Engine) {
+	before, _ = deploy(t, conf)
+	after, _ = deploy(t, with(t, conf, map[string]any{"primaryRegion": "us-east-1"}))
+	return before, after
+}
+
+// TestPrimaryFlipReplacesNoStatefulResource runs the program twice (primaryRegion us-west-2, then
+// us-east-1) and compares: every stateful URN stays, on the same provider, protected, with only
+// in-place inputs changed; exactly the writer role moves.
+func TestPrimaryFlipReplacesNoStatefulResource(t *testing.T) {
+	engines(t, func(t *testing.T, engine string, conf map[string]string) {
+		before, after := flip(t, conf)
+		b, a := stateful(before), stateful(after)
+		require.NotEmpty(t, b)
+		assert.ElementsMatch(t, slices.Collect(maps.Keys(b)), slices.Collect(maps.Keys(a)), "stateful URNs")
+		for urn, x := range b {
+			y := a[urn]
+			if y == nil {
+				continue
+			}
+			assert.Equal(t, x.Region, y.Region, "%s moved provider", urn)
+			assert.True(t, y.Protect, urn)
+			for _, k := range changedInputs(x, y) {
+				assert.Contains(t, inPlace[x.Type], k, "%s: input %s changes on a flip and would replace it", x.Name, k)
+			}
+		}
+		writers := func(e *mockcloud.Engine) []string {
+			var w []string
+			if engine == "postgres" {
+				for _, r := range e.ByType(rdsInstance) {
+					if !r.Has("replicateSourceDb") {
+						w = append(w, r.Region)
+					}
+				}
+				return w
+			}
+			for _, r := range e.ByType(rdsCluster) {
+				if n := len(e.Filter(func(i *mockcloud.Resource) bool { return i.Type == rdsClusterInst && i.Region == r.Region })); n == 2 {
+					w = append(w, r.Region)
+				}
+			}
+			return w
+		}
+		assert.Equal(t, []string{"us-west-2"}, writers(before))
+		assert.Equal(t, []string{"us-east-1"}, writers(after))
+		if engine == "postgres" {
+			promoted := one(t, after, rdsInstance, "us-east-1")
+			assert.NotContains(t, promoted.IgnoreChanges, "replicateSourceDb", "the promotion must be applied")
+			assert.Equal(t, "postgres", promoted.Str("engine"))
+			demoted := one(t, after, rdsInstance, "us-west-2")
+			assert.Contains(t, demoted.IgnoreChanges, "replicateSourceDb", "a writer cannot become a replica in place")
+			assert.Contains(t, demoted.Str("replicateSourceDb"), ":us-east-1:")
+			for _, r := range after.ByType(rdsInstance) {
+				assert.Subset(t, r.IgnoreChanges, []string{"dbName", "username"}, r.Region)
+			}
+		}
+		// The global datastore and global cluster never change on a flip; the cache primary moves by
+		// the documented CLI failover.
+		for _, typ := range []string{cacheGroup, cacheGlobal, rdsGlobal} {
+			for _, x := range before.ByType(typ) {
+				y := after.Get(x.URN)
+				require.NotNil(t, y, x.URN)
+				assert.Empty(t, changedInputs(x, y), x.URN)
+			}
+		}
+		// Alarms follow the role.
+		lagRegions := func(e *mockcloud.Engine) []string {
+			var rs []string
+			for _, a := range e.ByType(metricAlarm) {
+				if strings.HasSuffix(a.Name, "-db-replica-lag") {
+					rs = append(rs, a.Region)
+				}
+			}
+			slices.Sort(rs)
+			return rs
+		}
+		assert.Equal(t, []string{"eu-west-1", "us-east-1"}, lagRegions(before))
+		assert.Equal(t, []string{"eu-west-1", "us-west-2"}, lagRegions(after))
+	})
+}
+
+// TestFailbackTwoStep walks docs/datatier.md's RDS failback: after a failover to us-east-1 the old
+// primary is released, rebuilt as a replica of us-east-1 under the same URN, returned to normal, and
+// finally promoted back; no step changes a stateful URN and no step but "rebuild" replaces.
+func TestFailbackTwoStep(t *testing.T) {
+	conf := prodConfig(t)
+	original, _ := deploy(t, conf)
+	failover := with(t, conf, map[string]any{"primaryRegion": "us-east-1"})
+	after, _ := deploy(t, failover)
+	urn := one(t, original, rdsInstance, "us-west-2").URN
+
+	release, _ := deploy(t, with(t, failover, map[string]any{"database": map[string]any{"rejoin": map[string]string{"us-west-2": "release"}}}))
+	old := release.Get(urn)
+	require.NotNil(t, old)
+	assert.False(t, old.Protect, "step 1 lifts protect so step 2 may replace")
+	assert.Equal(t, false, must(old.Bool("deletionProtection")))
+	assert.Equal(t, false, must(old.Bool("skipFinalSnapshot")), "the stale copy is snapshotted before it goes")
+	assert.Equal(t, "web-us-west-2-before-rejoin", old.Str("finalSnapshotIdentifier"))
+	assert.Contains(t, old.IgnoreChanges, "replicateSourceDb", "step 1 replaces nothing")
+	assert.False(t, old.DeleteBeforeReplace)
+	other := release.Get(one(t, original, rdsInstance, "eu-west-1").URN)
+	assert.True(t, other.Protect, "only the listed region is released")
+
+	rebuild, _ := deploy(t, with(t, failover, map[string]any{"database": map[string]any{"rejoin": map[string]string{"us-west-2": "rebuild"}}}))
+	old = rebuild.Get(urn)
+	require.NotNil(t, old, "same URN")
+	assert.NotContains(t, old.IgnoreChanges, "replicateSourceDb", "step 2 applies the new source")
+	assert.True(t, old.DeleteBeforeReplace, "same identifier: delete the stale copy, then create the replica")
+	assert.Equal(t, out(one(t, rebuild, rdsInstance, "us-east-1"), "arn"), old.Str("replicateSourceDb"))
+	assert.Equal(t, regionKeyARN(t, rebuild, "us-west-2"), old.Str("kmsKeyId"))
+	assert.False(t, old.Protect)
+
+	// Back to normal: protected again, the new source kept.
+	normal := after.Get(urn)
+	assert.True(t, normal.Protect)
+	assert.Equal(t, true, must(normal.Bool("deletionProtection")))
+
+	// Failback: promote us-west-2 again; every stateful URN is the original one.
+	back, _ := deploy(t, conf)
+	assert.ElementsMatch(t, slices.Collect(maps.Keys(stateful(original))), slices.Collect(maps.Keys(stateful(back))))
+	assert.False(t, back.Get(urn).Has("replicateSourceDb"))
+	assert.Contains(t, one(t, back, rdsInstance, "us-east-1").IgnoreChanges, "replicateSourceDb")
+}
+
+// TestCacheAuthTokenIsSecret: in token mode the AUTH token reaches every replication group as a
+// secret, and there is no RBAC user group.
+func TestCacheAuthTokenIsSecret(t *testing.T) {
+	conf := with(t, prodConfig(t), map[string]any{
+		"cache":          map[string]any{"authMode": "token"},
+		"cacheAuthToken": "correct-horse-battery-staple-42",
+	})
+	e := mockcloud.New()
+	require.NoError(t, e.Run(stacks.Program, conf, stacks.Namespace+":cacheAuthToken"))
+	rgs := e.ByType(cacheGroup)
+	require.Len(t, rgs, 3)
+	for _, rg := range rgs {
+		assert.True(t, rg.IsSecret("authToken"), rg.Region)
+		assert.Equal(t, "correct-horse-battery-staple-42", rg.Str("authToken"))
+		assert.False(t, rg.Has("userGroupIds"), rg.Region)
+	}
+	assert.Empty(t, e.ByType("aws:elasticache/userGroup:UserGroup"))
+}
+
+// TestBadDataConfigRegistersNothing: bad data-tier config is rejected with a message naming the key,
+// before anything is registered.
+func TestBadDataConfigRegistersNothing(t *testing.T) {
+	four := []map[string]any{
+		{"name": "us-west-2", "cidr": "10.10.0.0/16"}, {"name": "us-east-1", "cidr": "10.20.0.0/16"},
+		{"name": "eu-west-1", "cidr": "10.30.0.0/16"}, {"name": "ap-southeast-2", "cidr": "10.40.0.0/16"},
+	}
+	cases := []struct {
+		name   string
+		kv     map[string]any
+		secret []string
+		want   []string
+	}{
+		{"unknown engine", map[string]any{"database": map[string]any{"engine": "mysql"}}, nil, []string{"multiregion:database.engine", `"mysql"`, "aurora-postgresql"}},
+		{"bad instance class", map[string]any{"database": map[string]any{"instanceClass": "m5.large"}}, nil, []string{"multiregion:database.instanceClass", `"m5.large"`}},
+		{"aurora on a burstable class", map[string]any{"database": map[string]any{"engine": "aurora-postgresql", "instanceClass": "db.t4g.medium"}}, nil, []string{"multiregion:database.instanceClass", "memory-optimized"}},
+		{"backup retention < 7", map[string]any{"database": map[string]any{"backupRetentionDays": 3}}, nil, []string{"multiregion:database.backupRetentionDays", "3", "7-35"}},
+		{"too many cache secondaries", map[string]any{"regions": four}, nil, []string{"multiregion:cache", "3 secondary regions", "at most 2"}},
+		{"missing auth token", map[string]any{"cache": map[string]any{"authMode": "token"}}, nil, []string{"multiregion:cacheAuthToken", "required", "--secret"}},
+		{"token in clear", map[string]any{"cache": map[string]any{"authMode": "token"}, "cacheAuthToken": "correct-horse-battery-staple-42"}, nil, []string{"multiregion:cacheAuthToken", "in clear", "--secret"}},
+		{"default admin name", map[string]any{"database": map[string]any{"adminUsername": "postgres"}}, nil, []string{"multiregion:database.adminUsername", `"postgres"`}},
+		{"rejoin of the primary", map[string]any{"database": map[string]any{"rejoin": map[string]string{"us-west-2": "release"}}}, nil, []string{"multiregion:database.rejoin.us-west-2", "primary"}},
+		{"unknown cache auth mode", map[string]any{"cache": map[string]any{"authMode": "none"}}, nil, []string{"multiregion:cache.authMode", `"none"`}},
+		{"home region not a region", map[string]any{"dataHomeRegion": "ap-south-1"}, nil, []string{"multiregion:dataHomeRegion", `"ap-south-1"`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			e := mockcloud.New()
+			err := e.Run(stacks.Program, with(t, prodConfig(t), c.kv), c.secret...)
+			require.Error(t, err)
+			for _, w := range c.want {
+				assert.Contains(t, err.Error(), w)
+			}
+			assert.NotContains(t, err.Error(), "correct-horse", "the token is never echoed")
+			assert.Empty(t, e.Resources(), "nothing may be registered")
+		})
+	}
+	t.Run("four regions without a cache are fine", func(t *testing.T) {
+		e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"regions": four, "cache": map[string]any{"enabled": false}}))
+		assert.Empty(t, e.ByType(cacheGroup))
+		assert.Len(t, e.ByType(rdsInstance), 4)
+	})
+}
+
+// TestDataOutputs: writer and reader endpoints per region, the master secret ARN, cache endpoints
+// and the KMS key ARN are exported.
+func TestDataOutputs(t *testing.T) {
+	_, d := deploy(t, prodConfig(t))
+	regions := d.Outputs["regions"].(pulumi.Map)
+	for _, region := range prodRegions {
+		m := regions[region].(pulumi.Map)
+		for _, k := range []string{"dbWriterEndpoint", "dbReaderEndpoint", "dbMasterSecretArn", "cachePrimaryEndpoint", "cacheReaderEndpoint", "kmsKeyArn"} {
+			assert.Contains(t, m, k, region)
+		}
+		tier := d.Regions[region].Data
+		v := func(o pulumi.Output) string {
+			res, err := internals.UnsafeAwaitOutput(context.Background(), o)
+			require.NoError(t, err)
+			s, _ := res.Value.(string)
+			return s
+		}
+		assert.Contains(t, v(tier.WriterEndpoint), "."+region+".rds.amazonaws.com", region)
+		if region == "us-west-2" {
+			assert.Contains(t, v(tier.MasterSecretARN), "arn:aws:secretsmanager:us-west-2:", region)
+		} else {
+			assert.Equal(t, "", v(tier.MasterSecretARN), "a replica has no master secret of its own")
+		}
+		assert.Contains(t, v(tier.CachePrimaryEndpoint), "master.web-"+region, region)
+		assert.Contains(t, v(tier.CacheReaderEndpoint), "replica.web-"+region, region)
+		assert.Contains(t, v(tier.KMSKeyARN), "arn:aws:kms:"+region+":", region)
+	}
+	assert.Contains(t, d.Outputs, "dbWriterEndpoint")
+}
