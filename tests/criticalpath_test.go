@@ -32,7 +32,9 @@ func TestCriticalPathDoesNotGrowWithRegions(t *testing.T) {
 	}
 	results := map[int]result{}
 	for _, n := range []int{2, 3, 10} {
-		e, _ := deploy(t, regionsConfig(t, n))
+		// A Global Datastore takes at most 2 secondaries, so every size runs without the cache here;
+		// TestCriticalPathWithCache covers it for the sizes it allows.
+		e, _ := deploy(t, with(t, regionsConfig(t, n), map[string]any{"cache": map[string]any{"enabled": false}}))
 		edge := e.Component(components.GlobalEdgeType, "web-edge")
 		require.NotNil(t, edge)
 		inEdge := map[string]bool{}
@@ -61,4 +63,14 @@ func TestCriticalPathDoesNotGrowWithRegions(t *testing.T) {
 			assert.True(t, p.Chain[i].Needs(p.Chain[i-1].URN), "%s does not wait for %s", p.Chain[i].Name, p.Chain[i-1].Name)
 		}
 	}
+}
+
+// TestCriticalPathWithCache checks the prod stack (cache on) against two regions: the third region
+// adds no time, so the cache's global datastore links regions in parallel.
+func TestCriticalPathWithCache(t *testing.T) {
+	two, _ := deploy(t, regionsConfig(t, 2))
+	three, _ := deploy(t, prodConfig(t))
+	p2, p3 := two.CriticalPath(mockcloud.TypicalCreationTime), three.CriticalPath(mockcloud.TypicalCreationTime)
+	t.Log("prod stack: " + describe(p3))
+	assert.Equal(t, p2.Total, p3.Total, "the third region lengthened the path:\n%s", describe(p3))
 }
