@@ -182,7 +182,9 @@ func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
 	}
 	archive := d.Regions[o.LogArchiveRegion]
 	args := &components.ObservabilityArgs{
-		DashboardRegion: cfg.PrimaryRegion,
+		// The dashboard shows every region from one place; it lives with the archive, in a region
+		// that never changes, so a failover never has to delete it in a region that may be down.
+		DashboardRegion: o.LogArchiveRegion,
 		DashboardName:   cfg.Service.Name + "-" + ctx.Stack(),
 		ServiceName:     cfg.Service.Name,
 		HealthPath:      cfg.Service.HealthPath,

@@ -101,6 +101,7 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Deployment, error) {
 	d.exportRegions()
 	d.Outputs["primaryRegion"] = pulumi.String(cfg.PrimaryRegion)
 	d.Outputs["drStrategy"] = pulumi.String(string(cfg.Strategy))
+	d.Outputs["expectedRto"], d.Outputs["expectedRpo"] = cfg.Objectives().outputs()
 	return d, nil
 }
 

@@ -437,8 +437,9 @@ func TestFourthRegionByConfigAlone(t *testing.T) {
 	assert.Equal(t, count("eu-west-1"), count("ap-southeast-2"), "the new standby gets what the other standby has")
 }
 
-// TestFailoverKeepsTheArchive: flipping primaryRegion moves the dashboard (replaced, delete first)
-// but not the archive, whose region defaults to the first configured region.
+// TestFailoverKeepsTheArchive: flipping primaryRegion moves neither the archive nor the dashboard,
+// whose region (logArchiveRegion) defaults to the first configured region: a failover never has to
+// call the APIs of the region it is leaving.
 func TestFailoverKeepsTheArchive(t *testing.T) {
 	before, _ := deploy(t, prodConfig(t))
 	after, d := deploy(t, with(t, prodConfig(t), map[string]any{"primaryRegion": "us-east-1"}))
@@ -453,9 +454,10 @@ func TestFailoverKeepsTheArchive(t *testing.T) {
 		return m
 	}
 	assert.Equal(t, urns(before), urns(after), "a failover neither renames nor moves the archive")
+	dashBefore, _ := dashboardWidgets(t, before)
 	dash, _ := dashboardWidgets(t, after)
-	assert.Equal(t, "us-east-1", dash.Region, "the dashboard follows the primary")
-	assert.True(t, dash.DeleteBeforeReplace, "the old dashboard of the same name goes first")
+	assert.Equal(t, "us-west-2", dash.Region, "the dashboard stays in the archive region")
+	assert.Equal(t, dashBefore.URN, dash.URN)
 }
 
 // TestObservabilityConfigErrorsNameTheKey: bad observability values fail the whole program with the

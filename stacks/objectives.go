@@ -1,0 +1,84 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/multiregion/multiregion/components"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Typical durations of the failover steps the RTO estimate adds up, in seconds. Sources: the RDS user
+// guide (promoting a read replica "takes a few minutes", the instance reboots), the Aurora user guide
+// (a managed global database failover typically completes in about a minute; adding an instance to a
+// headless secondary takes as long as creating one), the ECS/Fargate task launch with an image pulled
+// from the region's own registry (1-2 min) plus two healthy target checks, and a `pulumi up` of the
+// change (preview and update of the moved settings).
+const (
+	rdsPromotionSeconds      = 600
+	auroraFailoverSeconds    = 60
+	auroraAddInstanceSeconds = 600
+	coldStartSeconds         = 180
+	applySeconds             = 120
+)
+
+// Objectives are the expected recovery time and recovery point of the configured deployment when the
+// primary region fails: computed from the settings, never measured.
+type Objectives struct {
+	// RTOSeconds is detection + the failover `pulumi up` + the slower of database promotion and
+	// standby capacity; operator decision time is not included.
+	RTOSeconds int
+	// RTOParts names each addend of RTOSeconds.
+	RTOParts map[string]int
+	// RPOSeconds is the replication lag the alarms bound: writes younger than this may be lost.
+	RPOSeconds int
+	// Basis explains both figures.
+	Basis string
+}
+
+// Objectives computes the expected RTO and RPO of the configuration.
+func (c *Config) Objectives() Objectives {
+	detection := 0
+	paths := c.FailoverTimes()
+	for _, name := range []string{"route53", "globalAccelerator", "cloudFront"} {
+		if t, ok := paths[name]; ok {
+			detection = t.FailoverSeconds // the first enabled path in this order is what most clients use
+			break
+		}
+	}
+	promotion := rdsPromotionSeconds
+	aurora := c.Database.Engine == string(components.EngineAuroraPostgres)
+	if aurora {
+		promotion = auroraFailoverSeconds
+		if c.standbyInstances() == 0 {
+			promotion += auroraAddInstanceSeconds // a headless secondary needs its writer instance first
+		}
+	}
+	capacity := 0
+	if c.Strategy == PilotLight {
+		capacity = coldStartSeconds
+	}
+	parts := map[string]int{"detection": detection, "apply": applySeconds, "promotion": promotion, "capacity": capacity}
+	o := Objectives{
+		RTOSeconds: detection + applySeconds + max(promotion, capacity),
+		RTOParts:   parts,
+		RPOSeconds: c.Database.ReplicaLagSeconds,
+	}
+	engine := "RDS cross-region read replicas (asynchronous; typically seconds behind)"
+	if aurora {
+		engine = "Aurora Global Database storage replication (asynchronous; typically under a second behind)"
+	}
+	o.Basis = fmt.Sprintf("%s strategy, %s: RTO = detection %d s + pulumi up %d s + max(promotion %d s, standby capacity %d s); "+
+		"RPO = the replica-lag alarm threshold %d s (database.replicaLagSeconds), beyond which the alarms fire",
+		c.Strategy, engine, detection, applySeconds, promotion, capacity, c.Database.ReplicaLagSeconds)
+	return o
+}
+
+// outputs renders Objectives as the expectedRto / expectedRpo stack outputs.
+func (o Objectives) outputs() (rto, rpo pulumi.Map) {
+	parts := pulumi.IntMap{}
+	for k, v := range o.RTOParts {
+		parts[k] = pulumi.Int(v)
+	}
+	return pulumi.Map{"seconds": pulumi.Int(o.RTOSeconds), "parts": parts, "basis": pulumi.String(o.Basis)},
+		pulumi.Map{"seconds": pulumi.Int(o.RPOSeconds), "basis": pulumi.String(o.Basis)}
+}
