@@ -62,6 +62,9 @@ func resourceTokens() map[string]string {
 
 		// CloudWatch and CloudWatch Logs.
 		"aws_cloudwatch_log_group":               "aws:cloudwatch/logGroup:LogGroup",
+		"aws_cloudwatch_log_stream":              "aws:cloudwatch/logStream:LogStream",
+		"aws_cloudwatch_log_destination":         "aws:cloudwatch/logDestination:LogDestination",
+		"aws_cloudwatch_log_destination_policy":  "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy",
 		"aws_cloudwatch_log_resource_policy":     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
 		"aws_cloudwatch_log_subscription_filter": "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
 		"aws_cloudwatch_metric_alarm":            "aws:cloudwatch/metricAlarm:MetricAlarm",
@@ -99,6 +102,8 @@ func resourceTokens() map[string]string {
 		"aws_elasticache_global_replication_group": "aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
 		"aws_elasticache_subnet_group":             "aws:elasticache/subnetGroup:SubnetGroup",
 		"aws_elasticache_parameter_group":          "aws:elasticache/parameterGroup:ParameterGroup",
+		"aws_elasticache_user":                     "aws:elasticache/user:User",
+		"aws_elasticache_user_group":               "aws:elasticache/userGroup:UserGroup",
 
 		// Route 53.
 		"aws_route53_zone":         "aws:route53/zone:Zone",
@@ -149,6 +154,8 @@ func dataSourceTokens() map[string]string {
 		"aws_region":              "aws:index/getRegion:getRegion",
 		"aws_availability_zones":  "aws:index/getAvailabilityZones:getAvailabilityZones",
 		"aws_iam_policy_document": "aws:iam/getPolicyDocument:getPolicyDocument",
+		"aws_route53_zone":        "aws:route53/getZone:getZone",
+		"aws_elb_service_account": "aws:elb/getServiceAccount:getServiceAccount",
 	}
 }
 
@@ -164,6 +171,8 @@ func dataSourceFields() map[string]map[string]*tfbridge.SchemaInfo {
 		"aws_caller_identity":     {"id": outputOnly()},
 		"aws_partition":           {"id": outputOnly()},
 		"aws_iam_policy_document": {"id": outputOnly()},
+		"aws_route53_zone":        {"id": outputOnly()},
+		"aws_elb_service_account": {"id": outputOnly()},
 	}
 }
 
