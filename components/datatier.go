@@ -9,6 +9,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -100,6 +101,11 @@ type DatabaseSpec struct {
 	AdminUsername string
 	// DatabaseName is the initial database. Default "app".
 	DatabaseName string
+	// IAMUsername is the database user the service connects as with IAM database authentication: the
+	// data-access grant (DataTierArgs.TaskRoleName) allows rds-db:connect as this user only. The user
+	// itself is created in the database by its owner (CREATE USER <name>; GRANT rds_iam TO <name>).
+	// Default "app"; see CheckIAMDBUsername.
+	IAMUsername string
 	// Port is the database port. Default 5432.
 	Port int
 	// Instances is, for Aurora, the number of DB instances of this region's cluster. Default 2 (writer
@@ -182,6 +188,12 @@ type DataTierArgs struct {
 	// GlobalReplicationGroupID is, with a cache in a region that is not Home, the Home region's
 	// GlobalReplicationGroupID.
 	GlobalReplicationGroupID pulumi.StringInput
+	// TaskRoleName is the name of the service's task role in this region (RegionalCluster.TaskRoleName).
+	// When set, the tier attaches to it an inline policy that allows rds-db:connect as
+	// Database.IAMUsername on this region's database and, with a cache in CacheAuthIAM mode,
+	// elasticache:Connect on this region's replication group and IAM user; nothing else. Default nil:
+	// no grant.
+	TaskRoleName pulumi.StringInput
 	// AlarmActions are the ARNs (SNS topics) the replica-lag alarms notify. Default none.
 	AlarmActions pulumi.StringArrayInput
 	// DeletionProtection sets AWS deletion protection on the database and the global cluster. Default
@@ -193,7 +205,8 @@ type DataTierArgs struct {
 }
 
 // DataTier is one region's database (writer or replica) and cache (primary or Global Datastore
-// member), with their network, subnet groups and replica-lag alarms.
+// member), with their network, subnet groups, replica-lag alarms and the task role's data-access
+// grant.
 type DataTier struct {
 	pulumi.ResourceState
 
@@ -207,9 +220,20 @@ type DataTier struct {
 	ReplicationGroup *elasticache.ReplicationGroup
 	// GlobalReplicationGroup is the Global Datastore, in the Home region only, else nil.
 	GlobalReplicationGroup *elasticache.GlobalReplicationGroup
+	// DataAccessPolicy is the task role's data-access grant, nil without TaskRoleName.
+	DataAccessPolicy *iam.RolePolicy
 
 	// DBARN is the ARN of the region's RDS instance or Aurora cluster.
 	DBARN pulumi.StringOutput `pulumi:"dbArn"`
+	// DBIdentifier is the RDS instance identifier or the Aurora cluster identifier: the CloudWatch
+	// dimension DBInstanceIdentifier (RDS) or DBClusterIdentifier (Aurora).
+	DBIdentifier pulumi.StringOutput `pulumi:"dbIdentifier"`
+	// DBResourceID is the RDS instance's DbiResourceId or the Aurora cluster's resource ID: the
+	// resource part of rds-db:connect ARNs (arn:aws:rds-db:<region>:<account>:dbuser:<id>/<user>).
+	DBResourceID pulumi.StringOutput `pulumi:"dbResourceId"`
+	// DBIAMUsername is the database user the service connects as with IAM authentication
+	// (Database.IAMUsername).
+	DBIAMUsername pulumi.StringOutput `pulumi:"dbIamUsername"`
 	// WriterEndpoint is the instance address (RDS) or cluster endpoint (Aurora); it accepts writes only
 	// in the primary region.
 	WriterEndpoint pulumi.StringOutput `pulumi:"writerEndpoint"`
@@ -221,6 +245,12 @@ type DataTier struct {
 	MasterSecretARN pulumi.StringOutput `pulumi:"masterSecretArn"`
 	// GlobalClusterID is the Aurora global cluster's identifier ("" outside the Home region).
 	GlobalClusterID pulumi.StringOutput `pulumi:"globalClusterId"`
+	// CacheReplicationGroupID is the replication group's ID ("" without a cache); ElastiCache
+	// publishes its metrics per node, CacheClusterId "<id>-001", ...
+	CacheReplicationGroupID pulumi.StringOutput `pulumi:"cacheReplicationGroupId"`
+	// CacheIAMUsername is the IAM-authenticated cache user the service connects as ("" without a
+	// cache or in CacheAuthToken mode).
+	CacheIAMUsername pulumi.StringOutput `pulumi:"cacheIamUsername"`
 	// CachePrimaryEndpoint is the replication group's primary endpoint ("" without a cache).
 	CachePrimaryEndpoint pulumi.StringOutput `pulumi:"cachePrimaryEndpoint"`
 	// CacheReaderEndpoint is the replication group's reader endpoint ("" without a cache).
@@ -241,6 +271,7 @@ var (
 	auroraGlobalPattern  = regexp.MustCompile(`^db\.(r5|r5b|r5d|r6g|r6gd|r6i|r6id|r7g|r7i|r8g|x2g)\.`)
 	cacheNodePattern     = regexp.MustCompile(`^cache\.(m5|m6g|m7g|r5|r6g|r6gd|r7g)\.(large|xlarge|[1-9][0-9]?xlarge)$`)
 	sqlNamePattern       = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]{0,62}$`)
+	iamDBUserPattern     = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 	versionPattern       = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,2}$`)
 	monitoringIntervals  = []int{1, 5, 10, 15, 30, 60}
 	reservedAdminNames   = []string{"postgres", "admin", "root", "rdsadmin", "administrator", "sa", "master"}
@@ -264,6 +295,22 @@ func CheckAdminUsername(u string) error {
 	}
 	if slices.Contains(reservedAdminNames, strings.ToLower(u)) {
 		return fmt.Errorf("%q is a default admin name attackers try first (RDS.24/25); choose another", u)
+	}
+	return nil
+}
+
+// CheckIAMDBUsername reports why u cannot be the IAM-authenticated database user of a tier whose
+// master user is admin, or nil. The name is lowercase (PostgreSQL folds unquoted names to lowercase,
+// and the IAM token must name the role exactly), is not a built-in role, and is not the master user:
+// the service never connects as the master user.
+func CheckIAMDBUsername(u, admin string) error {
+	switch {
+	case !iamDBUserPattern.MatchString(u):
+		return fmt.Errorf("%q is not a user name for IAM authentication (a lowercase letter, then up to 62 lowercase letters, digits or _)", u)
+	case u == "postgres" || u == "rdsadmin" || strings.HasPrefix(u, "pg_") || strings.HasPrefix(u, "rds_"):
+		return fmt.Errorf("%q is a built-in PostgreSQL or RDS role; choose the service's own user", u)
+	case strings.EqualFold(u, admin):
+		return fmt.Errorf("%q is the master user; the service connects as its own, less privileged user", u)
 	}
 	return nil
 }
@@ -322,6 +369,9 @@ func (a *DataTierArgs) withDefaults(name string) DataTierArgs {
 	}
 	if d.DatabaseName == "" {
 		d.DatabaseName = "app"
+	}
+	if d.IAMUsername == "" {
+		d.IAMUsername = "app"
 	}
 	if d.Port == 0 {
 		d.Port = 5432
@@ -424,6 +474,9 @@ func (d *DatabaseSpec) validate(a *DataTierArgs) []error {
 	if !sqlNamePattern.MatchString(d.DatabaseName) {
 		add("DatabaseName: %q is not a database name (a letter, then up to 62 letters, digits or _)", d.DatabaseName)
 	}
+	if err := CheckIAMDBUsername(d.IAMUsername, d.AdminUsername); err != nil {
+		add("IAMUsername: %v", err)
+	}
 	if d.Port < 1150 || d.Port > 65535 {
 		add("Port: %d is outside 1150-65535", d.Port)
 	}
@@ -506,7 +559,8 @@ func (c *CacheSpec) validate(a *DataTierArgs) []error {
 
 // NewDataTier creates one region's data tier on the provider passed in opts: security groups and
 // subnet groups on the private subnets, the database (writer, replica, or Aurora primary/secondary
-// cluster), the cache (Global Datastore primary or member) and, in a standby, replica-lag alarms.
+// cluster), the cache (Global Datastore primary or member), the task role's data-access grant (with
+// TaskRoleName) and, in a standby, replica-lag alarms.
 func NewDataTier(ctx *pulumi.Context, name string, args *DataTierArgs, opts ...pulumi.ResourceOption) (*DataTier, error) {
 	if args == nil {
 		return nil, fmt.Errorf("data tier %q: args are required", name)
@@ -524,8 +578,11 @@ func NewDataTier(ctx *pulumi.Context, name string, args *DataTierArgs, opts ...p
 	if err != nil {
 		return nil, fmt.Errorf("data tier %q: reading the account ID: %w", name, err)
 	}
-	b.account = caller.AccountId
+	b.account, b.partition = caller.AccountId, arnPartition(caller.Arn)
 	t.KMSKeyARN = a.KMSKeyARN.ToStringOutput()
+	t.DBIAMUsername = pulumi.String(a.Database.IAMUsername).ToStringOutput()
+	t.CacheReplicationGroupID = pulumi.String("").ToStringOutput()
+	t.CacheIAMUsername = pulumi.String("").ToStringOutput()
 	t.CachePrimaryEndpoint = pulumi.String("").ToStringOutput()
 	t.CacheReaderEndpoint = pulumi.String("").ToStringOutput()
 	t.CacheSecurityGroupID = pulumi.String("").ToStringOutput()
@@ -539,6 +596,7 @@ func NewDataTier(ctx *pulumi.Context, name string, args *DataTierArgs, opts ...p
 		{"database network", b.dbNetwork},
 		{"database", b.database},
 		{"cache", b.cache},
+		{"data access", b.dataAccess},
 		{"alarms", b.alarms},
 	}
 	for _, s := range steps {
@@ -548,6 +606,11 @@ func NewDataTier(ctx *pulumi.Context, name string, args *DataTierArgs, opts ...p
 	}
 	return t, ctx.RegisterResourceOutputs(t, pulumi.Map{
 		"dbArn":                    t.DBARN,
+		"dbIdentifier":             t.DBIdentifier,
+		"dbResourceId":             t.DBResourceID,
+		"dbIamUsername":            t.DBIAMUsername,
+		"cacheReplicationGroupId":  t.CacheReplicationGroupID,
+		"cacheIamUsername":         t.CacheIAMUsername,
 		"writerEndpoint":           t.WriterEndpoint,
 		"readerEndpoint":           t.ReaderEndpoint,
 		"masterSecretArn":          t.MasterSecretARN,

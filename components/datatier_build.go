@@ -2,6 +2,7 @@ package components
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -17,16 +18,27 @@ const enhancedMonitoringPolicy = "arn:aws:iam::aws:policy/service-role/AmazonRDS
 
 // tierBuilder carries what the steps of NewDataTier share.
 type tierBuilder struct {
-	ctx     *pulumi.Context
-	name    string
-	a       DataTierArgs
-	t       *DataTier
-	parent  pulumi.ResourceOrInvokeOption
-	account string
+	ctx       *pulumi.Context
+	name      string
+	a         DataTierArgs
+	t         *DataTier
+	parent    pulumi.ResourceOrInvokeOption
+	account   string
+	partition string
 
 	dbSG          *ec2.SecurityGroup
 	dbSubnetGroup *rds.SubnetGroup
 	monitoring    *iam.Role
+	// cacheUser is the IAM-authenticated cache user, nil without a cache or in token mode.
+	cacheUser *elasticache.User
+}
+
+// arnPartition is the partition of arn ("aws", "aws-cn", "aws-us-gov"), "aws" when arn has none.
+func arnPartition(arn string) string {
+	if parts := strings.SplitN(arn, ":", 3); len(parts) > 1 && parts[1] != "" {
+		return parts[1]
+	}
+	return "aws"
 }
 
 func (b *tierBuilder) child(suffix string) string { return b.name + "-" + suffix }
@@ -185,6 +197,8 @@ func (b *tierBuilder) postgres() error {
 	}
 	b.t.Instance = inst
 	b.t.DBARN = inst.Arn
+	b.t.DBIdentifier = inst.Identifier
+	b.t.DBResourceID = inst.ResourceId
 	b.t.WriterEndpoint = inst.Address
 	b.t.ReaderEndpoint = inst.Address
 	if b.primary() {
@@ -259,6 +273,8 @@ func (b *tierBuilder) aurora() error {
 	}
 	b.t.Cluster = cl
 	b.t.DBARN = cl.Arn
+	b.t.DBIdentifier = cl.ClusterIdentifier
+	b.t.DBResourceID = cl.ClusterResourceId
 	b.t.WriterEndpoint = cl.Endpoint
 	b.t.ReaderEndpoint = cl.ReaderEndpoint
 	if a.Home {
@@ -361,6 +377,7 @@ func (b *tierBuilder) cache() error {
 		return fmt.Errorf("creating replication group: %w", err)
 	}
 	b.t.ReplicationGroup = rg
+	b.t.CacheReplicationGroupID = rg.ReplicationGroupId
 	b.t.CachePrimaryEndpoint = rg.PrimaryEndpointAddress
 	b.t.CacheReaderEndpoint = rg.ReaderEndpointAddress
 	if !a.Home {
@@ -407,6 +424,8 @@ func (b *tierBuilder) cacheUsers() (*elasticache.UserGroup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating IAM cache user: %w", err)
 	}
+	b.cacheUser = app
+	b.t.CacheIAMUsername = app.UserName
 	group, err := elasticache.NewUserGroup(ctx, b.child("cache"), &elasticache.UserGroupArgs{
 		UserGroupId: pulumi.String(b.child("cache")),
 		Engine:      engine,
@@ -416,6 +435,50 @@ func (b *tierBuilder) cacheUsers() (*elasticache.UserGroup, error) {
 		return nil, fmt.Errorf("creating cache user group: %w", err)
 	}
 	return group, nil
+}
+
+// dataAccess grants the service's task role (TaskRoleName) what it needs to reach this region's data
+// with IAM authentication, and nothing more: rds-db:connect as Database.IAMUsername on this region's
+// database (its resource ID, which survives promotion) and, with an IAM-authenticated cache,
+// elasticache:Connect on this region's replication group and IAM user. The policy is named by region
+// and names only role-independent resources, so a change of primary neither renames nor changes it.
+func (b *tierBuilder) dataAccess() error {
+	a := b.a
+	if a.TaskRoleName == nil {
+		return nil
+	}
+	iamCache := b.cacheUser != nil
+	inputs := []pulumi.StringInput{b.t.DBResourceID}
+	if iamCache {
+		inputs = append(inputs, b.t.ReplicationGroup.Arn, b.cacheUser.Arn)
+	}
+	policy := policyOutput(func(v []string) []statement {
+		st := []statement{{
+			Sid:      "ConnectToDatabase",
+			Effect:   "Allow",
+			Action:   []string{"rds-db:connect"},
+			Resource: []string{fmt.Sprintf("arn:%s:rds-db:%s:%s:dbuser:%s/%s", b.partition, a.Region, b.account, v[0], a.Database.IAMUsername)},
+		}}
+		if iamCache {
+			st = append(st, statement{
+				Sid:      "ConnectToCache",
+				Effect:   "Allow",
+				Action:   []string{"elasticache:Connect"},
+				Resource: []string{v[1], v[2]},
+			})
+		}
+		return st
+	}, inputs...)
+	p, err := iam.NewRolePolicy(b.ctx, b.child("data-access"), &iam.RolePolicyArgs{
+		Name:   pulumi.String(b.child("data-access")),
+		Role:   a.TaskRoleName,
+		Policy: policy,
+	}, b.parent)
+	if err != nil {
+		return fmt.Errorf("creating the task role's data-access policy: %w", err)
+	}
+	b.t.DataAccessPolicy = p
+	return nil
 }
 
 // alarms creates, in a standby region, the replica-lag alarms of the database and the cache: data

@@ -6,6 +6,7 @@ import (
 	"github.com/multiregion/multiregion/components"
 	"github.com/multiregion/multiregion/tests/mockcloud"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -81,6 +82,7 @@ func TestDataTierInvalidArgsRegisterNothing(t *testing.T) {
 		{"class", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.InstanceClass = "r6g.large" }, "Database.InstanceClass"},
 		{"backups", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.BackupRetentionDays = 1 }, "Database.BackupRetentionDays"},
 		{"admin", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.AdminUsername = "admin" }, "Database.AdminUsername"},
+		{"IAM user is the admin", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.IAMUsername = "dbadmin" }, "Database.IAMUsername"},
 		{"source", "web-us-east-1", func(a *components.DataTierArgs) { a.SourceDBARN = nil }, "SourceDBARN"},
 		{"kms", "web-us-east-1", func(a *components.DataTierArgs) { a.KMSKeyARN = nil }, "KMSKeyARN"},
 		{"global cluster", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Engine = components.EngineAuroraPostgres }, "GlobalClusterID"},
@@ -119,6 +121,10 @@ func TestCheckers(t *testing.T) {
 	assert.Error(t, components.CheckAdminUsername("Postgres"))
 	assert.Error(t, components.CheckAdminUsername("1user"))
 	assert.NoError(t, components.CheckAdminUsername("dbadmin"))
+	assert.NoError(t, components.CheckIAMDBUsername("web", "dbadmin"))
+	for _, u := range []string{"Web", "web-app", "postgres", "rds_iam", "pg_monitor", "DBAdmin", ""} {
+		assert.Error(t, components.CheckIAMDBUsername(u, "dbadmin"), u)
+	}
 	assert.NoError(t, components.CheckCacheNodeType("cache.r7g.large"))
 	assert.Error(t, components.CheckCacheNodeType("cache.t4g.small"))
 	for _, d := range []int{7, 31, 62, 713, 731} {
@@ -126,5 +132,65 @@ func TestCheckers(t *testing.T) {
 	}
 	for _, d := range []int{0, 8, 30, 744} {
 		assert.False(t, components.ValidPerformanceInsightsRetention(d), d)
+	}
+}
+
+// TestDataTierDataAccessGrant: without TaskRoleName there is no grant; with it, one inline policy on
+// that role allows rds-db:connect as the IAM user on this database's resource ID and, with an IAM
+// cache, elasticache:Connect on the group and its IAM user; the outputs name what the grant uses.
+func TestDataTierDataAccessGrant(t *testing.T) {
+	e, err := run(t, "web-us-east-1", standbyArgs())
+	require.NoError(t, err)
+	assert.Empty(t, e.ByType("aws:iam/rolePolicy:RolePolicy"), "no task role, no grant")
+
+	for _, mode := range []components.CacheAuthMode{components.CacheAuthIAM, components.CacheAuthToken} {
+		t.Run(string(mode), func(t *testing.T) {
+			a := standbyArgs()
+			a.TaskRoleName = pulumi.String("web-us-east-1-task-1234567")
+			a.Cache.AuthMode = mode
+			if mode == components.CacheAuthToken {
+				a.Cache.AuthToken = pulumi.ToSecret(pulumi.String("correct-horse-battery-staple-42")).(pulumi.StringOutput)
+			}
+			e := mockcloud.New()
+			var tier *components.DataTier
+			require.NoError(t, e.Run(func(ctx *pulumi.Context) error {
+				var err error
+				tier, err = components.NewDataTier(ctx, "web-us-east-1", a)
+				return err
+			}, nil))
+			ps := e.ByType("aws:iam/rolePolicy:RolePolicy")
+			require.Len(t, ps, 1)
+			p := ps[0]
+			assert.Equal(t, "web-us-east-1-task-1234567", p.Str("role"))
+			assert.Equal(t, "web-us-east-1-data-access", p.Str("name"))
+			db := e.Find("aws:rds/instance:Instance", "web-us-east-1-db")
+			require.NotNil(t, db)
+			resourceID := db.Outputs["resourceId"].StringValue()
+			policy := p.Str("policy")
+			assert.Contains(t, policy, `"Action":["rds-db:connect"],"Resource":["arn:aws:rds-db:us-east-1:123456789012:dbuser:`+resourceID+`/app"]`)
+			rg := e.Find("aws:elasticache/replicationGroup:ReplicationGroup", "web-us-east-1-cache")
+			require.NotNil(t, rg)
+			if mode == components.CacheAuthIAM {
+				assert.Contains(t, policy, `"Action":["elasticache:Connect"]`)
+				assert.Contains(t, policy, rg.Outputs["arn"].StringValue())
+			} else {
+				assert.NotContains(t, policy, "elasticache", "a token-authenticated cache needs no IAM permission")
+			}
+			await := func(o pulumi.StringOutput) string {
+				v, err := internals.UnsafeAwaitOutput(t.Context(), o)
+				require.NoError(t, err)
+				s, _ := v.Value.(string)
+				return s
+			}
+			assert.Equal(t, resourceID, await(tier.DBResourceID))
+			assert.Equal(t, "web-us-east-1", await(tier.DBIdentifier))
+			assert.Equal(t, "app", await(tier.DBIAMUsername), "the default IAM database user")
+			assert.Equal(t, "web-us-east-1", await(tier.CacheReplicationGroupID))
+			if mode == components.CacheAuthIAM {
+				assert.Equal(t, "web-us-east-1-app", await(tier.CacheIAMUsername))
+			} else {
+				assert.Empty(t, await(tier.CacheIAMUsername))
+			}
+		})
 	}
 }

@@ -27,18 +27,19 @@ const AcceleratorMetricsRegion = "us-west-2"
 // xrayNameLimit is the longest X-Ray sampling rule or group name AWS accepts.
 const xrayNameLimit = 32
 
-// DatabaseMetrics names one region's database for the dashboard and, optionally, its replica-lag
-// alarm.
+// DatabaseMetrics names one region's database for the dashboard. Its replica-lag alarm belongs to
+// DataTier, which owns the threshold.
 type DatabaseMetrics struct {
 	// Identifier is the RDS DB instance identifier, or the Aurora DB cluster identifier when Aurora is
-	// true. Required.
+	// true (DataTier.DBIdentifier). Required.
 	Identifier pulumi.StringInput
 	// Aurora reads the Aurora metrics (DBClusterIdentifier, AuroraGlobalDBReplicationLag in ms)
 	// instead of the RDS instance ones (DBInstanceIdentifier, ReplicaLag in s). Default false.
 	Aurora bool
-	// LagAlarm creates the replica-lag alarm of a standby region here. Default false, because DataTier
-	// owns the replica-lag alarms of its replicas; set it for a database DataTier does not manage.
-	LagAlarm bool
+	// LagThresholdSeconds is the replica-lag alarm threshold of the region's database
+	// (DataTier's Database.ReplicaLagSeconds), drawn on a standby's database widget. Default 0: not
+	// drawn; not negative.
+	LagThresholdSeconds int
 }
 
 // ObservedRegion is what Observability watches in one region: the regional components' outputs.
@@ -61,9 +62,12 @@ type ObservedRegion struct {
 	LogGroups map[string]pulumi.StringInput
 	// Database is the region's database. Default nil: no database widget or alarm.
 	Database *DatabaseMetrics
-	// CacheReplicationGroupID is the region's ElastiCache replication group. Default nil: no cache
-	// widget.
+	// CacheReplicationGroupID is the region's ElastiCache replication group
+	// (DataTier.CacheReplicationGroupID). Default nil: no cache widget.
 	CacheReplicationGroupID pulumi.StringInput
+	// CacheLagThresholdSeconds is the Global Datastore replication-lag alarm threshold (DataTier's
+	// Cache.LagSeconds), drawn on a standby's cache widget. Default 0: not drawn; not negative.
+	CacheLagThresholdSeconds int
 }
 
 // LogArchiveArgs configures the central log archive.
@@ -118,9 +122,6 @@ type ObservabilityArgs struct {
 	// ALB5xxPercent is the ALB 5xx share of requests (ELB + target 5xx) that raises the region's alarm.
 	// Default 5; allowed (0, 100].
 	ALB5xxPercent float64
-	// ReplicaLagSeconds is the replica lag that raises a lag alarm (LagAlarm databases only).
-	// Default 60; at least 1.
-	ReplicaLagSeconds int
 	// SamplingRate is the X-Ray fixed sampling rate after the reservoir. Default 0.05; allowed 0-1
 	// (use a pointer to set 0).
 	SamplingRate *float64
@@ -174,9 +175,6 @@ func (a *ObservabilityArgs) withDefaults(name string) ObservabilityArgs {
 	}
 	if c.ALB5xxPercent == 0 {
 		c.ALB5xxPercent = 5
-	}
-	if c.ReplicaLagSeconds == 0 {
-		c.ReplicaLagSeconds = 60
 	}
 	if c.SamplingRate == nil {
 		rate := 0.05
@@ -255,6 +253,12 @@ func (a *ObservabilityArgs) validate(name string) error {
 		if o.Database != nil && o.Database.Identifier == nil {
 			add("%s.Database.Identifier: required when Database is set", f)
 		}
+		if o.Database != nil && o.Database.LagThresholdSeconds < 0 {
+			add("%s.Database.LagThresholdSeconds: %d is negative", f, o.Database.LagThresholdSeconds)
+		}
+		if o.CacheLagThresholdSeconds < 0 {
+			add("%s.CacheLagThresholdSeconds: %d is negative", f, o.CacheLagThresholdSeconds)
+		}
 	}
 	needProvider("DashboardRegion", a.DashboardRegion)
 	if !dashboardNamePattern.MatchString(a.DashboardName) {
@@ -295,9 +299,6 @@ func (a *ObservabilityArgs) validate(name string) error {
 	}
 	if a.ALB5xxPercent <= 0 || a.ALB5xxPercent > 100 {
 		add("ALB5xxPercent: %v is outside (0, 100]", a.ALB5xxPercent)
-	}
-	if a.ReplicaLagSeconds < 1 {
-		add("ReplicaLagSeconds: %d must be at least 1", a.ReplicaLagSeconds)
 	}
 	if r := *a.SamplingRate; r < 0 || r > 1 {
 		add("SamplingRate: %v is outside 0-1", r)

@@ -41,8 +41,9 @@ func (b *obsBuilder) alarm(s alarmSpec) error {
 	return nil
 }
 
-// regionAlarms creates every region's alarms in that region: ALB 5xx rate, unhealthy targets,
-// running tasks below the role's floor, and (LagAlarm databases of standbys) replica lag.
+// regionAlarms creates every region's alarms in that region: ALB 5xx rate, unhealthy targets and
+// running tasks below the role's floor. Replica-lag alarms belong to DataTier, which owns their
+// thresholds.
 func (b *obsBuilder) regionAlarms() error {
 	a := b.a
 	for _, r := range b.regions {
@@ -108,27 +109,6 @@ func (b *obsBuilder) regionAlarms() error {
 					EvaluationPeriods:  pulumi.Int(3),
 					ComparisonOperator: pulumi.String("LessThanThreshold"),
 					Threshold:          pulumi.Float64(float64(o.MinTasks)),
-					TreatMissingData:   pulumi.String("breaching"),
-				},
-			})
-		}
-		if db := o.Database; db != nil && db.LagAlarm && o.Role == RoleStandby {
-			dim, metric, threshold := "DBInstanceIdentifier", "ReplicaLag", float64(a.ReplicaLagSeconds)
-			if db.Aurora {
-				dim, metric, threshold = "DBClusterIdentifier", "AuroraGlobalDBReplicationLag", 1000*threshold
-			}
-			specs = append(specs, alarmSpec{
-				what:        "replica-lag",
-				description: fmt.Sprintf("%s (%s): database replica lag above %d seconds for 5 minutes.", r, o.Role, a.ReplicaLagSeconds),
-				args: cloudwatch.MetricAlarmArgs{
-					Namespace:          pulumi.String("AWS/RDS"),
-					MetricName:         pulumi.String(metric),
-					Dimensions:         pulumi.StringMap{dim: db.Identifier},
-					Statistic:          pulumi.String("Maximum"),
-					Period:             pulumi.Int(60),
-					EvaluationPeriods:  pulumi.Int(5),
-					ComparisonOperator: pulumi.String("GreaterThanThreshold"),
-					Threshold:          pulumi.Float64(threshold),
 					TreatMissingData:   pulumi.String("breaching"),
 				},
 			})

@@ -17,6 +17,8 @@ type dashboardRegion struct {
 	Database                           string
 	Aurora                             bool
 	Cache                              string
+	// DBLagThreshold and CacheLagThreshold are the lag alarm thresholds in seconds, 0 for none.
+	DBLagThreshold, CacheLagThreshold int
 }
 
 // dashboardInput is everything dashboardBody draws, resolved.
@@ -116,15 +118,24 @@ func regionWidgets(r dashboardRegion, fivexx float64) []widget {
 			map[string]any{"label": "role minimum", "value": r.MinTasks},
 		}}}),
 	}
+	// The lag alarms live in standbys only (DataTier); their thresholds are drawn there.
+	lagAlarm := func(value float64) map[string]any {
+		if value <= 0 || r.Role != string(RoleStandby) {
+			return nil
+		}
+		return map[string]any{"annotations": map[string]any{"horizontal": []any{
+			map[string]any{"label": "lag alarm", "value": value},
+		}}}
+	}
 	if r.Database != "" {
-		dim, lag, unit := "DBInstanceIdentifier", "ReplicaLag", "s"
+		dim, lag, unit, scale := "DBInstanceIdentifier", "ReplicaLag", "s", 1.0
 		if r.Aurora {
-			dim, lag, unit = "DBClusterIdentifier", "AuroraGlobalDBReplicationLag", "ms"
+			dim, lag, unit, scale = "DBClusterIdentifier", "AuroraGlobalDBReplicationLag", "ms", 1000
 		}
 		ws = append(ws, metricWidget(title("database"), r.Region, "Maximum", []any{
 			m("AWS/RDS", lag, []any{dim, r.Database}, map[string]any{"label": "replica lag (" + unit + ")"}),
 			m("AWS/RDS", "DatabaseConnections", []any{dim, r.Database}, map[string]any{"yAxis": "right"}),
-		}, nil))
+		}, lagAlarm(scale*float64(r.DBLagThreshold))))
 	}
 	if r.Cache != "" {
 		// ElastiCache publishes per node (CacheClusterId "<group>-001", ...): search by the group.
@@ -134,7 +145,7 @@ func regionWidgets(r dashboardRegion, fivexx float64) []widget {
 		ws = append(ws, metricWidget(title("cache"), r.Region, "Average", []any{
 			[]any{map[string]any{"id": "lag", "expression": search("GlobalDatastoreReplicationLag", "Maximum"), "label": "GlobalDatastoreReplicationLag"}},
 			[]any{map[string]any{"id": "hits", "expression": search("CacheHitRate", "Average"), "label": "CacheHitRate", "yAxis": "right"}},
-		}, nil))
+		}, lagAlarm(float64(r.CacheLagThreshold))))
 	}
 	return ws
 }
@@ -202,7 +213,10 @@ func (b *obsBuilder) dashboard() error {
 			dr := dashboardRegion{Region: r, Role: string(o.Role), MinTasks: o.MinTasks,
 				ALB: s(k), TargetGroup: s(k + 1), Cluster: s(k + 2), Service: s(k + 3), Database: s(k + 4), Cache: s(k + 5)}
 			if o.Database != nil {
-				dr.Aurora = o.Database.Aurora
+				dr.Aurora, dr.DBLagThreshold = o.Database.Aurora, o.Database.LagThresholdSeconds
+			}
+			if o.CacheReplicationGroupID != nil {
+				dr.CacheLagThreshold = o.CacheLagThresholdSeconds
 			}
 			in.Regions = append(in.Regions, dr)
 		}

@@ -33,10 +33,12 @@ func TestDashboardBodyIsGeneratedFromTheRegions(t *testing.T) {
 	in := dashboardInput{ALB5xxPercent: 5, Distribution: "E123", AcceleratorARN: "arn:aws:globalaccelerator::1:accelerator/abcd"}
 	for _, r := range []string{"eu-west-1", "us-west-2", "ap-southeast-2"} {
 		in.Regions = append(in.Regions, dashboardRegion{Region: r, Role: "standby", ALB: "app/lb-" + r, TargetGroup: "tg-" + r,
-			Cluster: "c-" + r, Service: "s-" + r, MinTasks: 1, Database: "db-" + r, Cache: "rg-" + r})
+			Cluster: "c-" + r, Service: "s-" + r, MinTasks: 1, Database: "db-" + r, Cache: "rg-" + r,
+			DBLagThreshold: 60, CacheLagThreshold: 30})
 		in.HealthChecks = append(in.HealthChecks, struct{ Region, ID string }{r, "hc-" + r})
 	}
 	in.Regions[1].Aurora = true
+	in.Regions[2].Role = "primary"
 	body, err := dashboardBody(in)
 	require.NoError(t, err)
 	var parsed struct {
@@ -45,6 +47,7 @@ func TestDashboardBodyIsGeneratedFromTheRegions(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(body), &parsed))
 	cells := map[[2]int]bool{}
 	perRegion := map[string]string{}
+	lagAlarms := map[string]any{}
 	for _, w := range parsed.Widgets {
 		pos := [2]int{w.X, w.Y}
 		assert.False(t, cells[pos], "two widgets at %v", pos)
@@ -57,7 +60,19 @@ func TestDashboardBodyIsGeneratedFromTheRegions(t *testing.T) {
 			b, _ := json.Marshal(w.Properties["metrics"])
 			perRegion[region] += string(b)
 		}
+		if ann, ok := w.Properties["annotations"].(map[string]any); ok {
+			for _, h := range ann["horizontal"].([]any) {
+				if m := h.(map[string]any); m["label"] == "lag alarm" {
+					lagAlarms[title] = m["value"]
+				}
+			}
+		}
 	}
+	// The standbys draw their lag alarms' thresholds (Aurora's in milliseconds); the primary has none.
+	assert.Equal(t, map[string]any{
+		"eu-west-1 (standby) · database": 60.0, "eu-west-1 (standby) · cache": 30.0,
+		"us-west-2 (standby) · database": 60000.0, "us-west-2 (standby) · cache": 30.0,
+	}, lagAlarms)
 	assert.Len(t, parsed.Widgets, 3*8+3, "8 widgets per region and 3 global rows")
 	for _, r := range in.Regions {
 		m := perRegion[r.Region]
@@ -85,10 +100,11 @@ func TestObservabilityValidatesBeforeRegistering(t *testing.T) {
 		_, err := NewObservability(ctx, "web", &ObservabilityArgs{
 			DashboardRegion: "us-west-2",
 			ServiceName:     "web",
-			Regions:         map[string]ObservedRegion{"us-west-2": {Role: "leader", MinTasks: -1}},
-			HealthChecks:    map[string]pulumi.StringInput{"us-west-2": pulumi.String("hc")},
-			SamplingRate:    &rate,
-			LogArchive:      LogArchiveArgs{Region: "eu-west-1", TransitionDays: 10},
+			Regions: map[string]ObservedRegion{"us-west-2": {Role: "leader", MinTasks: -1,
+				Database: &DatabaseMetrics{LagThresholdSeconds: -1}, CacheLagThresholdSeconds: -5}},
+			HealthChecks: map[string]pulumi.StringInput{"us-west-2": pulumi.String("hc")},
+			SamplingRate: &rate,
+			LogArchive:   LogArchiveArgs{Region: "eu-west-1", TransitionDays: 10},
 		})
 		return err
 	}, pulumi.WithMocks("multiregion", "test", mocks))
@@ -97,7 +113,8 @@ func TestObservabilityValidatesBeforeRegistering(t *testing.T) {
 		`Regions[us-west-2]: "us-west-2" has no provider`, `Regions[us-west-2].Role: "leader"`, "MinTasks: -1",
 		"Regions[us-west-2].ALBARNSuffix: required", "Regions[us-west-2].AlarmTopicARN: required",
 		"HealthCheckTopicARN: required", "SamplingRate: 2", `LogArchive.Region: "eu-west-1" has no provider`,
-		"LogArchive.KMSKeyARN: required", "transition days 10",
+		"LogArchive.KMSKeyARN: required", "transition days 10", "Regions[us-west-2].Database.Identifier: required",
+		"Database.LagThresholdSeconds: -1 is negative", "CacheLagThresholdSeconds: -5 is negative",
 	} {
 		assert.Contains(t, err.Error(), want)
 	}

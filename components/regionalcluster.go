@@ -159,6 +159,8 @@ type RegionalCluster struct {
 	RepositoryURL pulumi.StringOutput `pulumi:"repositoryUrl"`
 	// TaskRoleARN is the tasks' IAM role (application permissions, X-Ray).
 	TaskRoleARN pulumi.StringOutput `pulumi:"taskRoleArn"`
+	// TaskRoleName is the tasks' IAM role name, to attach policies to (e.g. DataTierArgs.TaskRoleName).
+	TaskRoleName pulumi.StringOutput `pulumi:"taskRoleName"`
 	// LogGroupNames are the region's log groups (application, X-Ray, VPC flow logs), for central
 	// logging.
 	LogGroupNames pulumi.StringArrayOutput `pulumi:"logGroupNames"`
@@ -443,6 +445,7 @@ func NewRegionalCluster(ctx *pulumi.Context, name string, args *RegionalClusterA
 		"taskSecurityGroupId":  c.TaskSecurityGroupID,
 		"repositoryUrl":        c.RepositoryURL,
 		"taskRoleArn":          c.TaskRoleARN,
+		"taskRoleName":         c.TaskRoleName,
 		"logGroupNames":        c.LogGroupNames,
 	})
 }

@@ -667,6 +667,7 @@ func (b *clusterBuilder) service() error {
 	b.c.ClusterARN, b.c.ClusterName = cluster.Arn, cluster.Name
 	b.c.ServiceName, b.c.ServiceARN = svc.Name, svc.ID()
 	b.c.TaskRoleARN = taskRole.Arn
+	b.c.TaskRoleName = taskRole.Name
 	return nil
 }
 

@@ -33,6 +33,11 @@ type DatabaseConfig struct {
 	AdminUsername string `json:"adminUsername,omitempty"`
 	// DatabaseName is the initial database. Default app.
 	DatabaseName string `json:"databaseName,omitempty"`
+	// IAMUsername is the database user the service's tasks connect as with IAM authentication: each
+	// region's task role may rds-db:connect as this user on that region's database, and nothing else.
+	// Create it once in the writer (CREATE USER <name>; GRANT rds_iam TO <name>). Default: the service
+	// name with - replaced by _.
+	IAMUsername string `json:"iamUsername,omitempty"`
 	// Instances is the Aurora primary cluster's instance count (writer + readers). Default 2.
 	Instances int `json:"instances,omitempty"`
 	// StandbyInstances is each Aurora secondary cluster's instance count. Default 0 (headless) in
@@ -82,6 +87,18 @@ func (c *Config) standbyInstances() int {
 		return 0
 	}
 	return 1
+}
+
+// iamDBUsername is database.iamUsername, or its default derived from the service name. It is derived
+// when used, because the service name gets its own default after the data defaults.
+func (c *Config) iamDBUsername() string {
+	if u := c.Database.IAMUsername; u != "" {
+		return u
+	}
+	if c.Service.Name == "" {
+		return "app"
+	}
+	return strings.ReplaceAll(c.Service.Name, "-", "_")
 }
 
 // enabled reports whether the cache is deployed.
@@ -173,6 +190,13 @@ func (c *Config) validateData() []error {
 		add("database.engine", "%q is not a database engine (allowed: %s, %s)", d.Engine, components.EnginePostgres, components.EngineAuroraPostgres)
 	} else if err := components.CheckInstanceClass(engine, d.InstanceClass); err != nil {
 		add("database.instanceClass", "%v", err)
+	}
+	if err := components.CheckIAMDBUsername(c.iamDBUsername(), d.AdminUsername); err != nil {
+		hint := ""
+		if d.IAMUsername == "" {
+			hint = " (derived from service.name; set database.iamUsername)"
+		}
+		add("database.iamUsername", "%v%s", err, hint)
 	}
 	if d.BackupRetentionDays < 7 || d.BackupRetentionDays > 35 {
 		add("database.backupRetentionDays", "%d is outside 7-35 (RDS.11: at least 7 days, and a replica's source must keep backups)", d.BackupRetentionDays)
@@ -304,6 +328,7 @@ func (c *Config) databaseSpec(region string, role components.Role) components.Da
 		BackupRetentionDays:              d.BackupRetentionDays,
 		AdminUsername:                    d.AdminUsername,
 		DatabaseName:                     d.DatabaseName,
+		IAMUsername:                      c.iamDBUsername(),
 		Instances:                        n,
 		ReplicaMultiAZ:                   d.ReplicaMultiAZ,
 		MonitoringInterval:               d.MonitoringInterval,
@@ -337,7 +362,8 @@ func (c *Config) cacheSpec() *components.CacheSpec {
 // deployData creates the DataTier of every region on its provider and links them: the home region
 // first (it creates the Aurora global cluster and the Global Datastore, pinned to its provider so
 // that a change of primary never moves or replaces them), then the others, joined to those global
-// resources; RDS standbys replicate from the primary's instance ARN.
+// resources; RDS standbys replicate from the primary's instance ARN. Each tier grants its region's
+// task role IAM access to that region's database and cache.
 func (d *Deployment) deployData(ctx *pulumi.Context) error {
 	cfg := d.Config
 	var home *components.DataTier
@@ -355,6 +381,7 @@ func (d *Deployment) deployData(ctx *pulumi.Context) error {
 			VPCID:                 r.Cluster.VPCID.ToStringOutput(),
 			SubnetIDs:             r.Cluster.PrivateSubnetIDs,
 			ClientSecurityGroupID: r.Cluster.TaskSecurityGroupID.ToStringOutput(),
+			TaskRoleName:          r.Cluster.TaskRoleName,
 			Database:              cfg.databaseSpec(region, r.Plan.Role),
 			Cache:                 cfg.cacheSpec(),
 			Protect:               components.Bool(cfg.Protect),

@@ -36,6 +36,21 @@ func TestDataDefaults(t *testing.T) {
 	if cfg.DataHomeRegion != "us-west-2" {
 		t.Errorf("dataHomeRegion default: %q, want the first region", cfg.DataHomeRegion)
 	}
+	if got := cfg.databaseSpec("us-west-2", "primary").IAMUsername; got != "web" {
+		t.Errorf("the IAM database user defaults to the service name, got %q", got)
+	}
+	kv0 := validConfig()
+	kv0["service"] = `{"name":"orders-api","image":"web:1.4.2","port":8080,"cpu":512,"memory":1024}`
+	for _, tc := range []struct{ db, want string }{{`{}`, "orders_api"}, {`{"iamUsername":"orders_rw"}`, "orders_rw"}} {
+		kv0["database"] = tc.db
+		named, err := parseData(kv0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := named.databaseSpec("us-east-1", "standby").IAMUsername; got != tc.want {
+			t.Errorf("database %s: IAM database user %q, want %q (a hyphenated service name gives a PostgreSQL-safe user; the key overrides it)", tc.db, got, tc.want)
+		}
+	}
 	kv := validConfig()
 	kv["drStrategy"] = "pilot-light"
 	kv["primaryRegion"] = "us-east-1"
@@ -76,6 +91,11 @@ func TestDataValidation(t *testing.T) {
 		{"monitoring", map[string]string{"database": `{"monitoringInterval":7}`}, []string{"multiregion:database.monitoringInterval", "7"}},
 		{"pi retention", map[string]string{"database": `{"performanceInsightsRetentionDays":30}`}, []string{"multiregion:database.performanceInsightsRetentionDays", "30"}},
 		{"aurora primary of 1", map[string]string{"database": `{"instances":1}`}, []string{"multiregion:database.instances", "writer and a reader"}},
+		{"iam user is the master user", map[string]string{"database": `{"iamUsername":"dbadmin"}`}, []string{"multiregion:database.iamUsername", `"dbadmin"`, "master user"}},
+		{"iam user uppercase", map[string]string{"database": `{"iamUsername":"Web"}`}, []string{"multiregion:database.iamUsername", `"Web"`, "lowercase"}},
+		{"iam user built-in role", map[string]string{"database": `{"iamUsername":"rds_iam"}`}, []string{"multiregion:database.iamUsername", "built-in"}},
+		{"iam user derived from a service named like the admin", map[string]string{"service": `{"name":"dbadmin","image":"web:1.4.2","port":8080,"cpu":512,"memory":1024}`},
+			[]string{"multiregion:database.iamUsername", "derived from service.name"}},
 		{"rejoin phase", map[string]string{"database": `{"rejoin":{"us-east-1":"now"}}`}, []string{"multiregion:database.rejoin.us-east-1", `"now"`, "release", "rebuild"}},
 		{"rejoin unknown region", map[string]string{"database": `{"rejoin":{"ap-south-1":"release"}}`}, []string{"multiregion:database.rejoin.ap-south-1", "not among"}},
 		{"rejoin aurora", map[string]string{"database": `{"engine":"aurora-postgresql","rejoin":{"us-east-1":"release"}}`}, []string{"multiregion:database.rejoin.us-east-1", "switchover"}},

@@ -10,7 +10,8 @@ import (
 )
 
 // ObservabilityConfig is multiregion:observability: where alarms go, where logs are archived, the
-// alarm thresholds and the tracing rate. Every field is optional.
+// alarm thresholds and the tracing rate. Every field is optional. The replica-lag thresholds are not
+// here: the data tier owns them (multiregion:database.replicaLagSeconds, multiregion:cache.lagSeconds).
 type ObservabilityConfig struct {
 	// AlarmEmail subscribes this address to every region's alert topic. Default: none.
 	AlarmEmail string `json:"alarmEmail,omitempty"`
@@ -28,8 +29,6 @@ type ObservabilityConfig struct {
 	ArchiveRetentionDays int `json:"archiveRetentionDays,omitempty"`
 	// ALB5xxPercent is the share of 5xx responses that raises a region's alarm. Default 5; (0, 100].
 	ALB5xxPercent float64 `json:"alb5xxPercent,omitempty"`
-	// ReplicaLagSeconds is the database replica lag that raises an alarm. Default 60; 1-86400.
-	ReplicaLagSeconds int `json:"replicaLagSeconds,omitempty"`
 	// SamplingRate is the X-Ray fixed sampling rate. Default 0.05; 0-1.
 	SamplingRate *float64 `json:"samplingRate,omitempty"`
 }
@@ -52,9 +51,6 @@ func (o *ObservabilityConfig) applyDefaults(c *Config) {
 	}
 	if o.ALB5xxPercent == 0 {
 		o.ALB5xxPercent = 5
-	}
-	if o.ReplicaLagSeconds == 0 {
-		o.ReplicaLagSeconds = 60
 	}
 	if o.SamplingRate == nil {
 		rate := 0.05
@@ -87,9 +83,6 @@ func (o *ObservabilityConfig) validate(c *Config) []error {
 	}
 	if o.ALB5xxPercent <= 0 || o.ALB5xxPercent > 100 {
 		add("alb5xxPercent", "%v is outside (0, 100] (a percentage of requests)", o.ALB5xxPercent)
-	}
-	if o.ReplicaLagSeconds < 1 || o.ReplicaLagSeconds > 86400 {
-		add("replicaLagSeconds", "%d is outside 1-86400", o.ReplicaLagSeconds)
 	}
 	if r := o.SamplingRate; r != nil && (*r < 0 || *r > 1) {
 		add("samplingRate", "%v is outside 0-1 (a fraction of requests, e.g. 0.05)", *r)
@@ -146,7 +139,7 @@ func (d *Deployment) alertTopicIn(ctx *pulumi.Context, region string) (*componen
 var clusterLogGroups = []string{"app", "vpc-flow-logs"}
 
 // deployObservability creates the stack's dashboard, alarms, X-Ray rules and central log archive over
-// every region, last, from the outputs of the regional and global components.
+// every region, last, from the outputs of the regional, data and global components.
 func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
 	cfg, o := d.Config, d.Config.Observability
 	providers := map[string]pulumi.ProviderResource{}
@@ -169,7 +162,7 @@ func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
 		for i, label := range clusterLogGroups {
 			groups[label] = c.LogGroupNames.Index(pulumi.Int(i))
 		}
-		regions[name] = components.ObservedRegion{
+		observed := components.ObservedRegion{
 			Role:                 r.Plan.Role,
 			MinTasks:             r.Plan.Capacity.Min,
 			ALBARNSuffix:         c.ALBARNSuffix,
@@ -179,6 +172,8 @@ func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
 			AlarmTopicARN:        r.Alerts.ARN,
 			LogGroups:            groups,
 		}
+		d.observeData(&observed, r.Data)
+		regions[name] = observed
 	}
 	archive := d.Regions[o.LogArchiveRegion]
 	args := &components.ObservabilityArgs{
@@ -221,6 +216,24 @@ func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
 	d.Outputs["dashboardUrl"] = obs.DashboardURL
 	d.Outputs["logArchiveBucket"] = obs.ArchiveBucketName
 	return nil
+}
+
+// observeData adds a region's database and cache to what the dashboard draws, from its DataTier's
+// outputs; the lag thresholds drawn are the data tier's (it owns the lag alarms).
+func (d *Deployment) observeData(o *components.ObservedRegion, t *components.DataTier) {
+	if t == nil {
+		return
+	}
+	cfg := d.Config
+	o.Database = &components.DatabaseMetrics{
+		Identifier:          t.DBIdentifier,
+		Aurora:              components.DBEngine(cfg.Database.Engine) == components.EngineAuroraPostgres,
+		LagThresholdSeconds: cfg.Database.ReplicaLagSeconds,
+	}
+	if t.ReplicationGroup != nil {
+		o.CacheReplicationGroupID = t.CacheReplicationGroupID
+		o.CacheLagThresholdSeconds = cfg.Cache.LagSeconds
+	}
 }
 
 // observeGlobal adds what the global edge exposes (health checks, distribution, accelerator), when

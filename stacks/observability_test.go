@@ -38,7 +38,6 @@ func TestObservabilityDefaults(t *testing.T) {
 	assert.Equal(t, 90, o.ArchiveGlacierDays)
 	assert.Equal(t, 365, o.ArchiveRetentionDays)
 	assert.Equal(t, 5.0, o.ALB5xxPercent)
-	assert.Equal(t, 60, o.ReplicaLagSeconds)
 	require.NotNil(t, o.SamplingRate)
 	assert.Equal(t, 0.05, *o.SamplingRate)
 	assert.Empty(t, o.AlarmEmail)
@@ -71,8 +70,8 @@ func TestObservabilityValidation(t *testing.T) {
 			[]string{"multiregion:observability.alb5xxPercent", "150", "(0, 100]"}},
 		{"negative 5xx", map[string]any{"alb5xxPercent": -1},
 			[]string{"multiregion:observability.alb5xxPercent", "-1"}},
-		{"lag", map[string]any{"replicaLagSeconds": 100000},
-			[]string{"multiregion:observability.replicaLagSeconds", "100000", "1-86400"}},
+		{"replica lag belongs to the data tier", map[string]any{"replicaLagSeconds": 60},
+			[]string{"multiregion:observability", `unknown field "replicaLagSeconds"`}},
 		{"sampling above 1", map[string]any{"samplingRate": 1.5},
 			[]string{"multiregion:observability.samplingRate", "1.5", "0-1"}},
 		{"unknown field", map[string]any{"alarmSms": "+100"},

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -631,4 +632,147 @@ func TestDataOutputs(t *testing.T) {
 		assert.Contains(t, v(tier.KMSKeyARN), "arn:aws:kms:"+region+":", region)
 	}
 	assert.Contains(t, d.Outputs, "dbWriterEndpoint")
+}
+
+// clusterResourceIDs adds to the mock's answers the resource ID AWS computes for an Aurora cluster
+// (DbClusterResourceId), which mockcloud does not fabricate, so that the grant can be checked
+// against the real attribute rather than an empty string.
+type clusterResourceIDs struct{ *mockcloud.Engine }
+
+// NewResource implements pulumi.MockResourceMonitor.
+func (m clusterResourceIDs) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	id, state, err := m.Engine.NewResource(args)
+	if err == nil && args.TypeToken == rdsCluster && !state.HasValue("clusterResourceId") {
+		state["clusterResourceId"] = resource.NewStringProperty("cluster-" + strings.ToUpper(strings.ReplaceAll(id, "-", "")))
+	}
+	return id, state, err
+}
+
+// deployData is deploy with Aurora cluster resource IDs.
+func deployData(t *testing.T, conf map[string]string) (*mockcloud.Engine, *stacks.Deployment) {
+	t.Helper()
+	e := mockcloud.New()
+	var d *stacks.Deployment
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		cfg, err := stacks.Load(ctx)
+		if err != nil {
+			return err
+		}
+		d, err = stacks.Deploy(ctx, cfg)
+		return err
+	}, pulumi.WithMocks(e.Project, e.Stack, clusterResourceIDs{e}), func(info *pulumi.RunInfo) { info.Config = conf })
+	require.NoError(t, err)
+	return e, d
+}
+
+// grant is a region's data-access policy, parsed.
+type grant struct {
+	policy     *mockcloud.Resource
+	statements map[string][]string // action -> resources
+}
+
+// dataAccess returns region's data-access grant: a child of the region's DataTier, on the region's
+// provider, attached to the region's task role; it fails the test on a wildcard or a statement that
+// is not an Allow of exactly one action.
+func dataAccess(t *testing.T, e *mockcloud.Engine, region string) grant {
+	t.Helper()
+	tier := e.Component(components.DataTierType, "web-"+region)
+	require.NotNil(t, tier, region)
+	ps := e.ChildrenOfType(tier, "aws:iam/rolePolicy:RolePolicy")
+	require.Len(t, ps, 1, "%s: one data-access grant", region)
+	p := ps[0]
+	assert.Equal(t, "web-"+region+"-data-access", p.Name)
+	assert.Equal(t, tier.URN, p.Parent, "the grant is a child of the DataTier")
+	assert.Equal(t, region, p.Region, "the grant uses %s's provider", region)
+	role := e.Find("aws:iam/role:Role", "web-"+region+"-task")
+	require.NotNil(t, role, region)
+	assert.Equal(t, out(role, "name"), p.Str("role"), "%s: attached to %s's task role", region, region)
+	assert.Contains(t, p.PropertyDependencies["role"], role.URN, region)
+	var doc struct {
+		Statement []struct {
+			Effect           string
+			Action, Resource []string
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(p.Str("policy")), &doc), p.Str("policy"))
+	g := grant{policy: p, statements: map[string][]string{}}
+	for _, st := range doc.Statement {
+		assert.Equal(t, "Allow", st.Effect)
+		require.Len(t, st.Action, 1, "%s: one action per statement", region)
+		for _, res := range st.Resource {
+			assert.NotContains(t, res, "*", "%s: %s on a wildcard", region, st.Action[0])
+		}
+		g.statements[st.Action[0]] = st.Resource
+	}
+	return g
+}
+
+// TestTaskRoleDataAccess: each region's task role may connect, with IAM authentication, to exactly
+// that region's database (its resource ID, as the configured IAM database user) and, with an
+// IAM-authenticated cache, to that region's replication group and IAM user; nothing else, no
+// wildcard, for both engines. Token auth and no cache grant the database only.
+func TestTaskRoleDataAccess(t *testing.T) {
+	cases := map[string]map[string]any{
+		"postgres":      {},
+		auroraEngineKey: {"database": map[string]any{"engine": auroraEngineKey, "iamUsername": "web_rw"}},
+		"cache token":   {"cache": map[string]any{"authMode": "token"}, "cacheAuthToken": "correct-horse-battery-staple-42"},
+		"no cache":      {"cache": map[string]any{"enabled": false}},
+	}
+	for _, name := range slices.Sorted(maps.Keys(cases)) {
+		t.Run(name, func(t *testing.T) {
+			conf := with(t, prodConfig(t), cases[name])
+			var e *mockcloud.Engine
+			if name == "cache token" {
+				e = mockcloud.New()
+				require.NoError(t, e.Run(stacks.Program, conf, stacks.Namespace+":cacheAuthToken"))
+			} else {
+				e, _ = deployData(t, conf)
+			}
+			user := "web"
+			if name == auroraEngineKey {
+				user = "web_rw"
+			}
+			iamCache := name == "postgres" || name == auroraEngineKey
+			for _, region := range prodRegions {
+				g := dataAccess(t, e, region)
+				var resourceID string
+				if name == auroraEngineKey {
+					resourceID = out(one(t, e, rdsCluster, region), "clusterResourceId")
+				} else {
+					resourceID = out(one(t, e, rdsInstance, region), "resourceId")
+				}
+				require.NotEmpty(t, resourceID, region)
+				want := map[string][]string{
+					"rds-db:connect": {fmt.Sprintf("arn:aws:rds-db:%s:%s:dbuser:%s/%s", region, mockcloud.DefaultAccount, resourceID, user)},
+				}
+				if iamCache {
+					app := e.Find("aws:elasticache/user:User", "web-"+region+"-cache-app")
+					require.NotNil(t, app, region)
+					want["elasticache:Connect"] = []string{out(one(t, e, cacheGroup, region), "arn"), out(app, "arn")}
+				}
+				assert.Equal(t, want, g.statements, "%s grant", region)
+				for _, other := range prodRegions {
+					if other != region {
+						assert.NotContains(t, g.policy.Str("policy"), other, "%s's grant names %s", region, other)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestDataAccessSurvivesAPrimaryFlip runs the program with each primary: every region's grant keeps
+// its URN, provider, role and document (it names resources by region, never by role).
+func TestDataAccessSurvivesAPrimaryFlip(t *testing.T) {
+	engines(t, func(t *testing.T, _ string, conf map[string]string) {
+		before, _ := deployData(t, conf)
+		after, _ := deployData(t, with(t, conf, map[string]any{"primaryRegion": "us-east-1"}))
+		for _, region := range prodRegions {
+			x, y := dataAccess(t, before, region), dataAccess(t, after, region)
+			assert.Equal(t, x.policy.URN, y.policy.URN, region)
+			assert.Equal(t, x.policy.Region, y.policy.Region, region)
+			assert.Empty(t, changedInputs(x.policy, y.policy), "%s grant changes on a flip", region)
+			assert.Equal(t, x.statements, y.statements, region)
+		}
+	})
 }

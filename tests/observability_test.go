@@ -3,6 +3,7 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -106,10 +107,31 @@ var metricFamilies = []string{
 	"HealthyHostCount", "CPUUtilization", "MemoryUtilization", "RunningTaskCount",
 }
 
-func checkDashboard(t *testing.T, e *mockcloud.Engine, regions []string, primary string) {
+// dataFamilies are the data-tier metrics every region's widgets must also draw: the database's
+// replica lag (by engine) and connections, and, with a cache, its Global Datastore lag and hit rate.
+func dataFamilies(cfg *stacks.Config) []string {
+	lag := "ReplicaLag"
+	if cfg.Database.Engine == auroraEngineKey {
+		lag = "AuroraGlobalDBReplicationLag"
+	}
+	families := []string{lag, "DatabaseConnections"}
+	if cfg.Cache.Enabled == nil || *cfg.Cache.Enabled {
+		families = append(families, "GlobalDatastoreReplicationLag", "CacheHitRate")
+	}
+	return families
+}
+
+// draws reports whether a widget's metric names or SEARCH expressions include family.
+func draws(names []string, family string) bool {
+	return slices.ContainsFunc(names, func(n string) bool {
+		return n == family || strings.Contains(n, `MetricName="`+family+`"`)
+	})
+}
+
+func checkDashboard(t *testing.T, e *mockcloud.Engine, d *stacks.Deployment, regions []string, primary string) {
 	t.Helper()
-	d, widgets := dashboardWidgets(t, e)
-	assert.Equal(t, primary, d.Region, "the dashboard lives in the primary region")
+	dash, widgets := dashboardWidgets(t, e)
+	assert.Equal(t, primary, dash.Region, "the dashboard lives in the primary region")
 	require.NotEmpty(t, widgets)
 	perRegion := map[string][]map[string]any{}
 	for _, w := range widgets {
@@ -131,8 +153,8 @@ func checkDashboard(t *testing.T, e *mockcloud.Engine, regions []string, primary
 			n, d := metricNames(w)
 			names, dims = append(names, n...), append(dims, d...)
 		}
-		for _, family := range metricFamilies {
-			assert.Contains(t, names, family, "%s has no %s widget", region, family)
+		for _, family := range append(slices.Clone(metricFamilies), dataFamilies(d.Config)...) {
+			assert.True(t, draws(names, family), "%s has no %s widget", region, family)
 		}
 		assert.Contains(t, dims, lb, "%s widgets draw %s's own load balancer", region, region)
 		for _, other := range regions {
@@ -148,8 +170,176 @@ func checkDashboard(t *testing.T, e *mockcloud.Engine, regions []string, primary
 // TestDashboardCoversEveryRegion: one dashboard, JSON, every metric family per region, every widget
 // in a configured region and drawing that region's resources.
 func TestDashboardCoversEveryRegion(t *testing.T) {
-	e, _ := deploy(t, prodConfig(t))
-	checkDashboard(t, e, prodRegions, "us-west-2")
+	e, d := deploy(t, prodConfig(t))
+	checkDashboard(t, e, d, prodRegions, "us-west-2")
+	checkDataWidgets(t, e, d, prodRegions)
+}
+
+// widgetRow is one metric row of a widget: namespace, metric name, dimension name -> value.
+type widgetRow struct {
+	namespace, metric string
+	dims              map[string]string
+}
+
+// regionWidget returns the widget of region whose title ends with what, nil when there is none.
+func regionWidget(widgets []map[string]any, region, what string) map[string]any {
+	for _, w := range widgets {
+		title, _ := w["title"].(string)
+		if w["region"] == region && strings.HasPrefix(title, region+" ") && strings.HasSuffix(title, "· "+what) {
+			return w
+		}
+	}
+	return nil
+}
+
+// rows parses a widget's plain metric rows (not expressions).
+func rows(w map[string]any) []widgetRow {
+	var out []widgetRow
+	ms, _ := w["metrics"].([]any)
+	for _, m := range ms {
+		cells, _ := m.([]any)
+		if len(cells) < 2 {
+			continue
+		}
+		ns, _ := cells[0].(string)
+		metric, _ := cells[1].(string)
+		r := widgetRow{namespace: ns, metric: metric, dims: map[string]string{}}
+		for i := 2; i+1 < len(cells); i += 2 {
+			k, ok1 := cells[i].(string)
+			v, ok2 := cells[i+1].(string)
+			if ok1 && ok2 {
+				r.dims[k] = v
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// lagAnnotation is the "lag alarm" threshold a widget draws, or -1.
+func lagAnnotation(w map[string]any) float64 {
+	ann, _ := w["annotations"].(map[string]any)
+	hs, _ := ann["horizontal"].([]any)
+	for _, h := range hs {
+		if m, _ := h.(map[string]any); m["label"] == "lag alarm" {
+			v, _ := m["value"].(float64)
+			return v
+		}
+	}
+	return -1
+}
+
+// checkDataWidgets: every region's database widget draws that region's own database (by engine: the
+// RDS instance or the Aurora cluster dimension) and its connections; with a cache, the cache widget
+// searches that region's replication group only; without, there is no cache widget. A standby draws
+// the data tier's own lag thresholds (multiregion:database.replicaLagSeconds, cache.lagSeconds); the
+// primary, which has no lag alarm, draws none.
+func checkDataWidgets(t *testing.T, e *mockcloud.Engine, d *stacks.Deployment, regions []string) {
+	t.Helper()
+	cfg := d.Config
+	_, widgets := dashboardWidgets(t, e)
+	aurora := cfg.Database.Engine == auroraEngineKey
+	cache := cfg.Cache.Enabled == nil || *cfg.Cache.Enabled
+	dbType, dim, lag, scale := rdsInstance, "DBInstanceIdentifier", "ReplicaLag", 1.0
+	if aurora {
+		dbType, dim, lag, scale = rdsCluster, "DBClusterIdentifier", "AuroraGlobalDBReplicationLag", 1000
+	}
+	ident := func(region string) string {
+		db := inRegion(e.ByType(dbType), region)
+		require.Len(t, db, 1, "%s %s", dbType, region)
+		if aurora {
+			return out(db[0], "clusterIdentifier")
+		}
+		return out(db[0], "identifier")
+	}
+	for _, region := range regions {
+		standby := d.Config.Plan(region).Role == components.RoleStandby
+		w := regionWidget(widgets, region, "database")
+		if !assert.NotNil(t, w, "%s has no database widget", region) {
+			continue
+		}
+		id := ident(region)
+		require.NotEmpty(t, id)
+		got := map[string]string{}
+		for _, r := range rows(w) {
+			assert.Equal(t, "AWS/RDS", r.namespace, region)
+			assert.Len(t, r.dims, 1, "%s %s: one dimension, the database", region, r.metric)
+			got[r.metric] = r.dims[dim]
+		}
+		assert.Equal(t, map[string]string{lag: id, "DatabaseConnections": id}, got, "%s draws its own database by %s", region, dim)
+		want := -1.0
+		if standby {
+			want = scale * float64(cfg.Database.ReplicaLagSeconds)
+		}
+		assert.Equal(t, want, lagAnnotation(w), "%s database lag threshold", region)
+		body, _ := json.Marshal(w)
+		for _, other := range regions {
+			if other != region {
+				assert.NotContains(t, string(body), `"`+ident(other)+`"`, "%s's database widget draws %s's database", region, other)
+			}
+		}
+
+		cw := regionWidget(widgets, region, "cache")
+		groups := inRegion(e.ByType(cacheGroup), region)
+		if !cache {
+			assert.Nil(t, cw, "%s: no cache, no cache widget", region)
+			assert.Empty(t, groups, region)
+			continue
+		}
+		if !assert.NotNil(t, cw, "%s has no cache widget", region) || !assert.Len(t, groups, 1, region) {
+			continue
+		}
+		names, _ := metricNames(cw)
+		group := out(groups[0], "replicationGroupId")
+		require.NotEmpty(t, group)
+		for _, family := range []string{"GlobalDatastoreReplicationLag", "CacheHitRate"} {
+			i := slices.IndexFunc(names, func(n string) bool { return draws([]string{n}, family) })
+			if assert.GreaterOrEqual(t, i, 0, "%s cache widget has no %s", region, family) {
+				assert.Contains(t, names[i], `"`+group+`"`, "%s %s searches its own replication group", region, family)
+				assert.Contains(t, names[i], "{AWS/ElastiCache,CacheClusterId}", region)
+			}
+		}
+		want = -1
+		if standby {
+			want = float64(cfg.Cache.LagSeconds)
+		}
+		assert.Equal(t, want, lagAnnotation(cw), "%s cache lag threshold", region)
+		cbody, _ := json.Marshal(cw)
+		for _, other := range regions {
+			if other != region {
+				assert.NotContains(t, string(cbody), `"web-`+other+`"`, "%s's cache widget draws %s's group", region, other)
+			}
+		}
+	}
+	if !cache {
+		all, _ := json.Marshal(widgets)
+		assert.NotContains(t, string(all), "AWS/ElastiCache", "no cache metric is drawn without a cache")
+	}
+}
+
+// TestDashboardDrawsTheDataTier: the database and cache widgets follow the data tier, for both
+// engines, with their own thresholds, and disappear cleanly without a cache.
+func TestDashboardDrawsTheDataTier(t *testing.T) {
+	cases := map[string]map[string]any{
+		"postgres": {"database": map[string]any{"replicaLagSeconds": 45}, "cache": map[string]any{"lagSeconds": 12}},
+		auroraEngineKey: {"database": map[string]any{"engine": auroraEngineKey, "replicaLagSeconds": 7},
+			"cache": map[string]any{"lagSeconds": 9}},
+		"cache disabled":   {"cache": map[string]any{"enabled": false}},
+		"aurora, no cache": {"database": map[string]any{"engine": auroraEngineKey}, "cache": map[string]any{"enabled": false}},
+	}
+	for _, name := range slices.Sorted(maps.Keys(cases)) {
+		t.Run(name, func(t *testing.T) {
+			e, d := deploy(t, with(t, prodConfig(t), cases[name]))
+			checkDashboard(t, e, d, prodRegions, "us-west-2")
+			checkDataWidgets(t, e, d, prodRegions)
+			checkAlarms(t, e, d)
+		})
+	}
+	t.Run("after a primary flip", func(t *testing.T) {
+		e, d := deploy(t, with(t, prodConfig(t), map[string]any{"primaryRegion": "us-east-1"}))
+		checkDashboard(t, e, d, prodRegions, "us-east-1")
+		checkDataWidgets(t, e, d, prodRegions)
+	})
 }
 
 func checkAlarms(t *testing.T, e *mockcloud.Engine, d *stacks.Deployment) {
@@ -423,7 +613,8 @@ func TestXRayPerRegion(t *testing.T) {
 func TestFourthRegionByConfigAlone(t *testing.T) {
 	e, d := deploy(t, fourRegions(t))
 	regions := append(slices.Clone(prodRegions), "ap-southeast-2")
-	checkDashboard(t, e, regions, "us-west-2")
+	checkDashboard(t, e, d, regions, "us-west-2")
+	checkDataWidgets(t, e, d, regions)
 	checkAlarms(t, e, d)
 	checkShipping(t, e, regions, "us-west-2")
 	checkTracing(t, e, regions)
