@@ -634,37 +634,6 @@ func TestDataOutputs(t *testing.T) {
 	assert.Contains(t, d.Outputs, "dbWriterEndpoint")
 }
 
-// clusterResourceIDs adds to the mock's answers the resource ID AWS computes for an Aurora cluster
-// (DbClusterResourceId), which mockcloud does not fabricate, so that the grant can be checked
-// against the real attribute rather than an empty string.
-type clusterResourceIDs struct{ *mockcloud.Engine }
-
-// NewResource implements pulumi.MockResourceMonitor.
-func (m clusterResourceIDs) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	id, state, err := m.Engine.NewResource(args)
-	if err == nil && args.TypeToken == rdsCluster && !state.HasValue("clusterResourceId") {
-		state["clusterResourceId"] = resource.NewStringProperty("cluster-" + strings.ToUpper(strings.ReplaceAll(id, "-", "")))
-	}
-	return id, state, err
-}
-
-// deployData is deploy with Aurora cluster resource IDs.
-func deployData(t *testing.T, conf map[string]string) (*mockcloud.Engine, *stacks.Deployment) {
-	t.Helper()
-	e := mockcloud.New()
-	var d *stacks.Deployment
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		cfg, err := stacks.Load(ctx)
-		if err != nil {
-			return err
-		}
-		d, err = stacks.Deploy(ctx, cfg)
-		return err
-	}, pulumi.WithMocks(e.Project, e.Stack, clusterResourceIDs{e}), func(info *pulumi.RunInfo) { info.Config = conf })
-	require.NoError(t, err)
-	return e, d
-}
-
 // grant is a region's data-access policy, parsed.
 type grant struct {
 	policy     *mockcloud.Resource
@@ -726,7 +695,7 @@ func TestTaskRoleDataAccess(t *testing.T) {
 				e = mockcloud.New()
 				require.NoError(t, e.Run(stacks.Program, conf, stacks.Namespace+":cacheAuthToken"))
 			} else {
-				e, _ = deployData(t, conf)
+				e, _ = deploy(t, conf)
 			}
 			user := "web"
 			if name == auroraEngineKey {
@@ -765,8 +734,8 @@ func TestTaskRoleDataAccess(t *testing.T) {
 // its URN, provider, role and document (it names resources by region, never by role).
 func TestDataAccessSurvivesAPrimaryFlip(t *testing.T) {
 	engines(t, func(t *testing.T, _ string, conf map[string]string) {
-		before, _ := deployData(t, conf)
-		after, _ := deployData(t, with(t, conf, map[string]any{"primaryRegion": "us-east-1"}))
+		before, _ := deploy(t, conf)
+		after, _ := deploy(t, with(t, conf, map[string]any{"primaryRegion": "us-east-1"}))
 		for _, region := range prodRegions {
 			x, y := dataAccess(t, before, region), dataAccess(t, after, region)
 			assert.Equal(t, x.policy.URN, y.policy.URN, region)

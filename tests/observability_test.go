@@ -128,10 +128,10 @@ func draws(names []string, family string) bool {
 	})
 }
 
-func checkDashboard(t *testing.T, e *mockcloud.Engine, d *stacks.Deployment, regions []string, primary string) {
+func checkDashboard(t *testing.T, e *mockcloud.Engine, d *stacks.Deployment, regions []string) {
 	t.Helper()
 	dash, widgets := dashboardWidgets(t, e)
-	assert.Equal(t, primary, dash.Region, "the dashboard lives in the primary region")
+	assert.Equal(t, d.Config.Observability.LogArchiveRegion, dash.Region, "the dashboard lives in the archive region, whatever the primary")
 	require.NotEmpty(t, widgets)
 	perRegion := map[string][]map[string]any{}
 	for _, w := range widgets {
@@ -171,7 +171,7 @@ func checkDashboard(t *testing.T, e *mockcloud.Engine, d *stacks.Deployment, reg
 // in a configured region and drawing that region's resources.
 func TestDashboardCoversEveryRegion(t *testing.T) {
 	e, d := deploy(t, prodConfig(t))
-	checkDashboard(t, e, d, prodRegions, "us-west-2")
+	checkDashboard(t, e, d, prodRegions)
 	checkDataWidgets(t, e, d, prodRegions)
 }
 
@@ -330,14 +330,14 @@ func TestDashboardDrawsTheDataTier(t *testing.T) {
 	for _, name := range slices.Sorted(maps.Keys(cases)) {
 		t.Run(name, func(t *testing.T) {
 			e, d := deploy(t, with(t, prodConfig(t), cases[name]))
-			checkDashboard(t, e, d, prodRegions, "us-west-2")
+			checkDashboard(t, e, d, prodRegions)
 			checkDataWidgets(t, e, d, prodRegions)
 			checkAlarms(t, e, d)
 		})
 	}
 	t.Run("after a primary flip", func(t *testing.T) {
 		e, d := deploy(t, with(t, prodConfig(t), map[string]any{"primaryRegion": "us-east-1"}))
-		checkDashboard(t, e, d, prodRegions, "us-east-1")
+		checkDashboard(t, e, d, prodRegions)
 		checkDataWidgets(t, e, d, prodRegions)
 	})
 }
@@ -613,7 +613,7 @@ func TestXRayPerRegion(t *testing.T) {
 func TestFourthRegionByConfigAlone(t *testing.T) {
 	e, d := deploy(t, fourRegions(t))
 	regions := append(slices.Clone(prodRegions), "ap-southeast-2")
-	checkDashboard(t, e, d, regions, "us-west-2")
+	checkDashboard(t, e, d, regions)
 	checkDataWidgets(t, e, d, regions)
 	checkAlarms(t, e, d)
 	checkShipping(t, e, regions, "us-west-2")

@@ -143,6 +143,9 @@ func (e *Engine) fabricate(r *Resource) (string, resource.PropertyMap) {
 			arn = fmt.Sprintf("arn:aws:rds::%s:global-cluster:%s", acct, ident)
 		}
 		id = ident
+		if r.Type == "aws:rds/cluster:Cluster" {
+			set("clusterResourceId", "cluster-"+strings.ToUpper(h)+strings.ToUpper(h[:6]))
+		}
 		set("endpoint", fmt.Sprintf("%s.cluster-%s.%s.rds.amazonaws.com", ident, h, region))
 		set("readerEndpoint", fmt.Sprintf("%s.cluster-ro-%s.%s.rds.amazonaws.com", ident, h, region))
 		set("port", 5432)
