@@ -144,17 +144,27 @@ func TestControlsRegionalCluster(t *testing.T) {
 			}
 		})
 	})
-	t.Run("13-14 listeners: HTTP redirects when HTTPS exists, else forwards (no domain)", func(t *testing.T) {
-		// The prod stack without a certificate serves HTTP only; the redirect path is checked in the
-		// component tests with a certificate.
+	t.Run("13-14 listeners: HTTPS with a TLS 1.2+ policy, and :80 only redirects to it", func(t *testing.T) {
+		// Prod has a domain, so every region has an HTTPS listener; the HTTP-only (no domain) shape is
+		// checked in the component tests.
+		byRegion := map[string]map[string]*mockcloud.Resource{}
 		each("aws:lb/listener:Listener", func(t *testing.T, r *mockcloud.Resource) {
-			switch r.Str("protocol") {
-			case "HTTPS":
-				assert.Regexp(t, `^ELBSecurityPolicy-TLS13-1-2`, r.Str("sslPolicy"))
-			case "HTTP":
-				assert.Equal(t, 1, r.Len("defaultActions"), "one action on :80")
+			if byRegion[r.Region] == nil {
+				byRegion[r.Region] = map[string]*mockcloud.Resource{}
 			}
+			byRegion[r.Region][r.Str("protocol")] = r
 		})
+		for _, region := range prodRegions {
+			https, http := byRegion[region]["HTTPS"], byRegion[region]["HTTP"]
+			require.NotNil(t, https, region)
+			require.NotNil(t, http, region)
+			assert.Regexp(t, `^ELBSecurityPolicy-TLS13-1-2`, https.Str("sslPolicy"))
+			assert.Contains(t, https.Str("certificateArn"), "arn:aws:acm:"+region+":", "the region's own certificate")
+			assert.Equal(t, 1, http.Len("defaultActions"), "one action on :80")
+			assert.Equal(t, "redirect", http.Str("defaultActions[0].type"))
+			assert.Equal(t, "HTTPS", http.Str("defaultActions[0].redirect.protocol"))
+			assert.Equal(t, "HTTP_301", http.Str("defaultActions[0].redirect.statusCode"))
+		}
 	})
 	t.Run("15-19 ALB: drop invalid headers, access logs, deletion protection, desync, two AZs", func(t *testing.T) {
 		each("aws:lb/loadBalancer:LoadBalancer", func(t *testing.T, r *mockcloud.Resource) {
