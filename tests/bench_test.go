@@ -48,8 +48,8 @@ func benchmarkStack(b *testing.B, conf map[string]string) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(registered), "ns/resource")
 }
 
-// BenchmarkBaselineDirect registers the prod stack's resource set (same types, names, inputs and
-// regional providers) directly, without the components: the ratio BenchmarkProdStack / this is the
+// BenchmarkBaselineDirect registers the prod stack's resource set (same types as SDK structs, names,
+// inputs and regional providers) directly, without the components: the ratio BenchmarkProdStack / this is the
 // cost of the abstractions (validation, output plumbing, component registrations).
 func BenchmarkBaselineDirect(b *testing.B) {
 	rec, _ := deploy(b, prodConfig(b))
@@ -71,8 +71,11 @@ func BenchmarkBaselineDirect(b *testing.B) {
 			providers[region] = p
 		}
 		for _, r := range resources {
-			var res pulumi.CustomResourceState
-			if err := ctx.RegisterResource(r.Type, r.Name, pulumi.ToMap(r.Inputs.Mappable()), &res, pulumi.Provider(providers[r.Region])); err != nil {
+			res := typedResource(r.Type)
+			if res == nil {
+				return fmt.Errorf("no SDK type for %s: add it to typedResource", r.Type)
+			}
+			if err := ctx.RegisterResource(r.Type, r.Name, pulumi.ToMap(r.Inputs.Mappable()), res, pulumi.Provider(providers[r.Region])); err != nil {
 				return err
 			}
 		}
