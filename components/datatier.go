@@ -194,6 +194,11 @@ type DataTierArgs struct {
 	// elasticache:Connect on this region's replication group and IAM user; nothing else. Default nil:
 	// no grant.
 	TaskRoleName pulumi.StringInput
+	// PeerTaskRoleNames are the other regions' task roles, by region. Each gets an inline policy that
+	// allows rds-db:connect as Database.IAMUsername on this region's database: standbys send their
+	// writes to the writer, wherever it is. The grant does not depend on roles, so a change of primary
+	// changes no policy. Default none.
+	PeerTaskRoleNames map[string]pulumi.StringInput
 	// AlarmActions are the ARNs (SNS topics) the replica-lag alarms notify. Default none.
 	AlarmActions pulumi.StringArrayInput
 	// DeletionProtection sets AWS deletion protection on the database and the global cluster. Default

@@ -2,6 +2,8 @@ package components
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -478,6 +480,31 @@ func (b *tierBuilder) dataAccess() error {
 		return fmt.Errorf("creating the task role's data-access policy: %w", err)
 	}
 	b.t.DataAccessPolicy = p
+	return b.peerAccess()
+}
+
+// peerAccess lets every other region's task role connect, as the IAM user, to this region's
+// database: the writer takes the standbys' writes, and after a flip the writer is elsewhere.
+func (b *tierBuilder) peerAccess() error {
+	a := b.a
+	for _, peer := range slices.Sorted(maps.Keys(a.PeerTaskRoleNames)) {
+		policy := policyOutput(func(v []string) []statement {
+			return []statement{{
+				Sid:      "ConnectToPeerDatabase",
+				Effect:   "Allow",
+				Action:   []string{"rds-db:connect"},
+				Resource: []string{fmt.Sprintf("arn:%s:rds-db:%s:%s:dbuser:%s/%s", b.partition, a.Region, b.account, v[0], a.Database.IAMUsername)},
+			}}
+		}, b.t.DBResourceID)
+		name := b.child("db-access-from-" + peer)
+		if _, err := iam.NewRolePolicy(b.ctx, name, &iam.RolePolicyArgs{
+			Name:   pulumi.String(name),
+			Role:   a.PeerTaskRoleNames[peer],
+			Policy: policy,
+		}, b.parent); err != nil {
+			return fmt.Errorf("granting %s's tasks access to the database: %w", peer, err)
+		}
+	}
 	return nil
 }
 

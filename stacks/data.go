@@ -382,6 +382,7 @@ func (d *Deployment) deployData(ctx *pulumi.Context) error {
 			SubnetIDs:             r.Cluster.PrivateSubnetIDs,
 			ClientSecurityGroupID: r.Cluster.TaskSecurityGroupID.ToStringOutput(),
 			TaskRoleName:          r.Cluster.TaskRoleName,
+			PeerTaskRoleNames:     d.peerTaskRoles(region),
 			Database:              cfg.databaseSpec(region, r.Plan.Role),
 			Cache:                 cfg.cacheSpec(),
 			Protect:               components.Bool(cfg.Protect),
@@ -433,4 +434,15 @@ func (d *Deployment) primaryDBARN(ctx *pulumi.Context) (pulumi.StringInput, erro
 		partition = parts[1]
 	}
 	return pulumi.Sprintf("arn:%s:rds:%s:%s:db:%s", partition, primary, caller.AccountId, d.name(primary)), nil
+}
+
+// peerTaskRoles returns every other region's task role name, by region.
+func (d *Deployment) peerTaskRoles(region string) map[string]pulumi.StringInput {
+	peers := map[string]pulumi.StringInput{}
+	for name, r := range d.Regions {
+		if name != region {
+			peers[name] = r.Cluster.TaskRoleName
+		}
+	}
+	return peers
 }

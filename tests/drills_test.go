@@ -220,3 +220,42 @@ func TestStackOutputsForOtherStacks(t *testing.T) {
 		assert.Contains(t, d.Outputs, k)
 	}
 }
+
+// TestStandbysMayWriteToAnyWriter: every region's task role may connect (IAM database auth) to
+// every other region's database, so standbys reach the writer wherever it is; the grants are the same
+// before and after a flip.
+func TestStandbysMayWriteToAnyWriter(t *testing.T) {
+	before, after := flip(t, prodConfig(t))
+	grants := func(e *mockcloud.Engine) map[string]string {
+		m := map[string]string{}
+		for _, p := range e.ByType("aws:iam/rolePolicy:RolePolicy") {
+			if strings.Contains(p.Name, "-db-access-from-") {
+				m[p.URN] = p.Str("policy")
+			}
+		}
+		return m
+	}
+	g := grants(before)
+	assert.Equal(t, g, grants(after), "a flip changes no grant")
+	for _, db := range prodRegions {
+		tier := before.Component(components.DataTierType, "web-"+db)
+		require.NotNil(t, tier)
+		for _, peer := range prodRegions {
+			if peer == db {
+				continue
+			}
+			name := "web-" + db + "-db-access-from-" + peer
+			p := before.Find("aws:iam/rolePolicy:RolePolicy", name)
+			require.NotNil(t, p, name)
+			assert.Equal(t, tier.URN, p.Parent)
+			assert.Contains(t, p.Str("role"), "web-"+peer+"-task", "attached to the peer's task role")
+			doc := parsePolicy(t, p.Str("policy"))
+			require.Len(t, doc.Statement, 1)
+			assert.Equal(t, []string{"rds-db:connect"}, strs(doc.Statement[0].Action))
+			res := strs(doc.Statement[0].Resource)
+			require.Len(t, res, 1)
+			assert.Regexp(t, `^arn:aws:rds-db:`+db+`:\d{12}:dbuser:db-[A-Z0-9]+/web$`, res[0])
+		}
+	}
+	assert.Len(t, g, 6, "3 databases x 2 peers")
+}
