@@ -6,6 +6,7 @@ Run as: python3 -c "$(cat motoserver.py)" -H 127.0.0.1 -p PORT
 import sys
 
 from moto.rds import models as rds_models
+from moto.route53 import models as route53_models
 from moto.server import main
 
 
@@ -19,5 +20,37 @@ def _remove_replica(self, replica):
 
 
 rds_models.DBInstance.remove_replica = _remove_replica
+
+_update_instance = rds_models.DBInstance.update
+
+
+def _update_instance_backend_first(self, *args, **kwargs):
+    # A cross-region read replica starts as a copy of its primary and is then updated with
+    # its own settings, its region's backend among them. moto applies them in argument
+    # order, so the replica's DB subnet group was looked up in the primary's region
+    # ("DBSubnetGroupNotFoundFault"). Move to the replica's region first.
+    backend = kwargs.pop("backend", None)
+    if backend is not None:
+        self.backend = backend
+    return _update_instance(self, *args, **kwargs)
+
+
+rds_models.DBInstance.update = _update_instance_backend_first
+
+_create_query_logging_config = route53_models.Route53Backend.create_query_logging_config
+
+
+def _create_query_logging_config_any_arn(self, hosted_zone_id, log_group_arn):
+    # AWS takes a log group ARN with or without the ":*" suffix (Terraform sends it
+    # without); moto only finds the group with it. Look it up with the suffix, keep what
+    # the caller sent, so that reading the config back shows no drift.
+    if log_group_arn and not log_group_arn.endswith(":*"):
+        config = _create_query_logging_config(self, hosted_zone_id, log_group_arn + ":*")
+        config.cloud_watch_logs_log_group_arn = log_group_arn
+        return config
+    return _create_query_logging_config(self, hosted_zone_id, log_group_arn)
+
+
+route53_models.Route53Backend.create_query_logging_config = _create_query_logging_config_any_arn
 
 main(sys.argv[1:])

@@ -1,4 +1,9 @@
-package main
+// Package drill takes a Pulumi program through a whole lifecycle on the real engine against
+// moto: preview -> up -> refresh -> preview (which must show no change) -> destroy, timing
+// every phase, then stops moto and checks that no plugin or Terraform provider process is
+// left behind. localcloud/runner (the smoke drill) and localcloud/stackrunner (the real
+// stack) are its two commands.
+package drill
 
 import (
 	"bufio"
@@ -34,23 +39,24 @@ const (
 	passphrase = "localcloud"
 )
 
-type programFunc = pulumi.RunFunc
-
-// drillSpec is one program to take through the whole lifecycle.
-type drillSpec struct {
-	name    string
-	project string
-	// program builds the Pulumi program for the emulator at endpoint.
-	program func(endpoint string) programFunc
-	// config is the stack configuration, if any.
-	config map[string]string
+// Spec is one program to take through the whole lifecycle.
+type Spec struct {
+	// Name is the drill's and the stack's name.
+	Name string
+	// Project is the Pulumi project name.
+	Project string
+	// Program builds the Pulumi program for the emulator at endpoint, and the stack
+	// configuration that goes with it.
+	Program func(endpoint string) (pulumi.RunFunc, map[string]string)
+	// Settings, if any, is the stack settings file (Pulumi.<stack>.yaml) to start from.
+	Settings []byte
 }
 
-// runDrill starts moto, takes the drill's stack through preview, up, refresh, a preview
-// that must show no change and destroy, then stops moto and looks for leftovers.
-func runDrill(ctx context.Context, cfg config, d drillSpec) (err error) {
+// run starts moto, takes the drill's stack through preview, up, refresh, a preview that
+// must show no change and destroy, then stops moto and looks for leftovers.
+func run(ctx context.Context, cfg Options, d Spec) (err error) {
 	// moto starts empty every time, so any earlier state of this drill is stale.
-	dir := filepath.Join(cfg.state, d.name)
+	dir := filepath.Join(cfg.State, d.Name)
 	if err := os.RemoveAll(dir); err != nil {
 		return err
 	}
@@ -70,11 +76,15 @@ func runDrill(ctx context.Context, cfg config, d drillSpec) (err error) {
 	defer motoLog.Close()
 
 	t0 := time.Now()
-	moto, err := emulator.StartMoto(ctx, emulator.MotoOptions{Log: motoLog})
+	moto, err := emulator.StartMoto(ctx, emulator.MotoOptions{
+		Log: motoLog,
+		// The stack attaches AWS-managed policies (e.g. AmazonRDSEnhancedMonitoringRole).
+		Env: []string{"MOTO_IAM_LOAD_MANAGED_POLICIES=true"},
+	})
 	if err != nil {
 		return err
 	}
-	phase(d.name, "moto", time.Since(t0), "listening on "+moto.URL())
+	phase(d.Name, "moto", time.Since(t0), "listening on "+moto.URL())
 	defer func() {
 		if stopErr := moto.Stop(); stopErr != nil && err == nil {
 			err = stopErr
@@ -99,7 +109,7 @@ func runDrill(ctx context.Context, cfg config, d drillSpec) (err error) {
 	if err != nil {
 		return fmt.Errorf("preview: %w", err)
 	}
-	phase(d.name, "preview", time.Since(t0), summary(pre.ChangeSummary))
+	phase(d.Name, "preview", time.Since(t0), summary(pre.ChangeSummary))
 	if pre.ChangeSummary[apitype.OpCreate] == 0 {
 		return fmt.Errorf("preview: nothing to create (%s)", summary(pre.ChangeSummary))
 	}
@@ -112,7 +122,7 @@ func runDrill(ctx context.Context, cfg config, d drillSpec) (err error) {
 		// Clean up after a failed phase, so moto is not the only thing that forgets.
 		t0 := time.Now()
 		_, derr := stack.Destroy(context.WithoutCancel(ctx), optdestroy.ProgressStreams(log), optdestroy.ErrorProgressStreams(log))
-		phase(d.name, "destroy (cleanup)", time.Since(t0), errText(derr))
+		phase(d.Name, "destroy (cleanup)", time.Since(t0), errText(derr))
 	}()
 
 	t0 = time.Now()
@@ -120,14 +130,14 @@ func runDrill(ctx context.Context, cfg config, d drillSpec) (err error) {
 	if err != nil {
 		return fmt.Errorf("up: %w", err)
 	}
-	phase(d.name, "up", time.Since(t0), summary(opMap(up.Summary.ResourceChanges)))
+	phase(d.Name, "up", time.Since(t0), summary(opMap(up.Summary.ResourceChanges)))
 
 	t0 = time.Now()
 	ref, err := stack.Refresh(ctx, optrefresh.ProgressStreams(log), optrefresh.ErrorProgressStreams(log))
 	if err != nil {
 		return fmt.Errorf("refresh: %w", err)
 	}
-	phase(d.name, "refresh", time.Since(t0), summary(opMap(ref.Summary.ResourceChanges)))
+	phase(d.Name, "refresh", time.Since(t0), summary(opMap(ref.Summary.ResourceChanges)))
 
 	t0 = time.Now()
 	again, err := stack.Preview(ctx, optpreview.ExpectNoChanges(), optpreview.Diff(),
@@ -135,7 +145,7 @@ func runDrill(ctx context.Context, cfg config, d drillSpec) (err error) {
 	if err != nil {
 		return fmt.Errorf("preview after refresh must show no change: %w", err)
 	}
-	phase(d.name, "preview (no changes)", time.Since(t0), summary(again.ChangeSummary))
+	phase(d.Name, "preview (no changes)", time.Since(t0), summary(again.ChangeSummary))
 	if changed := changes(again.ChangeSummary); changed > 0 {
 		return fmt.Errorf("preview after refresh shows %d changes (%s)", changed, summary(again.ChangeSummary))
 	}
@@ -146,7 +156,7 @@ func runDrill(ctx context.Context, cfg config, d drillSpec) (err error) {
 	if err != nil {
 		return fmt.Errorf("destroy: %w", err)
 	}
-	phase(d.name, "destroy", time.Since(t0), summary(opMap(des.Summary.ResourceChanges)))
+	phase(d.Name, "destroy", time.Since(t0), summary(opMap(des.Summary.ResourceChanges)))
 
 	if err := stack.Workspace().RemoveStack(ctx, stack.Name()); err != nil {
 		return fmt.Errorf("removing the stack: %w", err)
@@ -156,13 +166,13 @@ func runDrill(ctx context.Context, cfg config, d drillSpec) (err error) {
 
 // newStack creates the drill's workspace: the built CLI, a private PULUMI_HOME with the
 // plugin, a file backend, no update check and no plugin download.
-func newStack(ctx context.Context, cfg config, d drillSpec, dir, endpoint string) (auto.Stack, error) {
+func newStack(ctx context.Context, cfg Options, d Spec, dir, endpoint string) (auto.Stack, error) {
 	cli, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{
-		Root:    cfg.root,
+		Root:    cfg.Root,
 		Version: semver.MustParse(pulumiVersion),
 	})
 	if err != nil {
-		return auto.Stack{}, fmt.Errorf("pulumi CLI in %s: %w", cfg.root, err)
+		return auto.Stack{}, fmt.Errorf("pulumi CLI in %s: %w", cfg.Root, err)
 	}
 	backend := "file://" + filepath.Join(dir, "backend")
 	env := map[string]string{
@@ -177,27 +187,34 @@ func newStack(ctx context.Context, cfg config, d drillSpec, dir, endpoint string
 	if tf := os.Getenv("LOCALCLOUD_TF_AWS_PROVIDER"); tf != "" {
 		env["LOCALCLOUD_TF_AWS_PROVIDER"] = tf
 	}
+	// The emulator takes any key; the Terraform provider needs one in its environment.
+	env["AWS_ACCESS_KEY_ID"] = "localcloud"
+	env["AWS_SECRET_ACCESS_KEY"] = "localcloud"
 	work := filepath.Join(dir, "workspace")
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return auto.Stack{}, err
 	}
-	stack, err := auto.UpsertStackInlineSource(ctx, d.name, d.project, d.program(endpoint),
+	if err := writeSettings(work, d.Name, d.Settings); err != nil {
+		return auto.Stack{}, err
+	}
+	program, config := d.Program(endpoint)
+	stack, err := auto.UpsertStackInlineSource(ctx, d.Name, d.Project, program,
 		auto.Pulumi(cli),
-		auto.PulumiHome(cfg.home),
+		auto.PulumiHome(cfg.PulumiHome),
 		auto.WorkDir(work),
 		auto.EnvVars(env),
 		auto.SecretsProvider("passphrase"),
 		auto.Project(workspace.Project{
-			Name:    tokens.PackageName(d.project),
+			Name:    tokens.PackageName(d.Project),
 			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
 			Backend: &workspace.ProjectBackend{URL: backend},
 		}),
 	)
 	if err != nil {
-		return auto.Stack{}, fmt.Errorf("creating stack %s: %w", d.name, err)
+		return auto.Stack{}, fmt.Errorf("creating stack %s: %w", d.Name, err)
 	}
-	for _, key := range sortedKeys(d.config) {
-		if err := stack.SetConfig(ctx, key, auto.ConfigValue{Value: d.config[key]}); err != nil {
+	for _, key := range sortedKeys(config) {
+		if err := stack.SetConfig(ctx, key, auto.ConfigValue{Value: config[key]}); err != nil {
 			return auto.Stack{}, fmt.Errorf("setting %s: %w", key, err)
 		}
 	}
@@ -274,7 +291,7 @@ func tail(path string, n int) string {
 // checkLeftovers waits up to 15 seconds for the drill's processes to go: the moto
 // process group, plugin processes run from cfg's PULUMI_HOME and Terraform provider
 // processes orphaned by them. It reports, and does not kill, what remains.
-func checkLeftovers(cfg config, motoPID int) error {
+func checkLeftovers(cfg Options, motoPID int) error {
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		left := leftovers(cfg, motoPID)
@@ -288,7 +305,7 @@ func checkLeftovers(cfg config, motoPID int) error {
 	}
 }
 
-func leftovers(cfg config, motoPID int) []string {
+func leftovers(cfg Options, motoPID int) []string {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil

@@ -1,0 +1,94 @@
+package drill
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+)
+
+// Options says where the toolchain built by localcloud/build.sh is and where a drill keeps
+// its state.
+type Options struct {
+	// Root holds bin/pulumi (an auto.PulumiCommand root).
+	Root string
+	// PulumiHome has the pulumi-resource-aws plugin installed.
+	PulumiHome string
+	// State holds the file backend, workspaces and logs of every drill.
+	State string
+}
+
+// RegisterFlags registers -root, -pulumi-home and -state on fs.
+func RegisterFlags(fs *flag.FlagSet) *Options {
+	o := &Options{}
+	fs.StringVar(&o.Root, "root", "", "directory holding bin/pulumi (required)")
+	fs.StringVar(&o.PulumiHome, "pulumi-home", "", "PULUMI_HOME with the pulumi-resource-aws plugin installed (required)")
+	fs.StringVar(&o.State, "state", "", "directory for the file backend, workspaces and logs (default: a new temporary directory)")
+	return o
+}
+
+func (o Options) pluginPath() string {
+	return filepath.Join(o.PulumiHome, "plugins", "resource-aws-v"+pluginVersion, "pulumi-resource-aws")
+}
+
+// resolve makes the paths absolute, creates a temporary state directory when none is
+// given, and checks that build.sh has run.
+func (o *Options) resolve() error {
+	if o.Root == "" || o.PulumiHome == "" {
+		return errors.New("-root and -pulumi-home are required")
+	}
+	if o.State == "" {
+		dir, err := os.MkdirTemp("", "localcloud-")
+		if err != nil {
+			return err
+		}
+		o.State = dir
+	}
+	for _, p := range []*string{&o.Root, &o.PulumiHome, &o.State} {
+		if a, err := filepath.Abs(*p); err == nil {
+			*p = a
+		}
+	}
+	var errs []error
+	if _, err := os.Stat(filepath.Join(o.Root, "bin", "pulumi")); err != nil {
+		errs = append(errs, fmt.Errorf("pulumi CLI: %w (run localcloud/build.sh)", err))
+	}
+	if _, err := os.Stat(o.pluginPath()); err != nil {
+		errs = append(errs, fmt.Errorf("aws plugin: %w (run localcloud/build.sh)", err))
+	}
+	return errors.Join(errs...)
+}
+
+// Main runs spec with o, stopping cleanly on SIGINT or SIGTERM, prints the outcome and
+// returns the process exit code.
+func Main(o *Options, spec Spec) int {
+	if err := o.resolve(); err != nil {
+		fmt.Fprintln(os.Stderr, "localcloud:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	start := time.Now()
+	err := run(ctx, *o, spec)
+	fmt.Printf("localcloud: %s drill took %s\n", spec.Name, time.Since(start).Round(time.Second))
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "localcloud: %s drill FAILED: %v\n", spec.Name, err)
+		return 1
+	}
+	fmt.Printf("localcloud: %s drill passed\n", spec.Name)
+	return 0
+}
+
+// writeSettings puts a stack's settings file where the workspace reads it.
+func writeSettings(workDir, stack string, settings []byte) error {
+	if settings == nil {
+		return nil
+	}
+	return os.WriteFile(filepath.Join(workDir, "Pulumi."+stack+".yaml"), settings, 0o644)
+}
