@@ -1,0 +1,103 @@
+package emulator
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// call sends an AWS JSON request to moto; moto picks the service and region from the
+// credential scope and does not check signatures.
+func call(t *testing.T, url, service, region, path, target, body string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=localcloud/20260101/"+region+"/"+service+
+		"/aws4_request, SignedHeaders=host, Signature=0")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	if target != "" {
+		req.Header.Set("X-Amz-Target", target)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+func TestMotoWithFixes(t *testing.T) {
+	if err := exec.Command("python3", "-c", "import moto.server").Run(); err != nil {
+		t.Skip("python3 with moto is not installed")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	m, err := StartMoto(ctx, MotoOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := m.PID()
+	defer func() {
+		if err := m.Stop(); err != nil {
+			t.Error(err)
+		}
+		if err := syscall.Kill(pid, 0); err == nil {
+			t.Errorf("moto (pid %d) still runs after Stop", pid)
+		}
+	}()
+
+	// The X-Ray fake: moto alone answers 404.
+	status, out := call(t, m.URL(), "xray", "us-west-2", "/CreateGroup", "", `{"GroupName":"g","FilterExpression":"service(\"web\")"}`)
+	if status != http.StatusOK {
+		t.Fatalf("CreateGroup: status %d, %v", status, out)
+	}
+	group, _ := out["Group"].(map[string]any)
+	arn, _ := group["GroupARN"].(string)
+	if !strings.HasPrefix(arn, "arn:aws:xray:us-west-2:") {
+		t.Fatalf("CreateGroup returned %v", out)
+	}
+	if status, out = call(t, m.URL(), "xray", "us-west-2", "/GetGroup", "", `{"GroupARN":"`+arn+`"}`); status != http.StatusOK {
+		t.Errorf("GetGroup: status %d, %v", status, out)
+	}
+	if status, _ = call(t, m.URL(), "xray", "us-west-2", "/DeleteGroup", "", `{"GroupName":"g"}`); status != http.StatusOK {
+		t.Errorf("DeleteGroup: status %d", status)
+	}
+	if status, _ = call(t, m.URL(), "xray", "us-west-2", "/GetGroup", "", `{"GroupName":"g"}`); status != http.StatusBadRequest {
+		t.Errorf("GetGroup after delete: status %d, want 400", status)
+	}
+
+	// Subscription filters may target a CloudWatch Logs destination.
+	logs := func(target, body string) int {
+		status, out := call(t, m.URL(), "logs", "us-east-1", "/", "Logs_20140328."+target, body)
+		if status != http.StatusOK {
+			t.Logf("%s: %v", target, out)
+		}
+		return status
+	}
+	if logs("CreateLogGroup", `{"logGroupName":"app"}`) != http.StatusOK {
+		t.Fatal("CreateLogGroup failed")
+	}
+	status, out = call(t, m.URL(), "logs", "us-west-2", "/", "Logs_20140328.PutDestination",
+		`{"destinationName":"archive","targetArn":"arn:aws:firehose:us-west-2:123456789012:deliverystream/x","roleArn":"arn:aws:iam::123456789012:role/r"}`)
+	if status != http.StatusOK {
+		t.Fatalf("PutDestination: status %d, %v", status, out)
+	}
+	dest, _ := out["destination"].(map[string]any)
+	destARN, _ := dest["arn"].(string)
+	if got := logs("PutSubscriptionFilter", `{"logGroupName":"app","filterName":"f","filterPattern":"","destinationArn":"`+destARN+`"}`); got != http.StatusOK {
+		t.Errorf("PutSubscriptionFilter to %s: status %d", destARN, got)
+	}
+	missing := strings.Replace(destARN, "archive", "nothing", 1)
+	if got := logs("PutSubscriptionFilter", `{"logGroupName":"app","filterName":"g","filterPattern":"","destinationArn":"`+missing+`"}`); got == http.StatusOK {
+		t.Error("a subscription filter to a missing destination must fail")
+	}
+}
