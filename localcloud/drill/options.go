@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -78,7 +79,10 @@ func Main(o *Options, spec Spec) int {
 	err := run(ctx, *o, spec)
 	fmt.Printf("localcloud: %s drill took %s\n", spec.Name, time.Since(start).Round(time.Second))
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "localcloud: %s drill FAILED: %v\n", spec.Name, err)
+		// The Automation API's errors carry the whole CLI output; the log tail above has
+		// what matters, so the verdict stays one line.
+		msg, _, _ := strings.Cut(err.Error(), "\n")
+		fmt.Fprintf(os.Stderr, "localcloud: %s drill FAILED: %s\n", spec.Name, msg)
 		return 1
 	}
 	fmt.Printf("localcloud: %s drill passed\n", spec.Name)

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os/exec"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -49,6 +50,12 @@ func StartMoto(ctx context.Context, opts MotoOptions) (*Moto, error) {
 	if opts.Python == "" {
 		opts.Python = "python3"
 	}
+	// Run the interpreter itself, not a wrapper such as a pyenv shim, which would leave
+	// moto as its child, outside the reach of the parent-death signal.
+	python, err := realInterpreter(ctx, opts.Python)
+	if err != nil {
+		return nil, err
+	}
 	if opts.Ready == 0 {
 		opts.Ready = 60 * time.Second
 	}
@@ -59,7 +66,7 @@ func StartMoto(ctx context.Context, opts MotoOptions) (*Moto, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(opts.Python, "-c", motoServer, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	cmd := exec.Command(python, "-c", motoServer, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	cmd.Env = append(cmd.Environ(), opts.Env...)
 	cmd.Stdout, cmd.Stderr = opts.Log, opts.Log
 	cmd.SysProcAttr = serverProcAttr()
@@ -118,6 +125,19 @@ func (m *Moto) Stop() error {
 		return fmt.Errorf("stopping moto: %w", err)
 	}
 	return nil
+}
+
+// realInterpreter returns the path of the Python executable that python runs.
+func realInterpreter(ctx context.Context, python string) (string, error) {
+	out, err := exec.CommandContext(ctx, python, "-c", "import sys, moto.server; print(sys.executable)").Output()
+	if err != nil {
+		return "", fmt.Errorf("%s cannot import moto: %w", python, err)
+	}
+	path := strings.TrimSpace(string(out))
+	if path == "" {
+		return "", fmt.Errorf("%s did not report its executable", python)
+	}
+	return path, nil
 }
 
 func freePort() (int, error) {

@@ -96,6 +96,30 @@ func TestMotoWithFixes(t *testing.T) {
 	if got := logs("PutSubscriptionFilter", `{"logGroupName":"app","filterName":"f","filterPattern":"","destinationArn":"`+destARN+`"}`); got != http.StatusOK {
 		t.Errorf("PutSubscriptionFilter to %s: status %d", destARN, got)
 	}
+	// ECS keeps a service's capacity provider strategy, grace period and managed tags,
+	// and reports no launch type for it.
+	ecs := func(target, body string) map[string]any {
+		status, out := call(t, m.URL(), "ecs", "us-west-2", "/", "AmazonEC2ContainerServiceV20141113."+target, body)
+		if status != http.StatusOK {
+			t.Fatalf("%s: status %d, %v", target, status, out)
+		}
+		return out
+	}
+	ecs("CreateCluster", `{"clusterName":"c"}`)
+	ecs("RegisterTaskDefinition", `{"family":"t","containerDefinitions":[{"name":"x","image":"i","memory":128}]}`)
+	ecs("CreateService", `{"cluster":"c","serviceName":"s","taskDefinition":"t","desiredCount":1,`+
+		`"capacityProviderStrategy":[{"capacityProvider":"FARGATE","weight":1}],"enableECSManagedTags":true,`+
+		`"healthCheckGracePeriodSeconds":60}`)
+	services, _ := ecs("DescribeServices", `{"cluster":"c","services":["s"]}`)["services"].([]any)
+	if len(services) != 1 {
+		t.Fatalf("DescribeServices returned %v", services)
+	}
+	svc, _ := services[0].(map[string]any)
+	if svc["launchType"] != nil || svc["healthCheckGracePeriodSeconds"] != float64(60) ||
+		svc["enableECSManagedTags"] != true || svc["capacityProviderStrategy"] == nil {
+		t.Errorf("the service lost its settings: %v", svc)
+	}
+
 	missing := strings.Replace(destARN, "archive", "nothing", 1)
 	if got := logs("PutSubscriptionFilter", `{"logGroupName":"app","filterName":"g","filterPattern":"","destinationArn":"`+missing+`"}`); got == http.StatusOK {
 		t.Error("a subscription filter to a missing destination must fail")

@@ -8,6 +8,9 @@ import sys
 import time
 import uuid
 
+from moto.core.utils import camelcase_to_underscores
+from moto.ec2.models import security_groups as ec2_security_groups
+from moto.ecs import responses as ecs_responses
 from moto.logs import models as logs_models
 from moto.logs.exceptions import ResourceNotFoundException
 from moto.rds import models as rds_models
@@ -33,6 +36,17 @@ rds_models.DBInstance.remove_replica = _remove_replica
 _update_instance = rds_models.DBInstance.update
 
 
+# Settings moto's DBInstance drops; AWS returns them, so Terraform would see drift.
+# Request parameter (snake case) -> DBInstance attribute the response is built from.
+_RDS_KEPT = {
+    "enable_performance_insights": "performance_insights_enabled",
+    "performance_insights_kms_key_id": "performance_insights_kms_key_id",
+    "performance_insights_retention_period": "performance_insights_retention_period",
+    "monitoring_interval": "monitoring_interval",
+    "monitoring_role_arn": "monitoring_role_arn",
+}
+
+
 def _update_instance_backend_first(self, *args, **kwargs):
     # A cross-region read replica starts as a copy of its primary and is then updated with
     # its own settings, its region's backend among them. moto applies them in argument
@@ -41,10 +55,66 @@ def _update_instance_backend_first(self, *args, **kwargs):
     backend = kwargs.pop("backend", None)
     if backend is not None:
         self.backend = backend
+    for param, attr in _RDS_KEPT.items():
+        if kwargs.get(param) is not None:
+            setattr(self, attr, kwargs.pop(param))
     return _update_instance(self, *args, **kwargs)
 
 
 rds_models.DBInstance.update = _update_instance_backend_first
+
+_init_instance = rds_models.DBInstance.__init__
+
+
+def _init_instance_keeping_settings(self, *args, **kwargs):
+    kept = {attr: kwargs[param] for param, attr in _RDS_KEPT.items() if kwargs.get(param) is not None}
+    _init_instance(self, *args, **kwargs)
+    for attr, value in kept.items():
+        setattr(self, attr, value)
+
+
+rds_models.DBInstance.__init__ = _init_instance_keeping_settings
+
+_create_read_replica = rds_models.RDSBackend.create_db_instance_read_replica
+
+
+def _create_read_replica_single_az(self, db_kwargs):
+    # moto copies the primary, Multi-AZ flag included; a replica is single-AZ unless asked.
+    if db_kwargs.get("multi_az") is None:
+        db_kwargs["multi_az"] = False
+    return _create_read_replica(self, db_kwargs)
+
+
+rds_models.RDSBackend.create_db_instance_read_replica = _create_read_replica_single_az
+
+# A security group rule that references another group keeps its description with the
+# group pair, which moto's SecurityGroupRule did not read.
+ec2_security_groups.SecurityGroupRule.description = property(
+    lambda self: self.ip_range.get("Description") or self.source_group.get("Description")
+)
+
+_ecs_create_service = ecs_responses.EC2ContainerServiceResponse.create_service
+
+
+def _ecs_create_service_keeping_settings(self):
+    # moto's CreateService keeps only some parameters (no capacity provider strategy,
+    # grace period, managed tags...) and defaults the launch type to EC2 even with a
+    # capacity provider strategy. Keep every parameter, as UpdateService already does.
+    result = _ecs_create_service(self)
+    params = self._get_params()
+    service = self.ecs_backend._get_service(params.get("cluster", "default"), params["serviceName"])
+    for key, value in params.items():
+        if key in ("cluster", "serviceName", "clientToken", "role"):
+            continue
+        attr = camelcase_to_underscores(key)
+        if value is not None and getattr(service, attr, None) is None:
+            setattr(service, attr, value)
+    if params.get("capacityProviderStrategy") and not params.get("launchType"):
+        service.launch_type = None
+    return result
+
+
+ecs_responses.EC2ContainerServiceResponse.create_service = _ecs_create_service_keeping_settings
 
 _create_query_logging_config = route53_models.Route53Backend.create_query_logging_config
 

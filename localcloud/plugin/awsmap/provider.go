@@ -66,7 +66,7 @@ func ProviderInfo(p shim.Provider) (tfbridge.ProviderInfo, error) {
 		}
 	}
 	if len(missing) > 0 {
-		slices.SortFunc(missing, func(a, b error) int { return compareStrings(a.Error(), b.Error()) })
+		slices.SortFunc(missing, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 		return tfbridge.ProviderInfo{}, errors.Join(missing...)
 	}
 
@@ -124,16 +124,6 @@ func applyConventions(res shim.Resource, fields map[string]*tfbridge.SchemaInfo)
 		}
 		return true
 	})
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Schema generates the Pulumi package schema of info, as the engine's GetSchema call
