@@ -386,6 +386,7 @@ func (d *Deployment) deployData(ctx *pulumi.Context) error {
 			Database:              cfg.databaseSpec(region, r.Plan.Role),
 			Cache:                 cfg.cacheSpec(),
 			Protect:               components.Bool(cfg.Protect),
+			DeletionProtection:    components.Bool(cfg.Protect),
 		}
 		if r.Alerts != nil {
 			args.AlarmActions = pulumi.StringArray{r.Alerts.ARN}

@@ -165,6 +165,8 @@ func (d *Deployment) deployRegion(ctx *pulumi.Context, rc RegionConfig) error {
 		ReplicateTo:    replicateTo,
 		CertificateARN: d.certificateARN(rc.Name),
 		Protect:        components.Bool(cfg.Protect),
+		// A throwaway stack (protect: false) must be destroyable: AWS deletion protection follows.
+		DeletionProtection: components.Bool(cfg.Protect),
 	}, opts...)
 	if err != nil {
 		return err

@@ -157,3 +157,26 @@ func TestBadConfigRegistersNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestThrowawayStackIsDestroyable: protect: false turns off Pulumi protect and AWS deletion
+// protection together, so `pulumi destroy` of a throwaway stack succeeds; prod keeps both.
+func TestThrowawayStackIsDestroyable(t *testing.T) {
+	for _, protect := range []bool{true, false} {
+		conf := prodConfig(t)
+		if !protect {
+			conf = with(t, conf, map[string]any{"protect": "false"})
+		}
+		e, _ := deploy(t, conf)
+		for _, typ := range []string{"aws:lb/loadBalancer:LoadBalancer", "aws:rds/instance:Instance"} {
+			rs := e.ByType(typ)
+			require.NotEmpty(t, rs, typ)
+			for _, r := range rs {
+				v, _ := r.Bool(map[string]string{"aws:lb/loadBalancer:LoadBalancer": "enableDeletionProtection", "aws:rds/instance:Instance": "deletionProtection"}[typ])
+				assert.Equal(t, protect, v, "%s %s deletion protection with protect=%v", typ, r.Name, protect)
+				if typ == "aws:rds/instance:Instance" {
+					assert.Equal(t, protect, r.Protect, r.Name)
+				}
+			}
+		}
+	}
+}
