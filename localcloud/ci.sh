@@ -3,7 +3,7 @@
 # provider binary, Python's moto), build the local cloud toolchain (build.sh), run the
 # plugin's SDK mapping test, then the drills: the real Pulumi engine takes a program
 # through preview, up, refresh, a no-change preview and destroy against moto, first a
-# small two-region smoke program, then, with LOCALCLOUD_STACK_DRILL=1, the real stack
+# small two-region smoke program, then (unless LOCALCLOUD_STACK_DRILL=0) the real stack
 # (localcloud/Pulumi.local.yaml). Prints the elapsed time of every step and closes with
 # "localcloud: N passed, N failed". Without the tools it says why and exits 0.
 set -uo pipefail
@@ -81,12 +81,11 @@ drill() {
 }
 
 drill smoke ./localcloud/runner
-# The stack drill is opt-in until the stack can destroy a throwaway deployment
-# (README: "What the stack must do for the drill").
-if [[ "${LOCALCLOUD_STACK_DRILL:-0}" == 1 ]]; then
+# The stack drill: the real stack program, three regions (LOCALCLOUD_STACK_DRILL=0 skips it).
+if [[ "${LOCALCLOUD_STACK_DRILL:-1}" == 1 ]]; then
 	drill stack ./localcloud/stackrunner -config localcloud/Pulumi.local.yaml
 else
-	say "stack drill not run (set LOCALCLOUD_STACK_DRILL=1 to run it)"
+	say "stack drill not run (LOCALCLOUD_STACK_DRILL=0)"
 fi
 
 finish
