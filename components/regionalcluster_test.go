@@ -114,10 +114,9 @@ func TestRegionalClusterOutputs(t *testing.T) {
 	logs, err := internals.UnsafeAwaitOutput(t.Context(), c.LogGroupNames)
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{"/multiregion/web-us-east-1/web", "/multiregion/web-us-east-1/vpc-flow-logs"}, logs.Value)
-	c.TaskSecurityGroupID.ApplyT(func(id pulumi.ID) error {
-		assert.Contains(t, string(id), "web-us-east-1-tasks")
-		return nil
-	})
+	sg, err := internals.UnsafeAwaitOutput(t.Context(), c.TaskSecurityGroupID)
+	require.NoError(t, err)
+	assert.Contains(t, string(sg.Value.(pulumi.ID)), "web-us-east-1-tasks")
 }
 
 func TestRegionalClusterChildrenParentedAndOnProvider(t *testing.T) {
