@@ -254,8 +254,11 @@ func TestRegionalClusterReplication(t *testing.T) {
 	assert.Equal(t, "us-west-2", rc[0].Str("replicationConfiguration.rules[0].destinations[1].region"))
 	assert.Equal(t, "PREFIX_MATCH", rc[0].Str("replicationConfiguration.rules[0].repositoryFilters[0].filterType"))
 
-	_, _, err = runCluster(t, clusterArgs())
+	// A standby (no ReplicateTo) only holds the pre-created destination repository.
+	standby, _, err := runCluster(t, clusterArgs())
 	require.NoError(t, err)
+	assert.Empty(t, standby.ByType("aws:ecr/replicationConfiguration:ReplicationConfiguration"))
+	assert.Len(t, standby.ByType("aws:ecr/repository:Repository"), 1)
 }
 
 func TestRegionalClusterTaskSecretsAndImage(t *testing.T) {
