@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -118,6 +119,53 @@ func TestMotoWithFixes(t *testing.T) {
 	if svc["launchType"] != nil || svc["healthCheckGracePeriodSeconds"] != float64(60) ||
 		svc["enableECSManagedTags"] != true || svc["capacityProviderStrategy"] == nil {
 		t.Errorf("the service lost its settings: %v", svc)
+	}
+
+	// A promoted cross-region read replica is standalone: it reports no source, and its
+	// former source no longer lists it.
+	rds := func(region string, form url.Values) {
+		t.Helper()
+		form.Set("Version", "2014-10-31")
+		req, err := http.NewRequest(http.MethodPost, m.URL()+"/", strings.NewReader(form.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=localcloud/20260101/"+region+
+			"/rds/aws4_request, SignedHeaders=host, Signature=0")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", form.Get("Action"), resp.StatusCode)
+		}
+	}
+	rds("us-west-2", url.Values{"Action": {"CreateDBInstance"}, "DBInstanceIdentifier": {"db-west"}, "Engine": {"postgres"},
+		"DBInstanceClass": {"db.t3.micro"}, "AllocatedStorage": {"20"}, "MasterUsername": {"app"}, "MasterUserPassword": {"localcloud1"}})
+	primary, err := DescribeDBInstance(ctx, m.URL(), "us-west-2", "db-west")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rds("us-east-1", url.Values{"Action": {"CreateDBInstanceReadReplica"}, "DBInstanceIdentifier": {"db-east"},
+		"SourceDBInstanceIdentifier": {primary.ARN}})
+	replica, err := DescribeDBInstance(ctx, m.URL(), "us-east-1", "db-east")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if replica.ReplicaSource != primary.ARN {
+		t.Errorf("the replica reports source %q, want %q", replica.ReplicaSource, primary.ARN)
+	}
+	rds("us-east-1", url.Values{"Action": {"PromoteReadReplica"}, "DBInstanceIdentifier": {"db-east"}})
+	if promoted, err := DescribeDBInstance(ctx, m.URL(), "us-east-1", "db-east"); err != nil || promoted.ReplicaSource != "" {
+		t.Errorf("after PromoteReadReplica: %+v, %v; want no source", promoted, err)
+	}
+	if primary, err = DescribeDBInstance(ctx, m.URL(), "us-west-2", "db-west"); err != nil || len(primary.Replicas) != 0 {
+		t.Errorf("the former source still lists replicas: %+v, %v", primary, err)
+	}
+	if _, err := DescribeDBInstance(ctx, m.URL(), "us-east-1", "db-nothing"); err == nil {
+		t.Error("describing a missing instance must fail")
 	}
 
 	missing := strings.Replace(destARN, "archive", "nothing", 1)

@@ -87,6 +87,27 @@ def _create_read_replica_single_az(self, db_kwargs):
 
 rds_models.RDSBackend.create_db_instance_read_replica = _create_read_replica_single_az
 
+_promote_read_replica = rds_models.RDSBackend.promote_read_replica
+
+
+def _promote_read_replica_standalone(self, db_kwargs):
+    # moto clears only its private replica flag: the promoted instance still reported its
+    # source (ReadReplicaSourceDBInstanceIdentifier) and the source still listed it, so
+    # the Terraform provider read the promotion back as undone. AWS reports neither.
+    database = self.databases.get(db_kwargs.get("db_instance_identifier"))
+    source = database.source_db_instance_identifier if database is not None and database.is_replica else None
+    database = _promote_read_replica(self, db_kwargs)
+    if source:
+        try:
+            self.find_db_from_id(source).remove_replica(database)
+        except Exception:  # the source is gone (an unplanned failover): nothing to unlink
+            pass
+        database.source_db_instance_identifier = None
+    return database
+
+
+rds_models.RDSBackend.promote_read_replica = _promote_read_replica_standalone
+
 # A security group rule that references another group keeps its description with the
 # group pair, which moto's SecurityGroupRule did not read.
 ec2_security_groups.SecurityGroupRule.description = property(
