@@ -171,25 +171,31 @@ func (b *tierBuilder) postgres() error {
 		args.FinalSnapshotIdentifier = pulumi.String(b.name + "-final")
 	} else {
 		// A read replica inherits engine, version, user and password from its source; the managed
-		// password of a former primary is left as it is.
+		// password of a former primary is left as it is. RDS refuses a final snapshot of a replica,
+		// so a replica is created with none.
 		args.ReplicateSourceDb = a.SourceDBARN
 		args.SkipFinalSnapshot = pulumi.Bool(true)
 		ignore = append(ignore, "manageMasterUserPassword", "masterUserSecretKmsKeyId")
 		switch d.Rejoin {
-		case RejoinRebuild:
-			// A standalone or re-sourced instance cannot become a replica of the current primary in
-			// place: replace it (same URN; same identifier, so delete first).
-			opts = append(opts, pulumi.ReplaceOnChanges([]string{"replicateSourceDb"}), pulumi.DeleteBeforeReplace(true))
-		default:
+		case RejoinNone:
 			// RDS cannot re-point a replica nor demote a writer: a standby keeps its current source
-			// until it is rebuilt.
-			ignore = append(ignore, "replicateSourceDb")
-		}
-		if d.Rejoin != RejoinNone {
+			// until it is rebuilt. Its final-snapshot settings stay as created, so a former primary,
+			// which holds the last writes, keeps its final snapshot after a change of role.
+			ignore = append(ignore, "replicateSourceDb", "skipFinalSnapshot", "finalSnapshotIdentifier")
+		case RejoinRelease:
+			// Replace nothing yet; snapshot the stale copy if it is ever deleted.
 			protect = false
 			args.DeletionProtection = pulumi.Bool(false)
 			args.SkipFinalSnapshot = pulumi.Bool(false)
 			args.FinalSnapshotIdentifier = pulumi.String(b.name + "-before-rejoin")
+			ignore = append(ignore, "replicateSourceDb")
+		case RejoinRebuild:
+			// A standalone or re-sourced instance cannot become a replica of the current primary in
+			// place: replace it (same URN; same identifier, so delete first). The delete uses the
+			// released state (final snapshot <name>-before-rejoin); the new replica has none.
+			protect = false
+			args.DeletionProtection = pulumi.Bool(false)
+			opts = append(opts, pulumi.ReplaceOnChanges([]string{"replicateSourceDb"}), pulumi.DeleteBeforeReplace(true))
 		}
 	}
 	opts = append(opts, pulumi.Protect(protect), pulumi.IgnoreChanges(ignore))

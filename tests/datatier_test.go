@@ -468,6 +468,8 @@ func TestPrimaryFlipReplacesNoStatefulResource(t *testing.T) {
 			assert.Equal(t, "postgres", promoted.Str("engine"))
 			demoted := one(t, after, rdsInstance, "us-west-2")
 			assert.Contains(t, demoted.IgnoreChanges, "replicateSourceDb", "a writer cannot become a replica in place")
+			assert.Subset(t, demoted.IgnoreChanges, []string{"skipFinalSnapshot", "finalSnapshotIdentifier"},
+				"the former writer holds the last writes: it keeps its final snapshot")
 			assert.Contains(t, demoted.Str("replicateSourceDb"), ":us-east-1:")
 			for _, r := range after.ByType(rdsInstance) {
 				assert.Subset(t, r.IgnoreChanges, []string{"dbName", "username"}, r.Region)
@@ -528,6 +530,8 @@ func TestFailbackTwoStep(t *testing.T) {
 	assert.Equal(t, out(one(t, rebuild, rdsInstance, "us-east-1"), "arn"), old.Str("replicateSourceDb"))
 	assert.Equal(t, regionKeyARN(t, rebuild, "us-west-2"), old.Str("kmsKeyId"))
 	assert.False(t, old.Protect)
+	assert.Equal(t, true, must(old.Bool("skipFinalSnapshot")), "the new replica: RDS refuses a final snapshot of a replica")
+	assert.NotContains(t, old.IgnoreChanges, "skipFinalSnapshot")
 
 	// Back to normal: protected again, the new source kept.
 	normal := after.Get(urn)
