@@ -12,9 +12,25 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// drillStateful adds the archives and log groups to the data tier's stateful types: every resource
-// whose replacement would lose data or history.
-var drillStateful = append(slices.Clone(statefulTypes), "aws:s3/bucketV2:BucketV2", "aws:cloudwatch/logGroup:LogGroup")
+// drillStateful is every type whose replacement would lose data or history: the data tier's
+// stateful types, archives and log groups. The real-engine failover drill uses the same list.
+var drillStateful = components.StatefulTypes()
+
+// TestStatefulTypes checks components.StatefulTypes against what the stacks register: every
+// listed token is a type the prod stack (RDS or Aurora) creates, and it covers the data tier's.
+func TestStatefulTypes(t *testing.T) {
+	assert.Subset(t, drillStateful, statefulTypes)
+	registered := map[string]bool{}
+	for _, engine := range []string{"postgres", auroraEngineKey} {
+		e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"database": map[string]any{"engine": engine}}))
+		for _, r := range e.Resources() {
+			registered[r.Type] = true
+		}
+	}
+	for _, typ := range drillStateful {
+		assert.True(t, registered[typ], "%s is not a type the stack registers", typ)
+	}
+}
 
 func byURN(e *mockcloud.Engine) map[string]*mockcloud.Resource {
 	m := map[string]*mockcloud.Resource{}
