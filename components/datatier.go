@@ -219,6 +219,8 @@ type DataTier struct {
 	Instance *rds.Instance
 	// Cluster is the Aurora cluster (EngineAuroraPostgres), else nil.
 	Cluster *rds.Cluster
+	// ClusterInstances are the Aurora cluster's instances, writer first; nil for RDS.
+	ClusterInstances []*rds.ClusterInstance
 	// GlobalCluster is the Aurora global cluster, in the Home region only, else nil.
 	GlobalCluster *rds.GlobalCluster
 	// ReplicationGroup is the cache replication group, nil without a cache.
@@ -268,6 +270,23 @@ type DataTier struct {
 	DBSecurityGroupID pulumi.IDOutput `pulumi:"dbSecurityGroupId"`
 	// CacheSecurityGroupID admits the clients to the cache port ("" without a cache).
 	CacheSecurityGroupID pulumi.StringOutput `pulumi:"cacheSecurityGroupId"`
+}
+
+// JoinAfter returns what another region's tier must wait for before it joins this (Home) tier's
+// global resources: in the Home region of an Aurora global database, the cluster and its instances
+// (a secondary cluster can only join a global cluster whose primary is up). It is nil otherwise: an
+// RDS replica follows its source through the source ARN, and the Global Datastore's ID carries its
+// own dependency. Depending on the whole Home tier instead would hold a promotion in another region
+// behind every update of the Home region, or behind a Home region that is down.
+func (t *DataTier) JoinAfter() []pulumi.Resource {
+	if t.Cluster == nil || t.GlobalCluster == nil {
+		return nil
+	}
+	deps := []pulumi.Resource{t.Cluster}
+	for _, i := range t.ClusterInstances {
+		deps = append(deps, i)
+	}
+	return deps
 }
 
 var (

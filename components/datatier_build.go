@@ -296,7 +296,7 @@ func (b *tierBuilder) aurora() error {
 	// Instances hold no data (the cluster volume does), so they are not protected: the count follows
 	// the role and the DR strategy.
 	for i := 1; i <= d.Instances; i++ {
-		if _, err := rds.NewClusterInstance(ctx, b.child(fmt.Sprintf("db-%d", i)), &rds.ClusterInstanceArgs{
+		inst, err := rds.NewClusterInstance(ctx, b.child(fmt.Sprintf("db-%d", i)), &rds.ClusterInstanceArgs{
 			Identifier:                         pulumi.Sprintf("%s-%d", b.name, i),
 			ClusterIdentifier:                  cl.ID(),
 			Engine:                             pulumi.String(string(EngineAuroraPostgres)),
@@ -312,9 +312,11 @@ func (b *tierBuilder) aurora() error {
 			MonitoringRoleArn:                  b.monitoring.Arn,
 			PromotionTier:                      pulumi.Int(i - 1),
 			Tags:                               b.tags(nil),
-		}, b.parent); err != nil {
+		}, b.parent)
+		if err != nil {
 			return fmt.Errorf("creating Aurora instance %d: %w", i, err)
 		}
+		b.t.ClusterInstances = append(b.t.ClusterInstances, inst)
 	}
 	return nil
 }

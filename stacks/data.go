@@ -362,7 +362,8 @@ func (c *Config) cacheSpec() *components.CacheSpec {
 // deployData creates the DataTier of every region on its provider and links them: the home region
 // first (it creates the Aurora global cluster and the Global Datastore, pinned to its provider so
 // that a change of primary never moves or replaces them), then the others, joined to those global
-// resources; RDS standbys replicate from the primary's instance ARN. Each tier grants its region's
+// resources and depending on nothing else of the home tier; RDS standbys replicate from the
+// primary's instance ARN. Each tier grants its region's
 // task role IAM access to that region's database and cache.
 func (d *Deployment) deployData(ctx *pulumi.Context) error {
 	cfg := d.Config
@@ -395,7 +396,11 @@ func (d *Deployment) deployData(ctx *pulumi.Context) error {
 		if home != nil {
 			args.GlobalClusterID = home.GlobalClusterID
 			args.GlobalReplicationGroupID = home.GlobalReplicationGroupID
-			opts = append(opts, pulumi.DependsOn([]pulumi.Resource{home}))
+			// Only what joining needs: never the whole home tier, or a promotion here would wait
+			// for every update of the home region (DataTier.JoinAfter).
+			if deps := home.JoinAfter(); len(deps) > 0 {
+				opts = append(opts, pulumi.DependsOn(deps))
+			}
 		}
 		if args.Database.Engine == components.EnginePostgres && r.Plan.Role == components.RoleStandby {
 			if args.SourceDBARN, err = d.primaryDBARN(ctx); err != nil {

@@ -194,6 +194,7 @@ func (d *Deployment) exportRegions() {
 		}
 		if t := r.Data; t != nil {
 			m := regions[name].(pulumi.Map)
+			m["dbIdentifier"] = t.DBIdentifier
 			m["dbWriterEndpoint"] = t.WriterEndpoint
 			m["dbReaderEndpoint"] = t.ReaderEndpoint
 			m["dbMasterSecretArn"] = t.MasterSecretARN

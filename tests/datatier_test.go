@@ -608,14 +608,14 @@ func TestBadDataConfigRegistersNothing(t *testing.T) {
 	})
 }
 
-// TestDataOutputs: writer and reader endpoints per region, the master secret ARN, cache endpoints
+// TestDataOutputs: the database identifier, writer and reader endpoints per region, the master secret ARN, cache endpoints
 // and the KMS key ARN are exported.
 func TestDataOutputs(t *testing.T) {
 	_, d := deploy(t, prodConfig(t))
 	regions := d.Outputs["regions"].(pulumi.Map)
 	for _, region := range prodRegions {
 		m := regions[region].(pulumi.Map)
-		for _, k := range []string{"dbWriterEndpoint", "dbReaderEndpoint", "dbMasterSecretArn", "cachePrimaryEndpoint", "cacheReaderEndpoint", "kmsKeyArn"} {
+		for _, k := range []string{"dbIdentifier", "dbWriterEndpoint", "dbReaderEndpoint", "dbMasterSecretArn", "cachePrimaryEndpoint", "cacheReaderEndpoint", "kmsKeyArn"} {
 			assert.Contains(t, m, k, region)
 		}
 		tier := d.Regions[region].Data
@@ -626,6 +626,7 @@ func TestDataOutputs(t *testing.T) {
 			return s
 		}
 		assert.Contains(t, v(tier.WriterEndpoint), "."+region+".rds.amazonaws.com", region)
+		assert.Equal(t, "web-"+region, v(m["dbIdentifier"].(pulumi.StringOutput)), "the RDS identifier the runbook's aws CLI commands take")
 		if region == "us-west-2" {
 			assert.Contains(t, v(tier.MasterSecretARN), "arn:aws:secretsmanager:us-west-2:", region)
 		} else {
@@ -751,6 +752,46 @@ func TestDataAccessSurvivesAPrimaryFlip(t *testing.T) {
 			assert.Equal(t, x.policy.Region, y.policy.Region, region)
 			assert.Empty(t, changedInputs(x.policy, y.policy), "%s grant changes on a flip", region)
 			assert.Equal(t, x.statements, y.statements, region)
+		}
+	})
+}
+
+// TestPromotionWaitsForNothingInTheOldPrimaryRegion: after a change of primary the new writer
+// depends on nothing in the region it leaves (which may be down, and whose own updates, such as a
+// Multi-AZ change of the old writer, take minutes), so the promotion starts at once. An Aurora
+// secondary waits, by design, only for the home cluster and its instances (it joins their global
+// cluster), which a change of primary does not touch.
+func TestPromotionWaitsForNothingInTheOldPrimaryRegion(t *testing.T) {
+	engines(t, func(t *testing.T, engine string, conf map[string]string) {
+		_, after := flip(t, conf)
+		typ := rdsInstance
+		if engine != "postgres" {
+			typ = rdsCluster
+		}
+		writer := one(t, after, typ, "us-east-1")
+		deps := after.WaitsFor(writer)
+		require.NotEmpty(t, deps)
+		// What the home cluster and its instances are built on, created once and left alone.
+		var joined []string
+		for _, r := range after.Resources() {
+			if (r.Type == rdsCluster || r.Type == rdsClusterInst) && r.Region == "us-west-2" {
+				joined = append(joined, r.URN)
+				for _, d := range after.WaitsFor(r) {
+					joined = append(joined, d.URN)
+				}
+			}
+		}
+		for _, d := range deps {
+			if !strings.Contains(d.Name, "us-west-2") {
+				continue
+			}
+			if engine == "postgres" {
+				t.Errorf("the new writer %s waits for %s (%s) in the old primary's region", writer.Name, d.Name, d.Type)
+				continue
+			}
+			if !slices.Contains(joined, d.URN) {
+				t.Errorf("the Aurora secondary %s waits for %s (%s), which is not the home cluster's", writer.Name, d.Name, d.Type)
+			}
 		}
 	})
 }

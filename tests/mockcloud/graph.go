@@ -68,7 +68,7 @@ type Path struct {
 
 // CriticalPath returns the longest chain of dependent resources, weighted by duration: the least
 // time a deployment can take when everything independent runs in parallel. Dependencies are the ones
-// the SDK sent (explicit DependsOn and the resources whose outputs feed an input).
+// the SDK sent (explicit DependsOn and the resources whose outputs feed an input) and the parent's.
 func (e *Engine) CriticalPath(duration func(*Resource) time.Duration) Path {
 	type memo struct {
 		total time.Duration
@@ -116,12 +116,39 @@ func (e *Engine) CriticalPath(duration func(*Resource) time.Duration) Path {
 	return p
 }
 
-// Needs reports whether r waits for the resource with the given URN (explicitly or through an input).
+// Needs reports whether r waits for the resource with the given URN (explicitly, through an input,
+// or as its parent).
 func (r *Resource) Needs(urn string) bool { return slices.Contains(r.allDependencies(), urn) }
 
-// allDependencies returns the URNs r waits for: its explicit dependencies and every input's.
+// WaitsFor returns every recorded resource r waits for, directly or through others, in no
+// particular order.
+func (e *Engine) WaitsFor(r *Resource) []*Resource {
+	seen := map[string]bool{r.URN: true}
+	var out []*Resource
+	queue := r.allDependencies()
+	for len(queue) > 0 {
+		urn := queue[0]
+		queue = queue[1:]
+		if seen[urn] {
+			continue
+		}
+		seen[urn] = true
+		if d := e.Get(urn); d != nil {
+			out = append(out, d)
+			queue = append(queue, d.allDependencies()...)
+		}
+	}
+	return out
+}
+
+// allDependencies returns the URNs r waits for: its explicit dependencies, every input's, and its
+// parent: the SDK registers a child only once its parent is registered, and a component only once
+// its own dependencies (DependsOn a component means all of its children) are done.
 func (r *Resource) allDependencies() []string {
 	deps := append([]string(nil), r.Dependencies...)
+	if r.Parent != "" {
+		deps = append(deps, r.Parent)
+	}
 	for _, k := range slices.Sorted(maps.Keys(r.PropertyDependencies)) {
 		deps = append(deps, r.PropertyDependencies[k]...)
 	}
