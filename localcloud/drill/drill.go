@@ -1,8 +1,9 @@
 // Package drill takes a Pulumi program through a whole lifecycle on the real engine against
-// moto: preview -> up -> refresh -> preview (which must show no change) -> destroy, timing
-// every phase, then stops moto and checks that no plugin or Terraform provider process is
-// left behind. localcloud/runner (the smoke drill) and localcloud/stackrunner (the real
-// stack) are its two commands.
+// moto: preview -> up -> refresh -> preview (which must show no change) -> an optional
+// failover (a config change whose preview and up may replace or delete no stateful resource,
+// then refresh and a no-change preview again) -> destroy, timing every phase, then stops moto
+// and checks that no plugin or Terraform provider process is left behind. localcloud/runner
+// (the smoke drill) and localcloud/stackrunner (the real stack) are its two commands.
 package drill
 
 import (
@@ -20,7 +21,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
@@ -50,10 +50,43 @@ type Spec struct {
 	Program func(endpoint string) (pulumi.RunFunc, map[string]string)
 	// Settings, if any, is the stack settings file (Pulumi.<stack>.yaml) to start from.
 	Settings []byte
+	// Failover, if set, is a change of configuration drilled after the no-change preview.
+	Failover *Failover
+}
+
+// Failover is a change of configuration (a failover, say) that must keep every stateful
+// resource: the drill sets Config, previews with the real provider's diff and fails if a step
+// would replace or delete a resource whose type Stateful names, applies it with up, then runs
+// Check against the emulator.
+type Failover struct {
+	// Config is the stack configuration to set, key -> value.
+	Config map[string]string
+	// Stateful names the type tokens whose resources must be neither replaced nor deleted.
+	Stateful []string
+	// Expect, if set, checks the preview's steps, e.g. that a promotion is an in-place update.
+	Expect func(steps []Step) error
+	// Check, if set, runs after the failover's up with the emulator's endpoint and the stack's
+	// outputs.
+	Check func(ctx context.Context, endpoint string, outputs auto.OutputMap) error
+}
+
+// Step is one resource step of a preview, as the engine reports it.
+type Step struct {
+	// Op is the operation: same, create, update, replace, delete, ...
+	Op apitype.OpType
+	// URN is the resource's URN.
+	URN string
+	// Type is the resource's type token.
+	Type string
+	// Diffs are the top-level properties that change.
+	Diffs []string
+	// Keys are the properties that force a replacement.
+	Keys []string
 }
 
 // run starts moto, takes the drill's stack through preview, up, refresh, a preview that
-// must show no change and destroy, then stops moto and looks for leftovers.
+// must show no change, the failover if the spec has one, and destroy, then stops moto and
+// looks for leftovers.
 func run(ctx context.Context, cfg Options, d Spec) (err error) {
 	// moto starts empty every time, so any earlier state of this drill is stale.
 	dir := filepath.Join(cfg.State, d.Name)
@@ -132,22 +165,14 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 	}
 	phase(d.Name, "up", time.Since(t0), summary(opMap(up.Summary.ResourceChanges)))
 
-	t0 = time.Now()
-	ref, err := stack.Refresh(ctx, optrefresh.ProgressStreams(log), optrefresh.ErrorProgressStreams(log))
-	if err != nil {
-		return fmt.Errorf("refresh: %w", err)
+	if err := settle(ctx, stack, d.Name, "", log); err != nil {
+		return err
 	}
-	phase(d.Name, "refresh", time.Since(t0), summary(opMap(ref.Summary.ResourceChanges)))
 
-	t0 = time.Now()
-	again, err := stack.Preview(ctx, optpreview.ExpectNoChanges(), optpreview.Diff(),
-		optpreview.ProgressStreams(log), optpreview.ErrorProgressStreams(log))
-	if err != nil {
-		return fmt.Errorf("preview after refresh must show no change: %w", err)
-	}
-	phase(d.Name, "preview (no changes)", time.Since(t0), summary(again.ChangeSummary))
-	if changed := changes(again.ChangeSummary); changed > 0 {
-		return fmt.Errorf("preview after refresh shows %d changes (%s)", changed, summary(again.ChangeSummary))
+	if d.Failover != nil {
+		if err := failover(ctx, stack, d.Name, *d.Failover, moto.URL(), log); err != nil {
+			return err
+		}
 	}
 
 	t0 = time.Now()

@@ -1,0 +1,150 @@
+package drill
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+)
+
+// losing are the operations after which a resource's data is gone: it is deleted, or replaced
+// by a new, empty one.
+var losing = []apitype.OpType{
+	apitype.OpDelete, apitype.OpReplace, apitype.OpCreateReplacement, apitype.OpDeleteReplaced,
+	apitype.OpReadDiscard, apitype.OpDiscardReplaced, apitype.OpReadReplacement, apitype.OpImportReplacement,
+}
+
+// failover drills f on stack: it sets f's configuration, previews with the real provider's diff
+// and refuses any step that would replace or delete a stateful resource, applies the change
+// (watching the applied steps the same way), checks the emulator, and finally refreshes and
+// previews again: the promoted state must read back as the program declares it.
+func failover(ctx context.Context, stack auto.Stack, name string, f Failover, endpoint string, log io.Writer) error {
+	for _, key := range sortedKeys(f.Config) {
+		if err := stack.SetConfig(ctx, key, auto.ConfigValue{Value: f.Config[key]}); err != nil {
+			return fmt.Errorf("failover: setting %s: %w", key, err)
+		}
+	}
+
+	t0 := time.Now()
+	var pre auto.PreviewResult
+	steps, err := watch(func(ch chan<- events.EngineEvent) (err error) {
+		pre, err = stack.Preview(ctx, optpreview.EventStreams(ch), optpreview.Diff(),
+			optpreview.ProgressStreams(log), optpreview.ErrorProgressStreams(log))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("failover preview: %w", err)
+	}
+	phase(name, "failover preview", time.Since(t0), summary(pre.ChangeSummary))
+	if err := keeps(steps, f.Stateful); err != nil {
+		return fmt.Errorf("failover preview: %w", err)
+	}
+	if f.Expect != nil {
+		if err := f.Expect(steps); err != nil {
+			return fmt.Errorf("failover preview: %w", err)
+		}
+	}
+
+	t0 = time.Now()
+	var up auto.UpResult
+	steps, err = watch(func(ch chan<- events.EngineEvent) (err error) {
+		up, err = stack.Up(ctx, optup.EventStreams(ch), optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("failover up: %w", err)
+	}
+	phase(name, "failover up", time.Since(t0), summary(opMap(up.Summary.ResourceChanges)))
+	if err := keeps(steps, f.Stateful); err != nil {
+		return fmt.Errorf("failover up: %w", err)
+	}
+
+	if f.Check != nil {
+		t0 = time.Now()
+		if err := f.Check(ctx, endpoint, up.Outputs); err != nil {
+			return fmt.Errorf("failover check: %w", err)
+		}
+		phase(name, "failover check", time.Since(t0), "ok")
+	}
+	return settle(ctx, stack, name, "failover ", log)
+}
+
+// settle refreshes the stack from the emulator and previews it: the preview must show no
+// change, or what the provider reads back differs from what the program declares.
+func settle(ctx context.Context, stack auto.Stack, name, label string, log io.Writer) error {
+	t0 := time.Now()
+	ref, err := stack.Refresh(ctx, optrefresh.ProgressStreams(log), optrefresh.ErrorProgressStreams(log))
+	if err != nil {
+		return fmt.Errorf("%srefresh: %w", label, err)
+	}
+	phase(name, label+"refresh", time.Since(t0), summary(opMap(ref.Summary.ResourceChanges)))
+
+	t0 = time.Now()
+	again, err := stack.Preview(ctx, optpreview.ExpectNoChanges(), optpreview.Diff(),
+		optpreview.ProgressStreams(log), optpreview.ErrorProgressStreams(log))
+	if err != nil {
+		return fmt.Errorf("%spreview after refresh must show no change: %w", label, err)
+	}
+	phase(name, label+"preview (no changes)", time.Since(t0), summary(again.ChangeSummary))
+	if changed := changes(again.ChangeSummary); changed > 0 {
+		return fmt.Errorf("%spreview after refresh shows %d changes (%s)", label, changed, summary(again.ChangeSummary))
+	}
+	return nil
+}
+
+// watch runs op with an engine event channel and returns the resource steps it reported. The
+// Automation API closes the channel when the operation's event stream ends; a CLI that failed
+// before it streamed anything never opens the stream, so the wait for the end is bounded.
+func watch(op func(ch chan<- events.EngineEvent) error) ([]Step, error) {
+	ch := make(chan events.EngineEvent)
+	done := make(chan []Step)
+	go func() {
+		var steps []Step
+		for e := range ch {
+			if e.ResourcePreEvent == nil {
+				continue
+			}
+			m := e.ResourcePreEvent.Metadata
+			steps = append(steps, Step{Op: m.Op, URN: m.URN, Type: m.Type, Diffs: m.Diffs, Keys: m.Keys})
+		}
+		done <- steps
+	}()
+	err := op(ch)
+	select {
+	case steps := <-done:
+		return steps, err
+	case <-time.After(30 * time.Second):
+		if err != nil {
+			return nil, err
+		}
+		return nil, errors.New("the engine's event stream did not end")
+	}
+}
+
+// keeps fails if a step would replace or delete a resource of a stateful type.
+func keeps(steps []Step, stateful []string) error {
+	var lost []string
+	for _, s := range steps {
+		if slices.Contains(stateful, s.Type) && slices.Contains(losing, s.Op) {
+			detail := ""
+			if len(s.Keys) > 0 {
+				detail = " (replaced for " + strings.Join(s.Keys, ", ") + ")"
+			}
+			lost = append(lost, fmt.Sprintf("%s %s%s", s.Op, s.URN, detail))
+		}
+	}
+	if len(lost) > 0 {
+		return fmt.Errorf("%d stateful resources would lose their data: %s", len(lost), strings.Join(lost, "; "))
+	}
+	return nil
+}
