@@ -4,8 +4,9 @@
 # plugin's SDK mapping test, then the drills: the real Pulumi engine takes a program
 # through preview, up, refresh, a no-change preview and destroy against moto, first a
 # small two-region smoke program, then (unless LOCALCLOUD_STACK_DRILL=0) the real stack
-# (localcloud/Pulumi.local.yaml). Prints the elapsed time of every step and closes with
-# "localcloud: N passed, N failed". Without the tools it says why and exits 0.
+# (localcloud/Pulumi.local.yaml) with its failover drill (primaryRegion -> us-east-1: no
+# stateful resource replaced, the database promoted). Prints the elapsed time of every step
+# and closes with "localcloud: N passed, N failed". Without the tools it says why and exits 0.
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

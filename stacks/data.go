@@ -363,8 +363,8 @@ func (c *Config) cacheSpec() *components.CacheSpec {
 // first (it creates the Aurora global cluster and the Global Datastore, pinned to its provider so
 // that a change of primary never moves or replaces them), then the others, joined to those global
 // resources and depending on nothing else of the home tier; RDS standbys replicate from the
-// primary's instance ARN. Each tier grants its region's
-// task role IAM access to that region's database and cache.
+// primary's instance ARN. Each tier grants its region's task role IAM access to that region's
+// database and cache.
 func (d *Deployment) deployData(ctx *pulumi.Context) error {
 	cfg := d.Config
 	var home *components.DataTier

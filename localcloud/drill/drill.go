@@ -247,7 +247,7 @@ func newStack(ctx context.Context, cfg Options, d Spec, dir, endpoint string) (a
 }
 
 func phase(drill, name string, took time.Duration, detail string) {
-	fmt.Printf("localcloud: %s: %-22s %8s  %s\n", drill, name, took.Round(100*time.Millisecond), detail)
+	fmt.Printf("localcloud: %s: %-31s %8s  %s\n", drill, name, took.Round(100*time.Millisecond), detail)
 }
 
 func opMap(m *map[string]int) map[apitype.OpType]int {

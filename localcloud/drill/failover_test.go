@@ -1,0 +1,55 @@
+package drill
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+)
+
+func TestKeeps(t *testing.T) {
+	const db, alarm = "aws:rds/instance:Instance", "aws:cloudwatch/metricAlarm:MetricAlarm"
+	stateful := []string{db}
+	for _, tc := range []struct {
+		name  string
+		steps []Step
+		lost  string // "" when nothing is lost
+	}{
+		{"promotion in place", []Step{{Op: apitype.OpUpdate, URN: "u::db", Type: db, Diffs: []string{"replicateSourceDb"}}}, ""},
+		{"non-stateful moves", []Step{{Op: apitype.OpDelete, URN: "u::alarm", Type: alarm}, {Op: apitype.OpReplace, URN: "u::a2", Type: alarm}}, ""},
+		{"database replaced", []Step{{Op: apitype.OpReplace, URN: "u::db", Type: db, Keys: []string{"kmsKeyId"}}}, "replace u::db (replaced for kmsKeyId)"},
+		{"database deleted", []Step{{Op: apitype.OpDelete, URN: "u::db", Type: db}}, "delete u::db"},
+		{"replacement created", []Step{{Op: apitype.OpCreateReplacement, URN: "u::db", Type: db}}, "create-replacement u::db"},
+		{"old copy deleted", []Step{{Op: apitype.OpDeleteReplaced, URN: "u::db", Type: db}}, "delete-replaced u::db"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := keeps(tc.steps, stateful)
+			switch {
+			case tc.lost == "" && err != nil:
+				t.Errorf("keeps: %v, want nil", err)
+			case tc.lost != "" && (err == nil || !strings.Contains(err.Error(), tc.lost)):
+				t.Errorf("keeps: %v, want an error naming %q", err, tc.lost)
+			}
+		})
+	}
+}
+
+func TestWatchCollectsResourceSteps(t *testing.T) {
+	steps, err := watch(func(ch chan<- events.EngineEvent) error {
+		ch <- events.EngineEvent{EngineEvent: apitype.EngineEvent{ResourcePreEvent: &apitype.ResourcePreEvent{
+			Metadata: apitype.StepEventMetadata{Op: apitype.OpUpdate, URN: "u::db", Type: "t", Diffs: []string{"multiAz"}},
+		}}}
+		ch <- events.EngineEvent{EngineEvent: apitype.EngineEvent{DiagnosticEvent: &apitype.DiagnosticEvent{Message: "m"}}}
+		close(ch)
+		return nil
+	})
+	if err != nil || len(steps) != 1 || steps[0].URN != "u::db" || steps[0].Diffs[0] != "multiAz" {
+		t.Errorf("watch = %+v, %v", steps, err)
+	}
+	boom := errors.New("boom")
+	if _, err := watch(func(ch chan<- events.EngineEvent) error { close(ch); return boom }); !errors.Is(err, boom) {
+		t.Errorf("watch error = %v, want %v", err, boom)
+	}
+}
