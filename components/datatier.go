@@ -369,7 +369,17 @@ func (a *DataTierArgs) withDefaults(name string) DataTierArgs {
 	if c.GlobalName == "" {
 		c.GlobalName = globalName(name, c.Region)
 	}
-	d := &c.Database
+	c.Database = c.Database.WithDefaults(c.Role)
+	if c.Cache != nil {
+		cache := c.Cache.WithDefaults()
+		c.Cache = &cache
+	}
+	return c
+}
+
+// WithDefaults returns d with every unset field at its default. role decides Instances: 2 for a
+// primary; a standby keeps what it is given (0: a headless Aurora secondary).
+func (d DatabaseSpec) WithDefaults(role Role) DatabaseSpec {
 	if d.Engine == "" {
 		d.Engine = EnginePostgres
 	}
@@ -400,7 +410,7 @@ func (a *DataTierArgs) withDefaults(name string) DataTierArgs {
 	if d.Port == 0 {
 		d.Port = 5432
 	}
-	if d.Instances == 0 && c.Role == RolePrimary {
+	if d.Instances == 0 && role == RolePrimary {
 		d.Instances = 2
 	}
 	if d.MonitoringInterval == 0 {
@@ -412,33 +422,34 @@ func (a *DataTierArgs) withDefaults(name string) DataTierArgs {
 	if d.ReplicaLagSeconds == 0 {
 		d.ReplicaLagSeconds = 60
 	}
-	if c.Cache != nil {
-		cache := *c.Cache
-		if cache.Engine == "" {
-			cache.Engine = CacheRedis
-		}
-		if cache.EngineVersion == "" {
-			cache.EngineVersion = map[CacheEngine]string{CacheRedis: "7.1", CacheValkey: "8.0"}[cache.Engine]
-		}
-		if cache.NodeType == "" {
-			cache.NodeType = DefaultCacheNodeType
-		}
-		if cache.Nodes == 0 {
-			cache.Nodes = 2
-		}
-		if cache.Port == 0 {
-			cache.Port = 6379
-		}
-		if cache.SnapshotRetentionDays == 0 {
-			cache.SnapshotRetentionDays = 7
-		}
-		if cache.AuthMode == "" {
-			cache.AuthMode = CacheAuthIAM
-		}
-		if cache.LagSeconds == 0 {
-			cache.LagSeconds = 30
-		}
-		c.Cache = &cache
+	return d
+}
+
+// WithDefaults returns c with every unset field at its default.
+func (c CacheSpec) WithDefaults() CacheSpec {
+	if c.Engine == "" {
+		c.Engine = CacheRedis
+	}
+	if c.EngineVersion == "" {
+		c.EngineVersion = map[CacheEngine]string{CacheRedis: "7.1", CacheValkey: "8.0"}[c.Engine]
+	}
+	if c.NodeType == "" {
+		c.NodeType = DefaultCacheNodeType
+	}
+	if c.Nodes == 0 {
+		c.Nodes = 2
+	}
+	if c.Port == 0 {
+		c.Port = 6379
+	}
+	if c.SnapshotRetentionDays == 0 {
+		c.SnapshotRetentionDays = 7
+	}
+	if c.AuthMode == "" {
+		c.AuthMode = CacheAuthIAM
+	}
+	if c.LagSeconds == 0 {
+		c.LagSeconds = 30
 	}
 	return c
 }

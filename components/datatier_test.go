@@ -194,3 +194,24 @@ func TestDataTierDataAccessGrant(t *testing.T) {
 		})
 	}
 }
+
+func TestSpecDefaults(t *testing.T) {
+	d := components.DatabaseSpec{}.WithDefaults(components.RolePrimary)
+	assert.Equal(t, components.EnginePostgres, d.Engine)
+	assert.Equal(t, components.DefaultPostgresVersion, d.EngineVersion)
+	assert.Equal(t, 2, d.Instances, "an Aurora primary has a writer and a reader")
+	assert.Equal(t, 14, d.BackupRetentionDays)
+	assert.Equal(t, 1000, d.MaxAllocatedStorage)
+	assert.Equal(t, 5432, d.Port)
+	assert.Equal(t, 0, components.DatabaseSpec{}.WithDefaults(components.RoleStandby).Instances, "a standby's count is its own")
+	set := components.DatabaseSpec{InstanceClass: "db.m7g.large", AllocatedStorage: 2000, BackupRetentionDays: 7}.WithDefaults(components.RolePrimary)
+	assert.Equal(t, "db.m7g.large", set.InstanceClass, "a set value is kept")
+	assert.Equal(t, 2000, set.MaxAllocatedStorage, "autoscaling storage never starts below the allocation")
+	assert.Equal(t, 7, set.BackupRetentionDays)
+
+	c := components.CacheSpec{Engine: components.CacheValkey}.WithDefaults()
+	assert.Equal(t, "8.0", c.EngineVersion, "the version follows the engine")
+	assert.Equal(t, components.CacheAuthIAM, c.AuthMode)
+	assert.Equal(t, 6379, c.Port)
+	assert.Equal(t, "7.1", components.CacheSpec{}.WithDefaults().EngineVersion)
+}

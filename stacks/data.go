@@ -104,73 +104,50 @@ func (c *Config) iamDBUsername() string {
 // enabled reports whether the cache is deployed.
 func (c *CacheConfig) enabled() bool { return c.Enabled == nil || *c.Enabled }
 
+// applyDataDefaults resolves multiregion:database and multiregion:cache to the values the
+// components will use (their WithDefaults, the one place the defaults live), so that validation
+// and the outputs see them. The stack's own defaults are dataHomeRegion (the first region) and the
+// standby instance count (from the DR strategy).
 func (c *Config) applyDataDefaults() {
 	if c.DataHomeRegion == "" && len(c.Regions) > 0 {
 		c.DataHomeRegion = c.Regions[0].Name
 	}
 	d := &c.Database
-	if d.Engine == "" {
-		d.Engine = string(components.EnginePostgres)
-	}
-	if d.EngineVersion == "" {
-		d.EngineVersion = components.DefaultPostgresVersion
-	}
-	if d.InstanceClass == "" {
-		d.InstanceClass = "db.r6g.large"
-	}
-	if d.AllocatedStorage == 0 {
-		d.AllocatedStorage = 100
-	}
-	if d.MaxAllocatedStorage == 0 {
-		d.MaxAllocatedStorage = max(1000, d.AllocatedStorage)
-	}
-	if d.BackupRetentionDays == 0 {
-		d.BackupRetentionDays = 14
-	}
-	if d.AdminUsername == "" {
-		d.AdminUsername = "dbadmin"
-	}
-	if d.DatabaseName == "" {
-		d.DatabaseName = "app"
-	}
-	if d.Instances == 0 {
-		d.Instances = 2
-	}
+	db := components.DatabaseSpec{
+		Engine:                           components.DBEngine(d.Engine),
+		EngineVersion:                    d.EngineVersion,
+		InstanceClass:                    d.InstanceClass,
+		AllocatedStorage:                 d.AllocatedStorage,
+		MaxAllocatedStorage:              d.MaxAllocatedStorage,
+		BackupRetentionDays:              d.BackupRetentionDays,
+		AdminUsername:                    d.AdminUsername,
+		DatabaseName:                     d.DatabaseName,
+		Instances:                        d.Instances,
+		MonitoringInterval:               d.MonitoringInterval,
+		PerformanceInsightsRetentionDays: d.PerformanceInsightsRetentionDays,
+		ReplicaLagSeconds:                d.ReplicaLagSeconds,
+	}.WithDefaults(components.RolePrimary)
+	d.Engine, d.EngineVersion, d.InstanceClass = string(db.Engine), db.EngineVersion, db.InstanceClass
+	d.AllocatedStorage, d.MaxAllocatedStorage = db.AllocatedStorage, db.MaxAllocatedStorage
+	d.BackupRetentionDays, d.AdminUsername, d.DatabaseName = db.BackupRetentionDays, db.AdminUsername, db.DatabaseName
+	d.Instances, d.MonitoringInterval = db.Instances, db.MonitoringInterval
+	d.PerformanceInsightsRetentionDays, d.ReplicaLagSeconds = db.PerformanceInsightsRetentionDays, db.ReplicaLagSeconds
 	if d.StandbyInstances == nil {
 		n := c.standbyInstances()
 		d.StandbyInstances = &n
 	}
-	if d.MonitoringInterval == 0 {
-		d.MonitoringInterval = 60
-	}
-	if d.PerformanceInsightsRetentionDays == 0 {
-		d.PerformanceInsightsRetentionDays = 7
-	}
-	if d.ReplicaLagSeconds == 0 {
-		d.ReplicaLagSeconds = 60
-	}
 	k := &c.Cache
-	if k.Engine == "" {
-		k.Engine = string(components.CacheRedis)
-	}
-	if k.EngineVersion == "" {
-		k.EngineVersion = map[string]string{"redis": "7.1", "valkey": "8.0"}[k.Engine]
-	}
-	if k.NodeType == "" {
-		k.NodeType = components.DefaultCacheNodeType
-	}
-	if k.Nodes == 0 {
-		k.Nodes = 2
-	}
-	if k.SnapshotRetentionDays == 0 {
-		k.SnapshotRetentionDays = 7
-	}
-	if k.AuthMode == "" {
-		k.AuthMode = string(components.CacheAuthIAM)
-	}
-	if k.LagSeconds == 0 {
-		k.LagSeconds = 30
-	}
+	cache := components.CacheSpec{
+		Engine:                components.CacheEngine(k.Engine),
+		EngineVersion:         k.EngineVersion,
+		NodeType:              k.NodeType,
+		Nodes:                 k.Nodes,
+		SnapshotRetentionDays: k.SnapshotRetentionDays,
+		AuthMode:              components.CacheAuthMode(k.AuthMode),
+		LagSeconds:            k.LagSeconds,
+	}.WithDefaults()
+	k.Engine, k.EngineVersion, k.NodeType, k.Nodes = string(cache.Engine), cache.EngineVersion, cache.NodeType, cache.Nodes
+	k.SnapshotRetentionDays, k.AuthMode, k.LagSeconds = cache.SnapshotRetentionDays, string(cache.AuthMode), cache.LagSeconds
 }
 
 // validateData checks multiregion:database, multiregion:cache, multiregion:cacheAuthToken and
