@@ -113,20 +113,7 @@ func (c *Config) applyDataDefaults() {
 		c.DataHomeRegion = c.Regions[0].Name
 	}
 	d := &c.Database
-	db := components.DatabaseSpec{
-		Engine:                           components.DBEngine(d.Engine),
-		EngineVersion:                    d.EngineVersion,
-		InstanceClass:                    d.InstanceClass,
-		AllocatedStorage:                 d.AllocatedStorage,
-		MaxAllocatedStorage:              d.MaxAllocatedStorage,
-		BackupRetentionDays:              d.BackupRetentionDays,
-		AdminUsername:                    d.AdminUsername,
-		DatabaseName:                     d.DatabaseName,
-		Instances:                        d.Instances,
-		MonitoringInterval:               d.MonitoringInterval,
-		PerformanceInsightsRetentionDays: d.PerformanceInsightsRetentionDays,
-		ReplicaLagSeconds:                d.ReplicaLagSeconds,
-	}.WithDefaults(components.RolePrimary)
+	db := c.databaseSpec("", components.RolePrimary).WithDefaults(components.RolePrimary)
 	d.Engine, d.EngineVersion, d.InstanceClass = string(db.Engine), db.EngineVersion, db.InstanceClass
 	d.AllocatedStorage, d.MaxAllocatedStorage = db.AllocatedStorage, db.MaxAllocatedStorage
 	d.BackupRetentionDays, d.AdminUsername, d.DatabaseName = db.BackupRetentionDays, db.AdminUsername, db.DatabaseName
@@ -137,15 +124,7 @@ func (c *Config) applyDataDefaults() {
 		d.StandbyInstances = &n
 	}
 	k := &c.Cache
-	cache := components.CacheSpec{
-		Engine:                components.CacheEngine(k.Engine),
-		EngineVersion:         k.EngineVersion,
-		NodeType:              k.NodeType,
-		Nodes:                 k.Nodes,
-		SnapshotRetentionDays: k.SnapshotRetentionDays,
-		AuthMode:              components.CacheAuthMode(k.AuthMode),
-		LagSeconds:            k.LagSeconds,
-	}.WithDefaults()
+	cache := k.spec().WithDefaults()
 	k.Engine, k.EngineVersion, k.NodeType, k.Nodes = string(cache.Engine), cache.EngineVersion, cache.NodeType, cache.Nodes
 	k.SnapshotRetentionDays, k.AuthMode, k.LagSeconds = cache.SnapshotRetentionDays, string(cache.AuthMode), cache.LagSeconds
 }
@@ -289,7 +268,7 @@ func (c *Config) dataOrder() []string {
 	return out
 }
 
-// databaseSpec is what multiregion:database sets for one region.
+// databaseSpec is what multiregion:database sets for one region ("" for none in particular).
 func (c *Config) databaseSpec(region string, role components.Role) components.DatabaseSpec {
 	d := c.Database
 	n := d.Instances
@@ -317,11 +296,19 @@ func (c *Config) databaseSpec(region string, role components.Role) components.Da
 
 // cacheSpec is what multiregion:cache sets, nil when the cache is disabled.
 func (c *Config) cacheSpec() *components.CacheSpec {
-	k := c.Cache
-	if !k.enabled() {
+	if !c.Cache.enabled() {
 		return nil
 	}
-	spec := &components.CacheSpec{
+	spec := c.Cache.spec()
+	if spec.AuthMode == components.CacheAuthToken {
+		spec.AuthToken = pulumi.ToSecret(pulumi.String(c.CacheAuthToken)).(pulumi.StringOutput)
+	}
+	return &spec
+}
+
+// spec is the cache settings as the component takes them, without the auth token.
+func (k *CacheConfig) spec() components.CacheSpec {
+	return components.CacheSpec{
 		Engine:                components.CacheEngine(k.Engine),
 		EngineVersion:         k.EngineVersion,
 		NodeType:              k.NodeType,
@@ -330,10 +317,6 @@ func (c *Config) cacheSpec() *components.CacheSpec {
 		AuthMode:              components.CacheAuthMode(k.AuthMode),
 		LagSeconds:            k.LagSeconds,
 	}
-	if spec.AuthMode == components.CacheAuthToken {
-		spec.AuthToken = pulumi.ToSecret(pulumi.String(c.CacheAuthToken)).(pulumi.StringOutput)
-	}
-	return spec
 }
 
 // deployData creates the DataTier of every region on its provider and links them: the home region
