@@ -17,11 +17,15 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 )
 
-// losing are the operations after which a resource's data is gone: it is deleted, or replaced
-// by a new, empty one.
-var losing = []apitype.OpType{
-	apitype.OpDelete, apitype.OpReplace, apitype.OpCreateReplacement, apitype.OpDeleteReplaced,
-	apitype.OpReadDiscard, apitype.OpDiscardReplaced, apitype.OpReadReplacement, apitype.OpImportReplacement,
+// losesData reports whether a resource's data is gone after op: it is deleted, or replaced by a
+// new, empty one.
+func losesData(op apitype.OpType) bool {
+	switch op {
+	case apitype.OpDelete, apitype.OpReplace, apitype.OpCreateReplacement, apitype.OpDeleteReplaced,
+		apitype.OpReadDiscard, apitype.OpDiscardReplaced, apitype.OpReadReplacement, apitype.OpImportReplacement:
+		return true
+	}
+	return false
 }
 
 // failover drills f on stack: it sets f's configuration, previews with the real provider's diff
@@ -135,7 +139,7 @@ func watch(op func(ch chan<- events.EngineEvent) error) ([]Step, error) {
 func keeps(steps []Step, stateful []string) error {
 	var lost []string
 	for _, s := range steps {
-		if slices.Contains(stateful, s.Type) && slices.Contains(losing, s.Op) {
+		if slices.Contains(stateful, s.Type) && losesData(s.Op) {
 			detail := ""
 			if len(s.Keys) > 0 {
 				detail = " (replaced for " + strings.Join(s.Keys, ", ") + ")"
