@@ -6,9 +6,10 @@
 // The failover sets multiregion:primaryRegion to -failover (default us-east-1), previews it
 // with the real provider's diff and fails if a step would replace or delete a stateful
 // resource (components.StatefulTypes), requires the new primary's RDS instance to be updated
-// in place (its replicateSourceDb dropped), applies it, asks the emulator's RDS API that the
-// instance is now standalone and the former primary still exists, then refreshes and previews
-// again (no change allowed).
+// in place (its replicateSourceDb dropped) and the other instances to keep their
+// final-snapshot settings, applies it, asks the emulator's RDS API that the instance is now
+// standalone and the others still exist, then refreshes and previews again (no change
+// allowed).
 //
 //	localcloud/build.sh
 //	go run ./localcloud/stackrunner -root localcloud/.bin -pulumi-home localcloud/.bin/home
@@ -67,16 +68,30 @@ func failover(target string) *drill.Failover {
 		Config:   map[string]string{stacks.Namespace + ":primaryRegion": target},
 		Stateful: components.StatefulTypes(),
 		Expect: func(steps []drill.Step) error {
-			// The promotion must be the provider's in-place update, nothing else.
+			// The promotion must be the provider's in-place update, and every other database keeps
+			// its final-snapshot settings (the former writer holds the last writes).
+			promoted := false
 			for _, s := range steps {
-				if s.Type == dbInstance && strings.HasSuffix(s.URN, "::web-"+target+"-db") {
+				if s.Type != dbInstance {
+					continue
+				}
+				if strings.HasSuffix(s.URN, "::web-"+target+"-db") {
 					if s.Op != apitype.OpUpdate || !slices.Contains(s.Diffs, "replicateSourceDb") {
 						return fmt.Errorf("%s: %s of %v, want an update of replicateSourceDb (promotion)", s.URN, s.Op, s.Diffs)
 					}
-					return nil
+					promoted = true
+					continue
+				}
+				for _, k := range []string{"skipFinalSnapshot", "finalSnapshotIdentifier"} {
+					if slices.Contains(s.Diffs, k) {
+						return fmt.Errorf("%s: the failover changes %s of a database that is not promoted", s.URN, k)
+					}
 				}
 			}
-			return fmt.Errorf("no step for the RDS instance of %s", target)
+			if !promoted {
+				return fmt.Errorf("no step for the RDS instance of %s", target)
+			}
+			return nil
 		},
 		Check: func(ctx context.Context, endpoint string, outputs auto.OutputMap) error {
 			regions, _ := outputs["regions"].Value.(map[string]any)
