@@ -9,7 +9,9 @@ package drill
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -164,6 +166,7 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 		return fmt.Errorf("up: %w", err)
 	}
 	phase(d.Name, "up", time.Since(t0), summary(opMap(up.Summary.ResourceChanges)))
+	printOutputs(os.Stdout, d.Name, up.Outputs)
 
 	if err := settle(ctx, stack, d.Name, "", log); err != nil {
 		return err
@@ -248,6 +251,22 @@ func newStack(ctx context.Context, cfg Options, d Spec, dir, endpoint string) (a
 
 func phase(drill, name string, took time.Duration, detail string) {
 	fmt.Printf("localcloud: %s: %-31s %8s  %s\n", drill, name, took.Round(100*time.Millisecond), detail)
+}
+
+// printOutputs prints the stack outputs, one per line, as JSON; a secret prints as [secret].
+func printOutputs(w io.Writer, drill string, outputs auto.OutputMap) {
+	for _, k := range sortedKeys(outputs) {
+		v := outputs[k]
+		text := "[secret]"
+		if !v.Secret {
+			b, err := json.Marshal(v.Value)
+			if err != nil {
+				b = []byte(fmt.Sprint(v.Value))
+			}
+			text = string(b)
+		}
+		fmt.Fprintf(w, "localcloud: %s: output %s = %s\n", drill, k, text)
+	}
 }
 
 func opMap(m *map[string]int) map[apitype.OpType]int {

@@ -1,10 +1,12 @@
 package drill
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 )
@@ -51,5 +53,18 @@ func TestWatchCollectsResourceSteps(t *testing.T) {
 	boom := errors.New("boom")
 	if _, err := watch(func(ch chan<- events.EngineEvent) error { close(ch); return boom }); !errors.Is(err, boom) {
 		t.Errorf("watch error = %v, want %v", err, boom)
+	}
+}
+
+func TestPrintOutputsHidesSecrets(t *testing.T) {
+	var b bytes.Buffer
+	printOutputs(&b, "d", auto.OutputMap{
+		"token":   {Value: "correct-horse", Secret: true},
+		"regions": {Value: map[string]any{"us-east-1": map[string]any{"role": "primary"}}},
+	})
+	want := "localcloud: d: output regions = {\"us-east-1\":{\"role\":\"primary\"}}\n" +
+		"localcloud: d: output token = [secret]\n"
+	if b.String() != want {
+		t.Errorf("printed\n%s\nwant\n%s", b.String(), want)
 	}
 }
