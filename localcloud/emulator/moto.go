@@ -4,23 +4,52 @@ package emulator
 
 import (
 	"context"
-	_ "embed"
+	"embed"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os/exec"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 )
 
-// motoServer starts moto's server with fixes for the moto bugs the drills hit.
+// sources holds motoserver.py (moto's server with fixes for the moto bugs the drills hit)
+// and the fakes of what moto lacks (fake_*.py).
 //
-//go:embed motoserver.py
-var motoServer string
+//go:embed motoserver.py fake_*.py
+var sources embed.FS
+
+// script returns the Python program StartMoto runs: motoserver.py, then every fake_*.py in
+// name order, then the call of moto's main.
+func script() (string, error) {
+	var b strings.Builder
+	base, err := sources.ReadFile("motoserver.py")
+	if err != nil {
+		return "", err
+	}
+	b.Write(base)
+	fakes, err := fs.Glob(sources, "fake_*.py")
+	if err != nil {
+		return "", err
+	}
+	sort.Strings(fakes)
+	for _, name := range fakes {
+		src, err := sources.ReadFile(name)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(&b, "\n\n# ---- %s ----\n", name)
+		b.Write(src)
+	}
+	b.WriteString("\n\nmain(sys.argv[1:])\n")
+	return b.String(), nil
+}
 
 // Moto is a running moto server bound to 127.0.0.1.
 type Moto struct {
@@ -66,7 +95,11 @@ func StartMoto(ctx context.Context, opts MotoOptions) (*Moto, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(python, "-c", motoServer, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	program, err := script()
+	if err != nil {
+		return nil, fmt.Errorf("composing the moto server script: %w", err)
+	}
+	cmd := exec.Command(python, "-c", program, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
 	cmd.Env = append(cmd.Environ(), opts.Env...)
 	cmd.Stdout, cmd.Stderr = opts.Log, opts.Log
 	cmd.SysProcAttr = serverProcAttr()
