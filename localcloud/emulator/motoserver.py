@@ -23,10 +23,12 @@ from moto.xray import urls as xray_urls
 from moto.xray.models import xray_backends
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-# Services moto does not serve at all (Global Accelerator, say) are answered by fakes in
-# fake_*.py, which the Go emulator package appends to this file. A fake registers a WSGI
-# application under the service name of the SigV4 credential scope; every other request
-# goes to moto as before.
+# Services moto does not serve at all (Global Accelerator, say), or serves only in part
+# (CloudFront policies), are answered by fakes in fake_*.py, which the Go emulator package
+# appends to this file. A fake registers a handler under the service name of the SigV4
+# credential scope: handler(environ, start_response) returns a WSGI response, or None to
+# leave the request to moto. A handler that returns None must decide from the method,
+# path and headers alone, before it reads the body.
 LOCALCLOUD_SERVICES = {}
 
 
@@ -45,9 +47,11 @@ _dispatch = DomainDispatcherApplication.__call__
 
 def _dispatch_with_fakes(self, environ, start_response):
     service, _ = localcloud_scope(environ)
-    app = LOCALCLOUD_SERVICES.get(service)
-    if app is not None:
-        return app(environ, start_response)
+    handler = LOCALCLOUD_SERVICES.get(service)
+    if handler is not None:
+        response = handler(environ, start_response)
+        if response is not None:
+            return response
     return _dispatch(self, environ, start_response)
 
 
