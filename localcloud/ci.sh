@@ -60,6 +60,16 @@ else
 	say "mapping test FAILED in $(took "$t")"
 fi
 
+t=$SECONDS
+say "project config test (the CLI's own schema check of Pulumi.yaml against prod, local and README stacks)"
+if (cd "$here/cli" && nice -n 10 go test -count=1 ./...); then
+	passed=$((passed + 1))
+	say "project config test passed in $(took "$t")"
+else
+	failed=$((failed + 1))
+	say "project config test FAILED in $(took "$t")"
+fi
+
 # drill NAME PACKAGE [ARGS...]: build a drill command of the root module and run it.
 drill() {
 	local name="$1" pkg="$2"

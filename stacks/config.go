@@ -125,68 +125,42 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 	})
 }
 
-// Parse decodes and validates the configuration. It returns one error listing every problem, each
-// naming the key, the bad value and what is allowed. It never panics on any input.
+// Parse decodes and validates the configuration. It reads exactly the keys of Keys, each with its
+// type, and gives an omitted key its default from the same table (as the CLI does from Pulumi.yaml).
+// It returns one error listing every problem, each naming the key, the bad value and what is allowed.
+// It never panics on any input.
 func Parse(get Lookup) (*Config, error) {
 	var errs []error
-	cfg := &Config{Protect: true}
-	decode := func(k string, into any) {
-		raw, ok := get(k)
+	cfg := &Config{}
+	fields := map[string]any{
+		"regions":            &cfg.Regions,
+		"primaryRegion":      &cfg.PrimaryRegion,
+		"drStrategy":         (*string)(&cfg.Strategy),
+		"warmStandbyPercent": &cfg.WarmStandbyPercent,
+		"azCount":            &cfg.AZCount,
+		"service":            &cfg.Service,
+		"logRetentionDays":   &cfg.LogRetentionDays,
+		"protect":            &cfg.Protect,
+		"emulatorEndpoint":   &cfg.EmulatorEndpoint,
+		"observability":      &cfg.Observability,
+		"edge":               &cfg.Edge,
+		"database":           &cfg.Database,
+		"cache":              &cfg.Cache,
+		"cacheAuthToken":     &cfg.CacheAuthToken,
+		"dataHomeRegion":     &cfg.DataHomeRegion,
+	}
+	for _, k := range Keys() {
+		raw, ok := get(k.Name)
 		if !ok {
-			return
+			if k.Required() {
+				continue // Validate names what is missing
+			}
+			raw = k.defaultText()
 		}
-		dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(into); err != nil {
-			errs = append(errs, fmt.Errorf("%s: cannot read %q: %v", key(k), abbreviate(raw), err))
-		}
-	}
-	str := func(k string, into *string) {
-		if raw, ok := get(k); ok {
-			*into = raw
+		if err := decodeKey(k, raw, fields[k.Name]); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	integer := func(k string, into *int) {
-		raw, ok := get(k)
-		if !ok {
-			return
-		}
-		n, err := strconv.Atoi(strings.TrimSpace(raw))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %q is not an integer", key(k), abbreviate(raw)))
-			return
-		}
-		*into = n
-	}
-	boolean := func(k string, into *bool) {
-		raw, ok := get(k)
-		if !ok {
-			return
-		}
-		b, err := strconv.ParseBool(strings.TrimSpace(raw))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %q is not true or false", key(k), abbreviate(raw)))
-			return
-		}
-		*into = b
-	}
-	decode("regions", &cfg.Regions)
-	str("primaryRegion", &cfg.PrimaryRegion)
-	var strategy string
-	str("drStrategy", &strategy)
-	cfg.Strategy = Strategy(strategy)
-	integer("warmStandbyPercent", &cfg.WarmStandbyPercent)
-	integer("azCount", &cfg.AZCount)
-	decode("service", &cfg.Service)
-	integer("logRetentionDays", &cfg.LogRetentionDays)
-	boolean("protect", &cfg.Protect)
-	str("emulatorEndpoint", &cfg.EmulatorEndpoint)
-	decode("database", &cfg.Database)
-	decode("cache", &cfg.Cache)
-	str("cacheAuthToken", &cfg.CacheAuthToken)
-	str("dataHomeRegion", &cfg.DataHomeRegion)
-	decode("edge", &cfg.Edge)
-	decode("observability", &cfg.Observability)
 	if len(errs) > 0 {
 		return nil, configError(errs)
 	}
@@ -195,6 +169,35 @@ func Parse(get Lookup) (*Config, error) {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// decodeKey reads raw, the text the engine hands over for k, into dst, a pointer of k's Go type.
+func decodeKey(k Key, raw string, dst any) error {
+	switch into := dst.(type) {
+	case *string:
+		*into = raw
+	case *int:
+		n, err := strconv.Atoi(strings.TrimSpace(raw))
+		if err != nil {
+			return fmt.Errorf("%s: %q is not an integer", key(k.Name), abbreviate(raw))
+		}
+		*into = n
+	case *bool:
+		b, err := strconv.ParseBool(strings.TrimSpace(raw))
+		if err != nil {
+			return fmt.Errorf("%s: %q is not true or false", key(k.Name), abbreviate(raw))
+		}
+		*into = b
+	case nil:
+		return fmt.Errorf("%s: the key has no field in Config (a defect of stacks.Keys)", key(k.Name))
+	default:
+		dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(into); err != nil {
+			return fmt.Errorf("%s: cannot read %q: %v", key(k.Name), abbreviate(raw), err)
+		}
+	}
+	return nil
 }
 
 func abbreviate(s string) string {
@@ -208,19 +211,8 @@ func configError(errs []error) error {
 	return fmt.Errorf("invalid stack configuration (%d problems):\n  %w", len(errs), errors.Join(errs...))
 }
 
+// applyDefaults fills the defaults inside the object keys; the top-level defaults come from Keys.
 func (c *Config) applyDefaults() {
-	if c.Strategy == "" {
-		c.Strategy = WarmStandby
-	}
-	if c.WarmStandbyPercent == 0 {
-		c.WarmStandbyPercent = 50
-	}
-	if c.AZCount == 0 {
-		c.AZCount = 3
-	}
-	if c.LogRetentionDays == 0 {
-		c.LogRetentionDays = 365
-	}
 	c.applyDataDefaults()
 	c.Edge.applyDefaults()
 	c.Observability.applyDefaults(c)
