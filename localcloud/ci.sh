@@ -94,7 +94,7 @@ drill() {
 drill smoke ./localcloud/runner
 # The stack drill: the real stack program, three regions (LOCALCLOUD_STACK_DRILL=0 skips it).
 if [[ "${LOCALCLOUD_STACK_DRILL:-1}" == 1 ]]; then
-	drill stack ./localcloud/stackrunner -config localcloud/Pulumi.local.yaml
+	drill stack ./localcloud/stackrunner
 else
 	say "stack drill not run (LOCALCLOUD_STACK_DRILL=0)"
 fi

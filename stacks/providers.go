@@ -58,7 +58,8 @@ func (p *Providers) For(region string) (*aws.Provider, error) {
 		args.SkipRegionValidation = pulumi.Bool(true)
 		args.SkipRequestingAccountId = pulumi.Bool(false)
 		args.S3UsePathStyle = pulumi.Bool(true)
-		args.MaxRetries = pulumi.Int(1)
+		// MaxRetries stays the provider's default, as in production: a transient error (a dropped
+		// connection, a 5xx) is retried, not fatal.
 	}
 	pr, err := aws.NewProvider(p.ctx, "aws-"+region, args)
 	if err != nil {

@@ -62,7 +62,7 @@ func documented(t *testing.T) map[string][]byte {
 }
 
 // TestStacksPassTheCLIsConfigValidation: Pulumi.yaml loads and validates as the CLI loads it, and prod's
-// settings, the local tier's and every documented example pass the schema check that `pulumi preview`
+// settings and every documented example pass the schema check that `pulumi preview`
 // runs, so a user's first preview does not stop at "missing configuration value".
 func TestStacksPassTheCLIsConfigValidation(t *testing.T) {
 	proj, err := workspace.LoadProject(filepath.Join(root, "Pulumi.yaml"))
@@ -73,7 +73,7 @@ func TestStacksPassTheCLIsConfigValidation(t *testing.T) {
 	if len(stacks) == 0 {
 		t.Fatal("README.md documents no stack settings example")
 	}
-	for _, f := range []string{"Pulumi.prod.yaml", "localcloud/Pulumi.local.yaml"} {
+	for _, f := range []string{"Pulumi.prod.yaml"} {
 		b, err := os.ReadFile(filepath.Join(root, f))
 		if err != nil {
 			t.Fatal(err)

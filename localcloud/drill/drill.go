@@ -21,6 +21,7 @@ import (
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
@@ -52,6 +53,15 @@ type Spec struct {
 	Program func(endpoint string) (pulumi.RunFunc, map[string]string)
 	// Settings, if any, is the stack settings file (Pulumi.<stack>.yaml) to start from.
 	Settings []byte
+	// ProjectFile, if set, is the project's Pulumi.yaml: the workspace takes its settings and its
+	// config schema, so the CLI validates the stack's configuration as `pulumi preview` does for
+	// a user (the program stays inline: its main is dropped). Project must be its name.
+	ProjectFile string
+	// PreviewOnly stops the drill after the first preview (nothing is deployed).
+	PreviewOnly bool
+	// Setup, if set, runs once the emulator is up and before the first preview, to create what
+	// the program expects to find in the account (a hosted zone it looks up, say).
+	Setup func(ctx context.Context, endpoint string) error
 	// Failover, if set, is a change of configuration drilled after the no-change preview.
 	Failover *Failover
 }
@@ -129,6 +139,14 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 		}
 	}()
 
+	if d.Setup != nil {
+		t0 = time.Now()
+		if err := d.Setup(ctx, moto.URL()); err != nil {
+			return fmt.Errorf("setup: %w", err)
+		}
+		phase(d.Name, "setup", time.Since(t0), "ok")
+	}
+
 	stack, err := newStack(ctx, cfg, d, dir, moto.URL())
 	if err != nil {
 		return err
@@ -139,14 +157,26 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 		}
 	}()
 
+	// The first preview is what a user's first `pulumi preview` shows: it must pass with no
+	// error and no warning.
 	t0 = time.Now()
-	pre, err := stack.Preview(ctx, optpreview.ProgressStreams(log), optpreview.ErrorProgressStreams(log))
+	var pre auto.PreviewResult
+	w, err := watch(func(ch chan<- events.EngineEvent) (err error) {
+		pre, err = stack.Preview(ctx, optpreview.EventStreams(ch), optpreview.ProgressStreams(log), optpreview.ErrorProgressStreams(log))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("preview: %w", err)
 	}
-	phase(d.Name, "preview", time.Since(t0), summary(pre.ChangeSummary))
+	phase(d.Name, "preview", time.Since(t0), fmt.Sprintf("%s warnings=%d", summary(pre.ChangeSummary), len(w.Warnings)))
 	if pre.ChangeSummary[apitype.OpCreate] == 0 {
 		return fmt.Errorf("preview: nothing to create (%s)", summary(pre.ChangeSummary))
+	}
+	if len(w.Warnings) > 0 {
+		return fmt.Errorf("preview: %d warnings, none allowed: %s", len(w.Warnings), strings.Join(w.Warnings, "; "))
+	}
+	if d.PreviewOnly {
+		return stack.Workspace().RemoveStack(ctx, stack.Name())
 	}
 
 	destroyed := false
@@ -225,6 +255,22 @@ func newStack(ctx context.Context, cfg Options, d Spec, dir, endpoint string) (a
 	if err := writeSettings(work, d.Name, d.Settings); err != nil {
 		return auto.Stack{}, err
 	}
+	proj := workspace.Project{
+		Name:    tokens.PackageName(d.Project),
+		Runtime: workspace.NewProjectRuntimeInfo("go", nil),
+	}
+	if d.ProjectFile != "" {
+		loaded, err := workspace.LoadProject(d.ProjectFile)
+		if err != nil {
+			return auto.Stack{}, fmt.Errorf("loading the project: %w", err)
+		}
+		if loaded.Name.String() != d.Project {
+			return auto.Stack{}, fmt.Errorf("%s is project %q, not %q", d.ProjectFile, loaded.Name, d.Project)
+		}
+		proj = *loaded
+		proj.Main = "" // the program is inline
+	}
+	proj.Backend = &workspace.ProjectBackend{URL: backend}
 	program, config := d.Program(endpoint)
 	stack, err := auto.UpsertStackInlineSource(ctx, d.Name, d.Project, program,
 		auto.Pulumi(cli),
@@ -232,11 +278,7 @@ func newStack(ctx context.Context, cfg Options, d Spec, dir, endpoint string) (a
 		auto.WorkDir(work),
 		auto.EnvVars(env),
 		auto.SecretsProvider("passphrase"),
-		auto.Project(workspace.Project{
-			Name:    tokens.PackageName(d.Project),
-			Runtime: workspace.NewProjectRuntimeInfo("go", nil),
-			Backend: &workspace.ProjectBackend{URL: backend},
-		}),
+		auto.Project(proj),
 	)
 	if err != nil {
 		return auto.Stack{}, fmt.Errorf("creating stack %s: %w", d.Name, err)

@@ -41,7 +41,7 @@ func failover(ctx context.Context, stack auto.Stack, name string, f Failover, en
 
 	t0 := time.Now()
 	var pre auto.PreviewResult
-	steps, err := watch(func(ch chan<- events.EngineEvent) (err error) {
+	w, err := watch(func(ch chan<- events.EngineEvent) (err error) {
 		pre, err = stack.Preview(ctx, optpreview.EventStreams(ch), optpreview.Diff(),
 			optpreview.ProgressStreams(log), optpreview.ErrorProgressStreams(log))
 		return err
@@ -50,18 +50,18 @@ func failover(ctx context.Context, stack auto.Stack, name string, f Failover, en
 		return fmt.Errorf("failover preview: %w", err)
 	}
 	phase(name, "failover preview", time.Since(t0), summary(pre.ChangeSummary))
-	if err := keeps(steps, f.Stateful); err != nil {
+	if err := keeps(w.Steps, f.Stateful); err != nil {
 		return fmt.Errorf("failover preview: %w", err)
 	}
 	if f.Expect != nil {
-		if err := f.Expect(steps); err != nil {
+		if err := f.Expect(w.Steps); err != nil {
 			return fmt.Errorf("failover preview: %w", err)
 		}
 	}
 
 	t0 = time.Now()
 	var up auto.UpResult
-	steps, err = watch(func(ch chan<- events.EngineEvent) (err error) {
+	w, err = watch(func(ch chan<- events.EngineEvent) (err error) {
 		up, err = stack.Up(ctx, optup.EventStreams(ch), optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
 		return err
 	})
@@ -69,7 +69,7 @@ func failover(ctx context.Context, stack auto.Stack, name string, f Failover, en
 		return fmt.Errorf("failover up: %w", err)
 	}
 	phase(name, "failover up", time.Since(t0), summary(opMap(up.Summary.ResourceChanges)))
-	if err := keeps(steps, f.Stateful); err != nil {
+	if err := keeps(w.Steps, f.Stateful); err != nil {
 		return fmt.Errorf("failover up: %w", err)
 	}
 
@@ -106,32 +106,44 @@ func settle(ctx context.Context, stack auto.Stack, name, label string, log io.Wr
 	return nil
 }
 
-// watch runs op with an engine event channel and returns the resource steps it reported. The
-// Automation API closes the channel when the operation's event stream ends; a CLI that failed
-// before it streamed anything never opens the stream, so the wait for the end is bounded.
-func watch(op func(ch chan<- events.EngineEvent) error) ([]Step, error) {
+// watched is what an operation's engine events reported.
+type watched struct {
+	// Steps are the resource steps.
+	Steps []Step
+	// Warnings are the diagnostics of severity warning or error, one line each.
+	Warnings []string
+}
+
+// watch runs op with an engine event channel and returns the resource steps and warnings it
+// reported. The Automation API closes the channel when the operation's event stream ends; a CLI
+// that failed before it streamed anything never opens the stream, so the wait for the end is
+// bounded.
+func watch(op func(ch chan<- events.EngineEvent) error) (watched, error) {
 	ch := make(chan events.EngineEvent)
-	done := make(chan []Step)
+	done := make(chan watched)
 	go func() {
-		var steps []Step
+		var w watched
 		for e := range ch {
+			if d := e.DiagnosticEvent; d != nil && (d.Severity == "warning" || d.Severity == "error") {
+				w.Warnings = append(w.Warnings, strings.TrimSpace(d.Severity+": "+d.URN+" "+d.Message))
+			}
 			if e.ResourcePreEvent == nil {
 				continue
 			}
 			m := e.ResourcePreEvent.Metadata
-			steps = append(steps, Step{Op: m.Op, URN: m.URN, Type: m.Type, Diffs: m.Diffs, Keys: m.Keys})
+			w.Steps = append(w.Steps, Step{Op: m.Op, URN: m.URN, Type: m.Type, Diffs: m.Diffs, Keys: m.Keys})
 		}
-		done <- steps
+		done <- w
 	}()
 	err := op(ch)
 	select {
-	case steps := <-done:
-		return steps, err
+	case w := <-done:
+		return w, err
 	case <-time.After(30 * time.Second):
 		if err != nil {
-			return nil, err
+			return watched{}, err
 		}
-		return nil, errors.New("the engine's event stream did not end")
+		return watched{}, errors.New("the engine's event stream did not end")
 	}
 }
 

@@ -38,17 +38,21 @@ func TestKeeps(t *testing.T) {
 	}
 }
 
-func TestWatchCollectsResourceSteps(t *testing.T) {
-	steps, err := watch(func(ch chan<- events.EngineEvent) error {
+func TestWatchCollectsStepsAndWarnings(t *testing.T) {
+	w, err := watch(func(ch chan<- events.EngineEvent) error {
 		ch <- events.EngineEvent{EngineEvent: apitype.EngineEvent{ResourcePreEvent: &apitype.ResourcePreEvent{
 			Metadata: apitype.StepEventMetadata{Op: apitype.OpUpdate, URN: "u::db", Type: "t", Diffs: []string{"multiAz"}},
 		}}}
-		ch <- events.EngineEvent{EngineEvent: apitype.EngineEvent{DiagnosticEvent: &apitype.DiagnosticEvent{Message: "m"}}}
+		ch <- events.EngineEvent{EngineEvent: apitype.EngineEvent{DiagnosticEvent: &apitype.DiagnosticEvent{Message: "m", Severity: "info"}}}
+		ch <- events.EngineEvent{EngineEvent: apitype.EngineEvent{DiagnosticEvent: &apitype.DiagnosticEvent{URN: "u::x", Message: "deprecated\n", Severity: "warning"}}}
 		close(ch)
 		return nil
 	})
-	if err != nil || len(steps) != 1 || steps[0].URN != "u::db" || steps[0].Diffs[0] != "multiAz" {
-		t.Errorf("watch = %+v, %v", steps, err)
+	if err != nil || len(w.Steps) != 1 || w.Steps[0].URN != "u::db" || w.Steps[0].Diffs[0] != "multiAz" {
+		t.Errorf("watch = %+v, %v", w.Steps, err)
+	}
+	if len(w.Warnings) != 1 || w.Warnings[0] != "warning: u::x deprecated" {
+		t.Errorf("warnings = %q, want the one warning", w.Warnings)
 	}
 	boom := errors.New("boom")
 	if _, err := watch(func(ch chan<- events.EngineEvent) error { close(ch); return boom }); !errors.Is(err, boom) {

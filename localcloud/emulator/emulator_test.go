@@ -36,8 +36,8 @@ func TestProviderArgsPointsAtTheEmulator(t *testing.T) {
 	if a.Region != pulumi.String("us-west-2") {
 		t.Errorf("region = %v", a.Region)
 	}
-	if a.MaxRetries != pulumi.Int(1) {
-		t.Errorf("maxRetries = %v, want 1", a.MaxRetries)
+	if a.MaxRetries != nil {
+		t.Errorf("maxRetries = %v, want the provider's default (retry transient errors as in production)", a.MaxRetries)
 	}
 	if a.SkipRequestingAccountId != pulumi.Bool(false) {
 		t.Errorf("the account id must be requested from the emulator")

@@ -16,8 +16,8 @@ const (
 // ProviderArgs returns the settings of a pulumi-aws provider for region that sends every
 // AWS API call to the emulator at endpoint: fake keys; no credential, metadata-API or
 // region validation; the account id requested from the emulator's STS (the ECR
-// replication configuration, among others, needs it); path-style S3; and a single retry,
-// so that an API the emulator lacks fails at once instead of retrying for minutes.
+// replication configuration, among others, needs it); path-style S3; and the provider's default
+// retries, as in production, so that a transient error (a dropped connection) is retried.
 func ProviderArgs(region, endpoint string) *aws.ProviderArgs {
 	return &aws.ProviderArgs{
 		Region:                    pulumi.String(region),
@@ -28,7 +28,6 @@ func ProviderArgs(region, endpoint string) *aws.ProviderArgs {
 		SkipRegionValidation:      pulumi.Bool(true),
 		SkipRequestingAccountId:   pulumi.Bool(false),
 		S3UsePathStyle:            pulumi.Bool(true),
-		MaxRetries:                pulumi.Int(1),
 		Endpoints:                 aws.ProviderEndpointArray{AllEndpoints(endpoint)},
 	}
 }

@@ -4,11 +4,8 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
-	"strings"
-	"time"
 )
 
 // DBInstance is what a drill checks of an RDS instance, as the RDS API reports it.
@@ -35,26 +32,9 @@ func DescribeDBInstance(ctx context.Context, endpoint, region, id string) (DBIns
 		"Version":              {"2014-10-31"},
 		"DBInstanceIdentifier": {id},
 	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint+"/", strings.NewReader(form.Encode()))
-	if err != nil {
-		return DBInstance{}, err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=localcloud/20260101/"+region+
-		"/rds/aws4_request, SignedHeaders=host, Signature=0")
-	resp, err := http.DefaultClient.Do(req)
+	body, err := send(ctx, endpoint, http.MethodPost, "/", "rds", region, "application/x-www-form-urlencoded", form.Encode())
 	if err != nil {
 		return DBInstance{}, fmt.Errorf("describing RDS instance %s in %s: %w", id, region, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return DBInstance{}, fmt.Errorf("describing RDS instance %s in %s: %w", id, region, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return DBInstance{}, fmt.Errorf("describing RDS instance %s in %s: status %d: %s", id, region, resp.StatusCode, body)
 	}
 	var out struct {
 		Instances []DBInstance `xml:"DescribeDBInstancesResult>DBInstances>DBInstance"`

@@ -1,7 +1,11 @@
 // Command stackrunner runs the stack drill: the real multiregion stack program
-// (stacks.Program) on the real Pulumi engine against moto, with the settings of
-// localcloud/Pulumi.local.yaml and multiregion:emulatorEndpoint set to the moto it starts:
-// preview -> up -> refresh -> preview (no change allowed) -> failover -> destroy.
+// (stacks.Program) on the real Pulumi engine against moto, with prod's own settings
+// (Pulumi.prod.yaml) changed only by localcloud/Pulumi.local.yaml (protect off) and
+// multiregion:emulatorEndpoint set to the moto it starts. The workspace runs the project's own
+// Pulumi.yaml, so the CLI validates the configuration as it does for a user. Before the first
+// preview it creates what prod expects to find in the account (the hosted zone edge.hostedZone
+// names). Then: preview (no error, no warning) -> up -> refresh -> preview (no change allowed) ->
+// failover -> destroy.
 //
 // The failover sets multiregion:primaryRegion to -failover (default us-east-1), previews it
 // with the real provider's diff and fails if a step would replace or delete a stateful
@@ -26,6 +30,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"gopkg.in/yaml.v3"
 
 	"github.com/multiregion/multiregion/components"
 	"github.com/multiregion/multiregion/localcloud/drill"
@@ -35,35 +40,115 @@ import (
 
 func main() {
 	opts := drill.RegisterFlags(flag.CommandLine)
-	config := flag.String("config", "localcloud/Pulumi.local.yaml", "the stack settings file")
+	config := flag.String("config", "Pulumi.prod.yaml", "the stack settings file to deploy")
+	overrides := flag.String("overrides", "localcloud/Pulumi.local.yaml", "the local tier's changes to -config (empty: none)")
+	project := flag.String("project", "Pulumi.yaml", "the project file (its config schema is enforced)")
 	stack := flag.String("stack", "local", "the stack name")
 	target := flag.String("failover", "us-east-1", "the region the failover drill promotes (empty: no failover drill)")
+	previewOnly := flag.Bool("preview-only", false, "stop after the first preview (no error and no warning allowed)")
 	flag.Parse()
 
-	settings, err := os.ReadFile(*config)
+	settings, cfg, err := load(*config, *overrides)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "localcloud: stack settings:", err)
 		os.Exit(2)
 	}
 	spec := drill.Spec{
-		Name:     *stack,
-		Project:  stacks.Namespace,
-		Settings: settings,
+		Name:        *stack,
+		Project:     stacks.Namespace,
+		ProjectFile: *project,
+		Settings:    settings,
+		Setup:       setup(cfg),
+		PreviewOnly: *previewOnly,
 		Program: func(endpoint string) (pulumi.RunFunc, map[string]string) {
 			return stacks.Program, map[string]string{stacks.Namespace + ":emulatorEndpoint": endpoint}
 		},
 	}
 	if *target != "" {
-		spec.Failover = failover(*target)
+		spec.Failover = failover(*target, serviceName(cfg))
 	}
 	os.Exit(drill.Main(opts, spec))
+}
+
+// settingsFile is a stack settings file (Pulumi.<stack>.yaml).
+type settingsFile struct {
+	Config map[string]any `yaml:"config"`
+}
+
+// load reads the settings file at path, replaces the keys that the file at overrides sets, and
+// returns the result and its config.
+func load(path, overrides string) ([]byte, map[string]any, error) {
+	var base settingsFile
+	if err := readYAML(path, &base); err != nil {
+		return nil, nil, err
+	}
+	if base.Config == nil {
+		base.Config = map[string]any{}
+	}
+	if overrides != "" {
+		var over settingsFile
+		if err := readYAML(overrides, &over); err != nil {
+			return nil, nil, err
+		}
+		for k, v := range over.Config {
+			base.Config[k] = v
+		}
+	}
+	out, err := yaml.Marshal(base)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, base.Config, nil
+}
+
+func readYAML(path string, into any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	if err := yaml.Unmarshal(b, into); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// section returns the object value of multiregion:<name>, or nil.
+func section(cfg map[string]any, name string) map[string]any {
+	m, _ := cfg[stacks.Namespace+":"+name].(map[string]any)
+	return m
+}
+
+// serviceName is the configured service name (service.name, default app).
+func serviceName(cfg map[string]any) string {
+	if name, _ := section(cfg, "service")["name"].(string); name != "" {
+		return name
+	}
+	return "app"
+}
+
+// setup creates what the stack expects to exist in the account: the hosted zone that
+// edge.hostedZone names (a zone name; not an ID, and not one the stack creates itself).
+func setup(cfg map[string]any) func(ctx context.Context, endpoint string) error {
+	zone, _ := section(cfg, "edge")["hostedZone"].(string)
+	if zone == "" || strings.HasPrefix(zone, "create:") || strings.HasPrefix(zone, "Z") {
+		return nil
+	}
+	return func(ctx context.Context, endpoint string) error {
+		id, err := emulator.CreateHostedZone(ctx, endpoint, zone)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("localcloud: setup: hosted zone %s (%s), as the account holds it in production\n", zone, id)
+		return nil
+	}
 }
 
 // dbInstance is the RDS instance's type token.
 const dbInstance = "aws:rds/instance:Instance"
 
-// failover is the drill of a change of primaryRegion to target.
-func failover(target string) *drill.Failover {
+// failover is the drill of a change of primaryRegion to target; service is the service name,
+// which the databases' names start with.
+func failover(target, service string) *drill.Failover {
 	return &drill.Failover{
 		Config:   map[string]string{stacks.Namespace + ":primaryRegion": target},
 		Stateful: components.StatefulTypes(),
@@ -75,7 +160,7 @@ func failover(target string) *drill.Failover {
 				if s.Type != dbInstance {
 					continue
 				}
-				if strings.HasSuffix(s.URN, "::web-"+target+"-db") {
+				if strings.HasSuffix(s.URN, "::"+service+"-"+target+"-db") {
 					if s.Op != apitype.OpUpdate || !slices.Contains(s.Diffs, "replicateSourceDb") {
 						return fmt.Errorf("%s: %s of %v, want an update of replicateSourceDb (promotion)", s.URN, s.Op, s.Diffs)
 					}
