@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 
+from moto.core.responses import BaseResponse
 from moto.core.utils import camelcase_to_underscores
 from moto.ec2.models import security_groups as ec2_security_groups
 from moto.ecs import responses as ecs_responses
@@ -207,3 +208,25 @@ def _put_subscription_filter_to_destination(self, log_group_name, filter_name, f
 
 
 logs_models.LogsBackend.put_subscription_filter = _put_subscription_filter_to_destination
+
+# An action moto lacks raised NotImplementedError, which Flask turned into a 500; AWS SDKs retry
+# a 500 (up to the provider's 25 attempts with backoff), so a gap in the emulator looked like a
+# hang. Answer 501 instead, which no SDK retries, naming the action.
+_call_action = BaseResponse.call_action
+
+
+def _call_action_not_implemented_is_501(self):
+    try:
+        return _call_action(self)
+    except NotImplementedError as e:
+        message = "localcloud: moto does not implement this: %s" % e
+        content_type = str(self.headers.get("Content-Type", ""))
+        if "json" in content_type:
+            return 501, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps(
+                {"__type": "NotImplemented", "message": message})
+        return 501, {"Content-Type": "text/xml"}, (
+            "<ErrorResponse><Error><Type>Sender</Type><Code>NotImplemented</Code><Message>%s</Message></Error>"
+            "<RequestId>localcloud</RequestId></ErrorResponse>" % message)
+
+
+BaseResponse.call_action = _call_action_not_implemented_is_501
