@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -91,8 +90,6 @@ type Config struct {
 	LogRetentionDays int
 	// Protect sets Pulumi protect on stateful resources. Default true; false only for throwaway stacks.
 	Protect bool
-	// EmulatorEndpoint, when set, points every AWS API of every provider at a local emulator (moto).
-	EmulatorEndpoint string
 	// Database is multiregion:database, the database engine and its settings (see stacks/data.go).
 	Database DatabaseConfig
 	// Cache is multiregion:cache, the ElastiCache Global Datastore.
@@ -141,7 +138,6 @@ func Parse(get Lookup) (*Config, error) {
 		"service":            &cfg.Service,
 		"logRetentionDays":   &cfg.LogRetentionDays,
 		"protect":            &cfg.Protect,
-		"emulatorEndpoint":   &cfg.EmulatorEndpoint,
 		"observability":      &cfg.Observability,
 		"edge":               &cfg.Edge,
 		"database":           &cfg.Database,
@@ -290,12 +286,6 @@ func (c *Config) Validate() error {
 	}
 	if !components.ValidLogRetention(c.LogRetentionDays) {
 		add("logRetentionDays", "%d is not a CloudWatch Logs retention (e.g. 30, 90, 365, 731)", c.LogRetentionDays)
-	}
-	if c.EmulatorEndpoint != "" {
-		u, err := url.Parse(c.EmulatorEndpoint)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			add("emulatorEndpoint", "%q is not an http(s) URL (e.g. http://127.0.0.1:5000)", c.EmulatorEndpoint)
-		}
 	}
 	errs = append(errs, c.Service.validate()...)
 	errs = append(errs, c.validateData()...)

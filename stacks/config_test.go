@@ -103,7 +103,6 @@ func TestParseRejects(t *testing.T) {
 		{"protect not a bool", map[string]string{"protect": "yes please"}, []string{"multiregion:protect", "yes please"}},
 		{"warm standby percent", map[string]string{"warmStandbyPercent": "150"}, []string{"multiregion:warmStandbyPercent", "150", "1-100"}},
 		{"az count", map[string]string{"azCount": "1"}, []string{"multiregion:azCount", "1 is outside 2-6"}},
-		{"emulator not a URL", map[string]string{"emulatorEndpoint": "localhost"}, []string{"multiregion:emulatorEndpoint", "localhost"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

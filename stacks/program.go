@@ -19,19 +19,38 @@ import (
 )
 
 // Program is the Pulumi program: Load, then Deploy, then export the outputs.
-func Program(ctx *pulumi.Context) error {
-	cfg, err := Load(ctx)
-	if err != nil {
-		return err
+func Program(ctx *pulumi.Context) error { return NewProgram()(ctx) }
+
+// NewProgram returns the Pulumi program with options, for callers that deploy the stack somewhere
+// other than AWS itself (the local tier's emulator, through WithProviderHook).
+func NewProgram(opts ...Option) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		cfg, err := Load(ctx)
+		if err != nil {
+			return err
+		}
+		d, err := Deploy(ctx, cfg, opts...)
+		if err != nil {
+			return err
+		}
+		for _, k := range slices.Sorted(maps.Keys(d.Outputs)) {
+			ctx.Export(k, d.Outputs[k])
+		}
+		return nil
 	}
-	d, err := Deploy(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	for _, k := range slices.Sorted(maps.Keys(d.Outputs)) {
-		ctx.Export(k, d.Outputs[k])
-	}
-	return nil
+}
+
+// Option changes how Deploy builds the stack without changing what it builds.
+type Option func(*options)
+
+type options struct {
+	providerHook ProviderHook
+}
+
+// WithProviderHook passes every region's AWS provider arguments through hook before the provider is
+// created (the local tier points them at an emulator).
+func WithProviderHook(hook ProviderHook) Option {
+	return func(o *options) { o.providerHook = hook }
 }
 
 // Region is what the stack built in one region.
@@ -70,14 +89,18 @@ type Deployment struct {
 }
 
 // Deploy composes the architecture for a validated configuration.
-func Deploy(ctx *pulumi.Context, cfg *Config) (*Deployment, error) {
+func Deploy(ctx *pulumi.Context, cfg *Config, opts ...Option) (*Deployment, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if err := CheckDataSecrets(ctx, cfg); err != nil {
 		return nil, err
 	}
-	d := &Deployment{Config: cfg, Providers: NewProviders(ctx, cfg), Regions: map[string]*Region{}, Outputs: pulumi.Map{}}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	d := &Deployment{Config: cfg, Providers: NewProviders(ctx, o.providerHook), Regions: map[string]*Region{}, Outputs: pulumi.Map{}}
 	// The certificates come first: each region's HTTPS listener takes its region's certificate.
 	if err := d.deployDomain(ctx); err != nil {
 		return nil, err

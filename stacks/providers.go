@@ -10,16 +10,22 @@ import (
 // GlobalRegion is where CloudFront certificates, its WAF and Route 53 health-check metrics live.
 const GlobalRegion = "us-east-1"
 
+// ProviderHook adjusts the arguments of a region's AWS provider before it is created; the local tier
+// uses one to point every provider at an emulator. The stack itself sets only the region and the default
+// tags.
+type ProviderHook func(region string, args *aws.ProviderArgs)
+
 // Providers holds one explicit AWS provider per region; nothing in the stack uses the default one.
 type Providers struct {
 	ctx    *pulumi.Context
-	cfg    *Config
+	hook   ProviderHook
 	byName map[string]*aws.Provider
 }
 
-// NewProviders returns an empty provider set; For creates each region's provider on first use.
-func NewProviders(ctx *pulumi.Context, cfg *Config) *Providers {
-	return &Providers{ctx: ctx, cfg: cfg, byName: map[string]*aws.Provider{}}
+// NewProviders returns an empty provider set; For creates each region's provider on first use, passing
+// its arguments through hook when hook is not nil.
+func NewProviders(ctx *pulumi.Context, hook ProviderHook) *Providers {
+	return &Providers{ctx: ctx, hook: hook, byName: map[string]*aws.Provider{}}
 }
 
 // For returns the provider of region, creating it once. Providers are named by region ("aws-us-east-1"),
@@ -36,30 +42,8 @@ func (p *Providers) For(region string) (*aws.Provider, error) {
 			"managed-by": pulumi.String("pulumi"),
 		}},
 	}
-	if ep := p.cfg.EmulatorEndpoint; ep != "" {
-		endpoint := aws.ProviderEndpointArgs{}
-		// Every service the components call, pointed at the emulator.
-		set := map[string]*pulumi.StringPtrInput{
-			"acm": &endpoint.Acm, "applicationautoscaling": &endpoint.Applicationautoscaling,
-			"cloudfront": &endpoint.Cloudfront, "cloudwatch": &endpoint.Cloudwatch, "cloudwatchlogs": &endpoint.Cloudwatchlogs,
-			"ec2": &endpoint.Ec2, "ecr": &endpoint.Ecr, "ecs": &endpoint.Ecs, "elasticache": &endpoint.Elasticache,
-			"elb": &endpoint.Elb, "elbv2": &endpoint.Elbv2, "firehose": &endpoint.Firehose,
-			"globalaccelerator": &endpoint.Globalaccelerator, "iam": &endpoint.Iam, "kinesis": &endpoint.Kinesis,
-			"kms": &endpoint.Kms, "rds": &endpoint.Rds, "route53": &endpoint.Route53, "s3": &endpoint.S3,
-			"secretsmanager": &endpoint.Secretsmanager, "sns": &endpoint.Sns, "ssm": &endpoint.Ssm,
-			"sts": &endpoint.Sts, "wafv2": &endpoint.Wafv2, "xray": &endpoint.Xray,
-		}
-		for _, field := range set { // every field gets the same value: order cannot matter
-			*field = pulumi.String(ep)
-		}
-		args.Endpoints = aws.ProviderEndpointArray{endpoint}
-		args.SkipCredentialsValidation = pulumi.Bool(true)
-		args.SkipMetadataApiCheck = pulumi.Bool(true)
-		args.SkipRegionValidation = pulumi.Bool(true)
-		args.SkipRequestingAccountId = pulumi.Bool(false)
-		args.S3UsePathStyle = pulumi.Bool(true)
-		// MaxRetries stays the provider's default, as in production: a transient error (a dropped
-		// connection, a 5xx) is retried, not fatal.
+	if p.hook != nil {
+		p.hook(region, args)
 	}
 	pr, err := aws.NewProvider(p.ctx, "aws-"+region, args)
 	if err != nil {

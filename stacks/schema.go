@@ -88,9 +88,6 @@ func Keys() []Key {
 			"CloudWatch log group; a CloudWatch-allowed value (1, 3, 5, 7, 14, 30, 60, 90, ..., 3653)."},
 		{Name: "protect", Type: TypeBoolean, Default: true, Description: "Pulumi protect on stateful resources " +
 			"(keys, repositories, databases, caches) and AWS deletion protection. Turn off only for throwaway stacks."},
-		{Name: "emulatorEndpoint", Type: TypeString, Default: "", Description: "When set (e.g. " +
-			"http://127.0.0.1:5000), every AWS API of every provider goes to this local emulator instead of AWS " +
-			"(the local tier, localcloud/)."},
 		{Name: "observability", Type: TypeObject, Default: map[string]any{}, Description: "Alarms, log archive " +
 			"and tracing: {alarmEmail and alarmHttpsEndpoint (optional subscriptions of every region's " +
 			"KMS-encrypted alert topic), logArchiveRegion (one of regions; default the FIRST configured region, " +

@@ -1,7 +1,7 @@
 // Command stackrunner runs the stack drill: the real multiregion stack program
 // (stacks.Program) on the real Pulumi engine against moto, with prod's own settings
-// (Pulumi.prod.yaml) changed only by localcloud/Pulumi.local.yaml (protect off) and
-// multiregion:emulatorEndpoint set to the moto it starts. The workspace runs the project's own
+// (Pulumi.prod.yaml) changed only by localcloud/Pulumi.local.yaml (protect off), and every
+// region's provider pointed at the moto it starts (stacks.WithProviderHook). The workspace runs the project's own
 // Pulumi.yaml, so the CLI validates the configuration as it does for a user. Before the first
 // preview it creates what prod expects to find in the account (the hosted zone edge.hostedZone
 // names). Then: preview (no error, no warning) -> up -> refresh -> preview (no change allowed) ->
@@ -27,6 +27,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -61,7 +62,9 @@ func main() {
 		Setup:       setup(cfg),
 		PreviewOnly: *previewOnly,
 		Program: func(endpoint string) (pulumi.RunFunc, map[string]string) {
-			return stacks.Program, map[string]string{stacks.Namespace + ":emulatorEndpoint": endpoint}
+			// Every region's provider goes to the emulator: the one change to the program.
+			hook := func(_ string, args *aws.ProviderArgs) { emulator.Configure(args, endpoint) }
+			return stacks.NewProgram(stacks.WithProviderHook(hook)), nil
 		},
 	}
 	if *target != "" {
