@@ -135,6 +135,11 @@ func resourceTokens() map[string]string {
 		// Kinesis Data Firehose.
 		"aws_kinesis_firehose_delivery_stream": "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
 
+		// WAFv2 (a CLOUDFRONT-scope web ACL on the edge; REGIONAL ones on the ALBs, and logging).
+		"aws_wafv2_web_acl":                       "aws:wafv2/webAcl:WebAcl",
+		"aws_wafv2_web_acl_association":           "aws:wafv2/webAclAssociation:WebAclAssociation",
+		"aws_wafv2_web_acl_logging_configuration": "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+
 		// X-Ray.
 		"aws_xray_sampling_rule": "aws:xray/samplingRule:SamplingRule",
 		"aws_xray_group":         "aws:xray/group:Group",
@@ -213,6 +218,7 @@ func autoNames() map[string]naming {
 		"aws_cloudwatch_log_group":          {field: "name", pulumi: "name", maxLen: 512},
 		"aws_sns_topic":                     {field: "name", pulumi: "name", maxLen: 256},
 		"aws_globalaccelerator_accelerator": {field: "name", pulumi: "name", maxLen: 64},
+		"aws_wafv2_web_acl":                 {field: "name", pulumi: "name", maxLen: 128},
 	}
 }
 
@@ -316,6 +322,20 @@ func fieldOverrides() map[string]map[string]*tfbridge.SchemaInfo {
 						"default_retention": list(),
 					}},
 				},
+			}),
+		},
+		// The web ACL's request body inspection limits hold at most one element per
+		// resource type in Terraform; pulumi-aws keeps them as lists (apiGateways...).
+		// Its statements are made recursive in the schema (recursiveStatements).
+		"aws_wafv2_web_acl": {
+			"association_config": nested(map[string]*tfbridge.SchemaInfo{
+				"request_body": nested(map[string]*tfbridge.SchemaInfo{
+					"api_gateway":              list(),
+					"app_runner_service":       list(),
+					"cloudfront":               list(),
+					"cognito_user_pool":        list(),
+					"verified_access_instance": list(),
+				}),
 			}),
 		},
 		// A Plugin Framework resource: its one-element blocks carry no MaxItems in the

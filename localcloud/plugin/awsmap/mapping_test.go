@@ -59,6 +59,8 @@ var componentTokens = []string{
 	"aws:sns/topic:Topic", "aws:sns/topicSubscription:TopicSubscription",
 	"aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
 	"aws:xray/samplingRule:SamplingRule", "aws:xray/group:Group",
+	"aws:wafv2/webAcl:WebAcl", "aws:wafv2/webAclAssociation:WebAclAssociation",
+	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
 	"aws:secretsmanager/secret:Secret",
 }
 

@@ -83,6 +83,8 @@ func ProviderInfo(p shim.Provider) (tfbridge.ProviderInfo, error) {
 		Resources:      resources,
 		DataSources:    dataSources,
 		MetadataInfo:   &tfbridge.MetadataInfo{Path: "", Data: tfbridge.ProviderMetadata(nil)},
+		// WAFv2 statements are recursive types in pulumi-aws v6 (see recursiveStatements).
+		SchemaPostProcessor: recursiveStatements,
 	}
 	// Everything else the Terraform provider serves stays unmapped, on purpose.
 	p.ResourcesMap().Range(func(tf string, _ shim.Resource) bool {

@@ -17,9 +17,7 @@ const awsSDKImport = "github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 
 // notServedLocally are pulumi-aws modules the plugin leaves out on purpose; the stack must
 // switch them off when it targets the emulator.
-var notServedLocally = map[string]string{
-	"wafv2": "WAFv2's schema differs deeply from pulumi-aws's",
-}
+var notServedLocally = map[string]string{}
 
 // sdkUses scans the Go sources (tests excluded) under the given directories for calls
 // such as rds.NewInstance or route53.LookupZone on pulumi-aws SDK packages and returns
