@@ -4,9 +4,8 @@ import (
 	"testing"
 
 	"github.com/multiregion/multiregion/components"
-	"github.com/multiregion/multiregion/tests/mockcloud"
+	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -176,12 +175,7 @@ func TestDataTierDataAccessGrant(t *testing.T) {
 			} else {
 				assert.NotContains(t, policy, "elasticache", "a token-authenticated cache needs no IAM permission")
 			}
-			await := func(o pulumi.StringOutput) string {
-				v, err := internals.UnsafeAwaitOutput(t.Context(), o)
-				require.NoError(t, err)
-				s, _ := v.Value.(string)
-				return s
-			}
+			await := func(o pulumi.StringOutput) string { return mockcloud.Await[string](t, o) }
 			assert.Equal(t, resourceID, await(tier.DBResourceID))
 			assert.Equal(t, "web-us-east-1", await(tier.DBIdentifier))
 			assert.Equal(t, "app", await(tier.DBIAMUsername), "the default IAM database user")

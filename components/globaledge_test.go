@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/multiregion/multiregion/components"
-	"github.com/multiregion/multiregion/tests/mockcloud"
+	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"

@@ -6,11 +6,10 @@ import (
 	"testing"
 
 	"github.com/multiregion/multiregion/components"
-	"github.com/multiregion/multiregion/tests/mockcloud"
+	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -99,24 +98,12 @@ func TestRegionalClusterNameMustCarryRegion(t *testing.T) {
 func TestRegionalClusterOutputs(t *testing.T) {
 	_, c, err := runCluster(t, clusterArgs())
 	require.NoError(t, err)
-	dns, err := internals.UnsafeAwaitOutput(t.Context(), c.ALBDNSName)
-	require.NoError(t, err)
-	assert.Contains(t, dns.Value, ".us-east-1.elb.amazonaws.com")
-	zone, err := internals.UnsafeAwaitOutput(t.Context(), c.ALBZoneID)
-	require.NoError(t, err)
-	assert.Equal(t, "Z35SXDOTRQ7X7K", zone.Value)
-	url, err := internals.UnsafeAwaitOutput(t.Context(), c.RepositoryURL)
-	require.NoError(t, err)
-	assert.Equal(t, "123456789012.dkr.ecr.us-east-1.amazonaws.com/web", url.Value)
-	private, err := internals.UnsafeAwaitOutput(t.Context(), c.PrivateSubnetIDs)
-	require.NoError(t, err)
-	assert.Len(t, private.Value, 3)
-	logs, err := internals.UnsafeAwaitOutput(t.Context(), c.LogGroupNames)
-	require.NoError(t, err)
-	assert.ElementsMatch(t, []string{"/multiregion/web-us-east-1/web", "/multiregion/web-us-east-1/vpc-flow-logs"}, logs.Value)
-	sg, err := internals.UnsafeAwaitOutput(t.Context(), c.TaskSecurityGroupID)
-	require.NoError(t, err)
-	assert.Contains(t, string(sg.Value.(pulumi.ID)), "web-us-east-1-tasks")
+	assert.Contains(t, mockcloud.Await[string](t, c.ALBDNSName), ".us-east-1.elb.amazonaws.com")
+	assert.Equal(t, "Z35SXDOTRQ7X7K", mockcloud.Await[string](t, c.ALBZoneID))
+	assert.Equal(t, "123456789012.dkr.ecr.us-east-1.amazonaws.com/web", mockcloud.Await[string](t, c.RepositoryURL))
+	assert.Len(t, mockcloud.Await[[]string](t, c.PrivateSubnetIDs), 3)
+	assert.ElementsMatch(t, []string{"/multiregion/web-us-east-1/web", "/multiregion/web-us-east-1/vpc-flow-logs"}, mockcloud.Await[[]string](t, c.LogGroupNames))
+	assert.Contains(t, string(mockcloud.Await[pulumi.ID](t, c.TaskSecurityGroupID)), "web-us-east-1-tasks")
 }
 
 func TestRegionalClusterChildrenParentedAndOnProvider(t *testing.T) {

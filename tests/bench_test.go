@@ -6,8 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/multiregion/multiregion/stacks"
-	"github.com/multiregion/multiregion/tests/mockcloud"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/multiregion/multiregion/tests/mockcloud"
+	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -44,7 +44,7 @@ func strs(v any) []string {
 	return nil
 }
 
-// TestControlsRegionalCluster checks CONTROLS.md rows 1-27 on the prod stack, in every region.
+// TestControlsRegionalCluster checks docs/controls.md rows 1-27 on the prod stack, in every region.
 func TestControlsRegionalCluster(t *testing.T) {
 	e, _ := deploy(t, prodConfig(t))
 	each := func(typ string, f func(t *testing.T, r *mockcloud.Resource)) {

@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -10,11 +9,11 @@ import (
 	"testing"
 
 	"github.com/multiregion/multiregion/components"
+	"github.com/multiregion/multiregion/mockcloud"
+	"github.com/multiregion/multiregion/mockcloud/criticalpath"
 	"github.com/multiregion/multiregion/stacks"
-	"github.com/multiregion/multiregion/tests/mockcloud"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -33,7 +32,7 @@ const (
 	auroraEngineKey = "aurora-postgresql"
 )
 
-// statefulTypes are the resources whose loss loses data: CONTROLS rows 57 and 59.
+// statefulTypes are the resources whose loss loses data: docs/controls.md rows 57 and 59.
 var statefulTypes = []string{rdsInstance, rdsCluster, rdsGlobal, cacheGroup, cacheGlobal, kmsKey, "aws:ecr/repository:Repository"}
 
 // engines runs a subtest per database engine over the prod stack.
@@ -67,7 +66,7 @@ func regionKeyARN(t *testing.T, e *mockcloud.Engine, region string) string {
 	t.Helper()
 	k := e.ChildrenOfType(e.Component(components.RegionKeyType, "web-"+region), kmsKey)
 	require.Len(t, k, 1, region)
-	return out(k[0], "arn")
+	return k[0].OutStr("arn")
 }
 
 func TestDataTierOnePerRegionOnItsProvider(t *testing.T) {
@@ -99,7 +98,7 @@ func TestReplicasLinkedToPrimary(t *testing.T) {
 		assert.Equal(t, "postgres", writer.Str("engine"))
 		for _, region := range prodRegions[1:] {
 			replica := one(t, e, rdsInstance, region)
-			assert.Equal(t, out(writer, "arn"), replica.Str("replicateSourceDb"), region)
+			assert.Equal(t, writer.OutStr("arn"), replica.Str("replicateSourceDb"), region)
 			assert.Contains(t, replica.Str("replicateSourceDb"), ":us-west-2:", region)
 			assert.Equal(t, regionKeyARN(t, e, region), replica.Str("kmsKeyId"), region)
 			assert.Contains(t, replica.Str("kmsKeyId"), ":"+region+":", region)
@@ -148,7 +147,7 @@ func TestReplicasLinkedToPrimary(t *testing.T) {
 
 func must(v, _ bool) bool { return v }
 
-// TestCacheGlobalDatastore is CONTROLS row 46: the secondaries of the global datastore omit what the
+// TestCacheGlobalDatastore is docs/controls.md row 46: the secondaries of the global datastore omit what the
 // global group owns, and join it.
 func TestCacheGlobalDatastore(t *testing.T) {
 	e, _ := deploy(t, prodConfig(t))
@@ -166,7 +165,7 @@ func TestCacheGlobalDatastore(t *testing.T) {
 	assert.False(t, home.Has("globalReplicationGroupId"))
 	for _, region := range prodRegions[1:] {
 		member := one(t, e, cacheGroup, region)
-		assert.Equal(t, out(grg, "globalReplicationGroupId"), member.Str("globalReplicationGroupId"), region)
+		assert.Equal(t, grg.OutStr("globalReplicationGroupId"), member.Str("globalReplicationGroupId"), region)
 		for _, k := range []string{"engine", "engineVersion", "nodeType", "parameterGroupName", "atRestEncryptionEnabled", "kmsKeyId", "transitEncryptionEnabled", "snapshotArns", "numNodeGroups"} {
 			assert.False(t, member.Has(k), "%s member must omit %s (owned by the global datastore)", region, k)
 		}
@@ -174,7 +173,7 @@ func TestCacheGlobalDatastore(t *testing.T) {
 	}
 }
 
-// TestDataControls checks CONTROLS rows 26, 28-46 and 57 on every region of the prod stack, for both
+// TestDataControls checks docs/controls.md rows 26, 28-46 and 57 on every region of the prod stack, for both
 // engines.
 func TestDataControls(t *testing.T) {
 	engines(t, func(t *testing.T, engine string, conf map[string]string) {
@@ -527,7 +526,7 @@ func TestFailbackTwoStep(t *testing.T) {
 	require.NotNil(t, old, "same URN")
 	assert.NotContains(t, old.IgnoreChanges, "replicateSourceDb", "step 2 applies the new source")
 	assert.True(t, old.DeleteBeforeReplace, "same identifier: delete the stale copy, then create the replica")
-	assert.Equal(t, out(one(t, rebuild, rdsInstance, "us-east-1"), "arn"), old.Str("replicateSourceDb"))
+	assert.Equal(t, one(t, rebuild, rdsInstance, "us-east-1").OutStr("arn"), old.Str("replicateSourceDb"))
 	assert.Equal(t, regionKeyARN(t, rebuild, "us-west-2"), old.Str("kmsKeyId"))
 	assert.False(t, old.Protect)
 	assert.Equal(t, true, must(old.Bool("skipFinalSnapshot")), "the new replica: RDS refuses a final snapshot of a replica")
@@ -619,12 +618,7 @@ func TestDataOutputs(t *testing.T) {
 			assert.Contains(t, m, k, region)
 		}
 		tier := d.Regions[region].Data
-		v := func(o pulumi.Output) string {
-			res, err := internals.UnsafeAwaitOutput(context.Background(), o)
-			require.NoError(t, err)
-			s, _ := res.Value.(string)
-			return s
-		}
+		v := func(o pulumi.Output) string { return mockcloud.Await[string](t, o) }
 		assert.Contains(t, v(tier.WriterEndpoint), "."+region+".rds.amazonaws.com", region)
 		assert.Equal(t, "web-"+region, v(m["dbIdentifier"].(pulumi.StringOutput)), "the RDS identifier the runbook's aws CLI commands take")
 		if region == "us-west-2" {
@@ -665,7 +659,7 @@ func dataAccess(t *testing.T, e *mockcloud.Engine, region string) grant {
 	assert.Equal(t, region, p.Region, "the grant uses %s's provider", region)
 	role := e.Find("aws:iam/role:Role", "web-"+region+"-task")
 	require.NotNil(t, role, region)
-	assert.Equal(t, out(role, "name"), p.Str("role"), "%s: attached to %s's task role", region, region)
+	assert.Equal(t, role.OutStr("name"), p.Str("role"), "%s: attached to %s's task role", region, region)
 	assert.Contains(t, p.PropertyDependencies["role"], role.URN, region)
 	var doc struct {
 		Statement []struct {
@@ -716,9 +710,9 @@ func TestTaskRoleDataAccess(t *testing.T) {
 				g := dataAccess(t, e, region)
 				var resourceID string
 				if name == auroraEngineKey {
-					resourceID = out(one(t, e, rdsCluster, region), "clusterResourceId")
+					resourceID = one(t, e, rdsCluster, region).OutStr("clusterResourceId")
 				} else {
-					resourceID = out(one(t, e, rdsInstance, region), "resourceId")
+					resourceID = one(t, e, rdsInstance, region).OutStr("resourceId")
 				}
 				require.NotEmpty(t, resourceID, region)
 				want := map[string][]string{
@@ -727,7 +721,7 @@ func TestTaskRoleDataAccess(t *testing.T) {
 				if iamCache {
 					app := e.Find("aws:elasticache/user:User", "web-"+region+"-cache-app")
 					require.NotNil(t, app, region)
-					want["elasticache:Connect"] = []string{out(one(t, e, cacheGroup, region), "arn"), out(app, "arn")}
+					want["elasticache:Connect"] = []string{one(t, e, cacheGroup, region).OutStr("arn"), app.OutStr("arn")}
 				}
 				assert.Equal(t, want, g.statements, "%s grant", region)
 				for _, other := range prodRegions {
@@ -769,14 +763,14 @@ func TestPromotionWaitsForNothingInTheOldPrimaryRegion(t *testing.T) {
 			typ = rdsCluster
 		}
 		writer := one(t, after, typ, "us-east-1")
-		deps := after.WaitsFor(writer)
+		deps := criticalpath.WaitsFor(after, writer)
 		require.NotEmpty(t, deps)
 		// What the home cluster and its instances are built on, created once and left alone.
 		var joined []string
 		for _, r := range after.Resources() {
 			if (r.Type == rdsCluster || r.Type == rdsClusterInst) && r.Region == "us-west-2" {
 				joined = append(joined, r.URN)
-				for _, d := range after.WaitsFor(r) {
+				for _, d := range criticalpath.WaitsFor(after, r) {
 					joined = append(joined, d.URN)
 				}
 			}

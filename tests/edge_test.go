@@ -1,17 +1,15 @@
 package tests
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/multiregion/multiregion/components"
+	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/multiregion/multiregion/stacks"
-	"github.com/multiregion/multiregion/tests/mockcloud"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -66,7 +64,7 @@ func failoverChain(t *testing.T, e *mockcloud.Engine) []string {
 	t.Helper()
 	byALB := map[string]string{}
 	for _, r := range e.ByType(albType) {
-		byALB[out(r, "dnsName")] = r.Region
+		byALB[r.OutStr("dnsName")] = r.Region
 	}
 	byName := map[string]map[string]*mockcloud.Resource{}
 	for _, r := range routingRecords(e) {
@@ -97,7 +95,7 @@ func failoverChain(t *testing.T, e *mockcloud.Engine) []string {
 	return nil
 }
 
-// TestEveryRegionHasAHealthCheckAndARecordCarryingIt is CONTROLS row 54 and the first link between a
+// TestEveryRegionHasAHealthCheckAndARecordCarryingIt is docs/controls.md row 54 and the first link between a
 // region and the edge, for every strategy.
 func TestEveryRegionHasAHealthCheckAndARecordCarryingIt(t *testing.T) {
 	for _, strategy := range stacks.Strategies {
@@ -110,7 +108,7 @@ func TestEveryRegionHasAHealthCheckAndARecordCarryingIt(t *testing.T) {
 				require.NotNil(t, hc, "no health check for %s", region)
 				assert.Equal(t, "us-east-1", hc.Region)
 				assert.Equal(t, "HTTPS", hc.Str("type"))
-				assert.Equal(t, out(alb, "dnsName"), hc.Str("fqdn"), "%s health check must probe its own ALB", region)
+				assert.Equal(t, alb.OutStr("dnsName"), hc.Str("fqdn"), "%s health check must probe its own ALB", region)
 				assert.Equal(t, "/health", hc.Str("resourcePath"))
 				port, _ := hc.Num("port")
 				interval, _ := hc.Num("requestInterval")
@@ -118,14 +116,14 @@ func TestEveryRegionHasAHealthCheckAndARecordCarryingIt(t *testing.T) {
 				assert.Equal(t, []float64{443, 10, 3}, []float64{port, interval, threshold}, region)
 				var carrying []*mockcloud.Resource
 				for _, r := range records {
-					if r.Str("aliases[0].name") == out(alb, "dnsName") {
+					if r.Str("aliases[0].name") == alb.OutStr("dnsName") {
 						carrying = append(carrying, r)
 					}
 				}
 				require.Len(t, carrying, 1, "%s: one routing record must alias its ALB", region)
 				r := carrying[0]
 				assert.Equal(t, hc.ID, r.Str("healthCheckId"), "%s record must carry the region's health check", region)
-				assert.Equal(t, out(alb, "zoneId"), r.Str("aliases[0].zoneId"))
+				assert.Equal(t, alb.OutStr("zoneId"), r.Str("aliases[0].zoneId"))
 				eth, _ := r.Bool("aliases[0].evaluateTargetHealth")
 				assert.True(t, eth, region)
 				assert.Equal(t, "us-east-1", r.Region)
@@ -158,7 +156,7 @@ func TestActiveActiveUsesLatencyRecords(t *testing.T) {
 		assert.Equal(t, hostname, r.Str("name"))
 		region := r.Str("latencyRoutingPolicies[0].region")
 		assert.Equal(t, region, r.Str("setIdentifier"))
-		assert.Equal(t, out(edgeALB(t, e, region), "dnsName"), r.Str("aliases[0].name"))
+		assert.Equal(t, edgeALB(t, e, region).OutStr("dnsName"), r.Str("aliases[0].name"))
 		regions = append(regions, region)
 	}
 	assert.ElementsMatch(t, prodRegions, regions)
@@ -229,12 +227,12 @@ func TestEdgeProviders(t *testing.T) {
 	assert.Equal(t, "us-east-1", cfCert.Region)
 	dist := e.Find(distType, edgeName+"-cdn")
 	require.NotNil(t, dist)
-	assert.Equal(t, out(cfCert, "arn"), dist.Str("viewerCertificate.acmCertificateArn"))
+	assert.Equal(t, cfCert.OutStr("arn"), dist.Str("viewerCertificate.acmCertificateArn"))
 	waf := e.Find("aws:wafv2/webAcl:WebAcl", edgeName+"-waf")
 	require.NotNil(t, waf, "prod turns the WAF on")
 	assert.Equal(t, "us-east-1", waf.Region)
 	assert.Equal(t, "CLOUDFRONT", waf.Str("scope"))
-	assert.Equal(t, out(waf, "arn"), dist.Str("webAclId"))
+	assert.Equal(t, waf.OutStr("arn"), dist.Str("webAclId"))
 	for _, region := range prodRegions {
 		cert := e.Find(certType, domainName+"-"+region)
 		require.NotNil(t, cert, region)
@@ -243,7 +241,7 @@ func TestEdgeProviders(t *testing.T) {
 		assert.Equal(t, []string{"cdn." + hostname, "ga." + hostname}, []string{cert.Str("subjectAlternativeNames[0]"), cert.Str("subjectAlternativeNames[1]")})
 		https := e.Find(listenerTyp, "web-"+region+"-https")
 		require.NotNil(t, https, "%s has no HTTPS listener", region)
-		assert.Equal(t, out(cert, "arn"), https.Str("certificateArn"), "%s listener must use its region's certificate", region)
+		assert.Equal(t, cert.OutStr("arn"), https.Str("certificateArn"), "%s listener must use its region's certificate", region)
 	}
 }
 
@@ -259,7 +257,7 @@ func TestValidationRecordsOncePerName(t *testing.T) {
 		}
 		assert.False(t, names[r.Str("name")], "validation record %s created twice", r.Str("name"))
 		names[r.Str("name")] = true
-		fqdns = append(fqdns, out(r, "fqdn"))
+		fqdns = append(fqdns, r.OutStr("fqdn"))
 	}
 	assert.Len(t, names, 3, "one validation record per name: the domain, cdn. and ga.")
 	validations := e.ByType("aws:acm/certificateValidation:CertificateValidation")
@@ -269,7 +267,7 @@ func TestValidationRecordsOncePerName(t *testing.T) {
 	}
 }
 
-// TestCloudFrontControls is CONTROLS rows 47-52 on the distribution.
+// TestCloudFrontControls is docs/controls.md rows 47-52 on the distribution.
 func TestCloudFrontControls(t *testing.T) {
 	e, _ := deploy(t, prodConfig(t))
 	dist := e.Find(distType, edgeName+"-cdn")
@@ -290,7 +288,7 @@ func TestCloudFrontControls(t *testing.T) {
 		p := fmt.Sprintf("origins[%d]", i)
 		region := dist.Str(p + ".originId")
 		origins = append(origins, region)
-		assert.Equal(t, out(edgeALB(t, e, region), "dnsName"), dist.Str(p+".domainName"))
+		assert.Equal(t, edgeALB(t, e, region).OutStr("dnsName"), dist.Str(p+".domainName"))
 		assert.Equal(t, "https-only", dist.Str(p+".customOriginConfig.originProtocolPolicy"))
 		assert.Equal(t, 1, dist.Len(p+".customOriginConfig.originSslProtocols"))
 		assert.Equal(t, "TLSv1.2", dist.Str(p+".customOriginConfig.originSslProtocols[0]"))
@@ -310,7 +308,7 @@ func TestCloudFrontControls(t *testing.T) {
 	// 51: access logs to a bucket with ACLs enabled; WAF (TestEdgeProviders).
 	bucket := e.Find("aws:s3/bucketV2:BucketV2", edgeName+"-logs")
 	require.NotNil(t, bucket)
-	assert.Equal(t, out(bucket, "bucketDomainName"), dist.Str("loggingConfig.bucket"))
+	assert.Equal(t, bucket.OutStr("bucketDomainName"), dist.Str("loggingConfig.bucket"))
 	own := e.Find("aws:s3/bucketOwnershipControls:BucketOwnershipControls", edgeName+"-logs")
 	require.NotNil(t, own)
 	assert.Equal(t, "BucketOwnerPreferred", own.Str("rule.objectOwnership"))
@@ -332,7 +330,7 @@ func TestCloudFrontControls(t *testing.T) {
 	assert.Equal(t, "all", cp.Str("parametersInCacheKeyAndForwardedToOrigin.cookiesConfig.cookieBehavior"))
 }
 
-// TestZoneQueryLoggingWhenOwned is CONTROLS row 53: a created zone logs queries to us-east-1; an
+// TestZoneQueryLoggingWhenOwned is docs/controls.md row 53: a created zone logs queries to us-east-1; an
 // existing zone is only looked up.
 func TestZoneQueryLoggingWhenOwned(t *testing.T) {
 	e, _ := deploy(t, prodConfig(t))
@@ -349,14 +347,14 @@ func TestZoneQueryLoggingWhenOwned(t *testing.T) {
 	group := e.Find("aws:cloudwatch/logGroup:LogGroup", domainName+"-query-logs")
 	require.NotNil(t, group)
 	assert.Equal(t, "us-east-1", group.Region)
-	assert.Equal(t, out(group, "arn"), logs[0].Str("cloudwatchLogGroupArn"))
+	assert.Equal(t, group.OutStr("arn"), logs[0].Str("cloudwatchLogGroupArn"))
 	assert.Equal(t, zones[0].ID, logs[0].Str("zoneId"))
 	for _, r := range routingRecords(e) {
 		assert.Equal(t, zones[0].ID, r.Str("zoneId"), r.Name)
 	}
 }
 
-// TestAcceleratorControls is CONTROLS rows 55-56: flow logs, one endpoint group per region at its ALB
+// TestAcceleratorControls is docs/controls.md rows 55-56: flow logs, one endpoint group per region at its ALB
 // with an explicit dial and weight, client IP preservation, and the health check settings.
 func TestAcceleratorControls(t *testing.T) {
 	e, d := deploy(t, with(t, prodConfig(t), map[string]any{"drStrategy": "pilot-light"}))
@@ -365,7 +363,7 @@ func TestAcceleratorControls(t *testing.T) {
 	flow, _ := acc.Bool("attributes.flowLogsEnabled")
 	assert.True(t, flow)
 	bucket := e.Find("aws:s3/bucketV2:BucketV2", edgeName+"-logs")
-	assert.Equal(t, out(bucket, "bucket"), acc.Str("attributes.flowLogsS3Bucket"))
+	assert.Equal(t, bucket.OutStr("bucket"), acc.Str("attributes.flowLogsS3Bucket"))
 	listeners := e.ByType("aws:globalaccelerator/listener:Listener")
 	require.Len(t, listeners, 1)
 	assert.Equal(t, "TCP", listeners[0].Str("protocol"))
@@ -380,7 +378,7 @@ func TestAcceleratorControls(t *testing.T) {
 		assert.Equal(t, region, g.Str("endpointGroupRegion"))
 		assert.Equal(t, listeners[0].ID, g.Str("listenerArn"))
 		require.Equal(t, 1, g.Len("endpointConfigurations"), region)
-		assert.Equal(t, out(edgeALB(t, e, region), "arn"), g.Str("endpointConfigurations[0].endpointId"))
+		assert.Equal(t, edgeALB(t, e, region).OutStr("arn"), g.Str("endpointConfigurations[0].endpointId"))
 		weight, sent := g.Num("endpointConfigurations[0].weight")
 		assert.True(t, sent, "%s: weight must be explicit", region)
 		assert.Equal(t, float64(components.DefaultEndpointWeight), weight)
@@ -398,7 +396,7 @@ func TestAcceleratorControls(t *testing.T) {
 	alias := e.Find(recordType, edgeName+"-accelerator")
 	require.NotNil(t, alias)
 	assert.Equal(t, "ga."+hostname, alias.Str("name"))
-	assert.Equal(t, out(acc, "dnsName"), alias.Str("aliases[0].name"))
+	assert.Equal(t, acc.OutStr("dnsName"), alias.Str("aliases[0].name"))
 }
 
 // TestPrimaryFlipKeepsEveryEdgeURN flips primaryRegion: every edge and domain resource keeps its URN,
@@ -477,25 +475,17 @@ func edgeConfig(t *testing.T, kv map[string]any) map[string]any {
 	return m
 }
 
-// awaitString reads a resolved string output after the program ran.
-func awaitString(t *testing.T, o pulumi.Output) any {
-	t.Helper()
-	r, err := internals.UnsafeAwaitOutput(context.Background(), o)
-	require.NoError(t, err)
-	return r.Value
-}
-
 // TestEdgeOutputs checks the hostname, CloudFront domain, accelerator IPs and DNS name, health check
 // IDs per region, and the failover-time figures of prod (10 s x 3, TTL 60, CloudFront 10 s x 3).
 func TestEdgeOutputs(t *testing.T) {
 	e, d := deploy(t, prodConfig(t))
-	assert.Equal(t, hostname, awaitString(t, d.Outputs["globalHostname"].(pulumi.StringOutput)))
+	assert.Equal(t, hostname, mockcloud.Await[string](t, d.Outputs["globalHostname"].(pulumi.StringOutput)))
 	dist := e.Find(distType, edgeName+"-cdn")
-	assert.Equal(t, out(dist, "domainName"), awaitString(t, d.Outputs["cloudFrontDomain"].(pulumi.StringOutput)))
+	assert.Equal(t, dist.OutStr("domainName"), mockcloud.Await[string](t, d.Outputs["cloudFrontDomain"].(pulumi.StringOutput)))
 	acc := e.Find("aws:globalaccelerator/accelerator:Accelerator", edgeName+"-accelerator")
-	assert.Equal(t, out(acc, "dnsName"), awaitString(t, d.Outputs["acceleratorDnsName"].(pulumi.StringOutput)))
-	assert.Equal(t, []string{"75.2.0.10", "99.83.0.10"}, awaitString(t, d.Outputs["acceleratorIps"].(pulumi.StringArrayOutput)))
-	ids := awaitString(t, d.Outputs["healthCheckIds"].(pulumi.StringMapOutput)).(map[string]string)
+	assert.Equal(t, acc.OutStr("dnsName"), mockcloud.Await[string](t, d.Outputs["acceleratorDnsName"].(pulumi.StringOutput)))
+	assert.Equal(t, []string{"75.2.0.10", "99.83.0.10"}, mockcloud.Await[[]string](t, d.Outputs["acceleratorIps"].(pulumi.StringArrayOutput)))
+	ids := mockcloud.Await[map[string]string](t, d.Outputs["healthCheckIds"].(pulumi.StringMapOutput))
 	for _, region := range prodRegions {
 		assert.Equal(t, e.Find(healthType, edgeName+"-"+region).ID, ids[region], region)
 	}

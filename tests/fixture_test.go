@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/multiregion/multiregion/stacks"
-	"github.com/multiregion/multiregion/tests/mockcloud"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/multiregion/multiregion/components"
+	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/multiregion/multiregion/stacks"
-	"github.com/multiregion/multiregion/tests/mockcloud"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -67,7 +67,7 @@ func TestInventoryPerRegion(t *testing.T) {
 	}
 }
 
-// TestEveryResourceOnItsRegionsProvider is CONTROLS row 58: no resource on the default provider, and
+// TestEveryResourceOnItsRegionsProvider is docs/controls.md row 58: no resource on the default provider, and
 // every child of a regional component on that region's provider.
 func TestEveryResourceOnItsRegionsProvider(t *testing.T) {
 	e, _ := deploy(t, prodConfig(t))

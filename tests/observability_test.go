@@ -9,9 +9,8 @@ import (
 	"testing"
 
 	"github.com/multiregion/multiregion/components"
+	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/multiregion/multiregion/stacks"
-	"github.com/multiregion/multiregion/tests/mockcloud"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -38,14 +37,6 @@ func fourRegions(t *testing.T) map[string]string {
 		{"name": "eu-west-1", "cidr": "10.30.0.0/16"},
 		{"name": "ap-southeast-2", "cidr": "10.40.0.0/16"},
 	}, "cache": map[string]any{"enabled": false}}) // a Global Datastore takes at most 2 secondaries
-}
-
-// out returns the string output at key of a recorded resource.
-func out(r *mockcloud.Resource, key string) string {
-	if v, ok := r.Outputs[resource.PropertyKey(key)]; ok && v.IsString() {
-		return v.StringValue()
-	}
-	return ""
 }
 
 // inRegion keeps the resources of rs that live in region.
@@ -101,7 +92,8 @@ func metricNames(w map[string]any) (names []string, dims []string) {
 	return names, dims
 }
 
-// metricFamilies are the metrics every region's widgets must draw (issue 5).
+// metricFamilies are the metrics every region's row of the dashboard must draw (docs/observability.md):
+// ALB requests, 5xx, latency and healthy hosts, and ECS CPU, memory and running tasks.
 var metricFamilies = []string{
 	"RequestCount", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "TargetResponseTime",
 	"HealthyHostCount", "CPUUtilization", "MemoryUtilization", "RunningTaskCount",
@@ -147,7 +139,7 @@ func checkDashboard(t *testing.T, e *mockcloud.Engine, d *stacks.Deployment, reg
 	for _, region := range regions {
 		lbs := inRegion(e.ByType("aws:lb/loadBalancer:LoadBalancer"), region)
 		require.Len(t, lbs, 1, region)
-		lb := out(lbs[0], "arnSuffix")
+		lb := lbs[0].OutStr("arnSuffix")
 		var names, dims []string
 		for _, w := range perRegion[region] {
 			n, d := metricNames(w)
@@ -161,7 +153,7 @@ func checkDashboard(t *testing.T, e *mockcloud.Engine, d *stacks.Deployment, reg
 			if other == region {
 				continue
 			}
-			otherLB := out(inRegion(e.ByType("aws:lb/loadBalancer:LoadBalancer"), other)[0], "arnSuffix")
+			otherLB := inRegion(e.ByType("aws:lb/loadBalancer:LoadBalancer"), other)[0].OutStr("arnSuffix")
 			assert.NotContains(t, dims, otherLB, "%s widgets draw %s's load balancer", region, other)
 		}
 	}
@@ -248,9 +240,9 @@ func checkDataWidgets(t *testing.T, e *mockcloud.Engine, d *stacks.Deployment, r
 		db := inRegion(e.ByType(dbType), region)
 		require.Len(t, db, 1, "%s %s", dbType, region)
 		if aurora {
-			return out(db[0], "clusterIdentifier")
+			return db[0].OutStr("clusterIdentifier")
 		}
-		return out(db[0], "identifier")
+		return db[0].OutStr("identifier")
 	}
 	for _, region := range regions {
 		standby := d.Config.Plan(region).Role == components.RoleStandby
@@ -290,7 +282,7 @@ func checkDataWidgets(t *testing.T, e *mockcloud.Engine, d *stacks.Deployment, r
 			continue
 		}
 		names, _ := metricNames(cw)
-		group := out(groups[0], "replicationGroupId")
+		group := groups[0].OutStr("replicationGroupId")
 		require.NotEmpty(t, group)
 		for _, family := range []string{"GlobalDatastoreReplicationLag", "CacheHitRate"} {
 			i := slices.IndexFunc(names, func(n string) bool { return draws([]string{n}, family) })
@@ -416,12 +408,12 @@ func TestAlertTopicsEncryptedPerRegion(t *testing.T) {
 		require.Len(t, topics, 1, r)
 		key := e.ChildrenOfType(e.Component(components.RegionKeyType, "web-"+r), "aws:kms/key:Key")
 		require.Len(t, key, 1)
-		assert.Equal(t, out(key[0], "arn"), topics[0].Str("kmsMasterKeyId"), "%s topic uses %s's key", r, r)
+		assert.Equal(t, key[0].OutStr("arn"), topics[0].Str("kmsMasterKeyId"), "%s topic uses %s's key", r, r)
 		subs := inRegion(e.ByType("aws:sns/topicSubscription:TopicSubscription"), r)
 		require.Len(t, subs, 1, r)
 		assert.Equal(t, "email", subs[0].Str("protocol"))
 		assert.Equal(t, email, subs[0].Str("endpoint"))
-		assert.Equal(t, out(topics[0], "arn"), subs[0].Str("topic"))
+		assert.Equal(t, topics[0].OutStr("arn"), subs[0].Str("topic"))
 		policies := inRegion(e.ByType("aws:sns/topicPolicy:TopicPolicy"), r)
 		require.Len(t, policies, 1, r)
 		assert.Contains(t, policies[0].Str("policy"), "cloudwatch.amazonaws.com")
@@ -440,7 +432,7 @@ func checkShipping(t *testing.T, e *mockcloud.Engine, regions []string, archiveR
 	t.Helper()
 	stream := archiveOf(t, e)
 	assert.Equal(t, archiveRegion, stream.Region)
-	streamARN := out(stream, "arn")
+	streamARN := stream.OutStr("arn")
 	errorGroup := stream.Str("extendedS3Configuration.cloudwatchLoggingOptions.logGroupName")
 	require.NotEmpty(t, errorGroup)
 	filters := e.ByType(subscriptionTyp)
@@ -467,7 +459,7 @@ func checkShipping(t *testing.T, e *mockcloud.Engine, regions []string, archiveR
 		dests := inRegion(e.ByType(destinationType), g.Region)
 		require.Len(t, dests, 1, "one destination in %s", g.Region)
 		dest := dests[0]
-		assert.Equal(t, out(dest, "arn"), sub.Str("destinationArn"), "%s ships to its region's destination", name)
+		assert.Equal(t, dest.OutStr("arn"), sub.Str("destinationArn"), "%s ships to its region's destination", name)
 		assert.Equal(t, streamARN, dest.Str("targetArn"), "%s's destination points at the archive", g.Region)
 	}
 	for _, r := range regions {
@@ -475,7 +467,7 @@ func checkShipping(t *testing.T, e *mockcloud.Engine, regions []string, archiveR
 		dests := inRegion(e.ByType(destinationType), r)
 		require.Len(t, dests, 1, r)
 		role := e.Filter(func(x *mockcloud.Resource) bool {
-			return x.Type == roleType && out(x, "arn") == dests[0].Str("roleArn")
+			return x.Type == roleType && x.OutStr("arn") == dests[0].Str("roleArn")
 		})
 		require.Len(t, role, 1, "%s destination role", r)
 		assert.Contains(t, role[0].Str("assumeRolePolicy"), "arn:aws:logs:"+r+":", "%s role trusts only %s's CloudWatch Logs", r, r)
@@ -485,7 +477,7 @@ func checkShipping(t *testing.T, e *mockcloud.Engine, regions []string, archiveR
 			}
 		}
 		pols := e.Filter(func(x *mockcloud.Resource) bool {
-			return x.Type == rolePolicyType && x.Str("role") == out(role[0], "name")
+			return x.Type == rolePolicyType && x.Str("role") == role[0].OutStr("name")
 		})
 		require.Len(t, pols, 1, r)
 		require.NoError(t, json.Unmarshal([]byte(pols[0].Str("policy")), &policy))
@@ -514,7 +506,7 @@ func TestArchiveBucketIsEncryptedVersionedPrivate(t *testing.T) {
 	assert.Equal(t, "us-west-2", b.Region)
 	assert.Contains(t, b.Name, "us-west-2", "the archive is named by region, never by role")
 	assert.True(t, b.Protect, "the archive is protected")
-	id := out(b, "bucket")
+	id := b.OutStr("bucket")
 	by := func(typ string) *mockcloud.Resource {
 		rs := e.Filter(func(r *mockcloud.Resource) bool { return r.Type == typ && r.Str("bucket") == id })
 		require.Len(t, rs, 1, typ)
@@ -524,7 +516,7 @@ func TestArchiveBucketIsEncryptedVersionedPrivate(t *testing.T) {
 	sse := by("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
 	assert.Equal(t, "aws:kms", sse.Str("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm"))
 	key := e.ChildrenOfType(e.Component(components.RegionKeyType, "web-us-west-2"), "aws:kms/key:Key")[0]
-	assert.Equal(t, out(key, "arn"), sse.Str("rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId"))
+	assert.Equal(t, key.OutStr("arn"), sse.Str("rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId"))
 	assert.Equal(t, "Enabled", by("aws:s3/bucketVersioningV2:BucketVersioningV2").Str("versioningConfiguration.status"))
 	pab := by("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
 	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
@@ -543,10 +535,10 @@ func TestArchiveBucketIsEncryptedVersionedPrivate(t *testing.T) {
 	assert.Equal(t, float64(o.ArchiveRetentionDays), expire)
 	assert.Contains(t, by("aws:s3/bucketPolicy:BucketPolicy").Str("policy"), `"aws:SecureTransport":"false"`)
 	stream := archiveOf(t, e)
-	assert.Equal(t, out(b, "arn"), stream.Str("extendedS3Configuration.bucketArn"))
+	assert.Equal(t, b.OutStr("arn"), stream.Str("extendedS3Configuration.bucketArn"))
 	enabled, _ := stream.Bool("serverSideEncryption.enabled")
 	assert.True(t, enabled, "the stream is encrypted")
-	assert.Equal(t, out(key, "arn"), stream.Str("serverSideEncryption.keyArn"))
+	assert.Equal(t, key.OutStr("arn"), stream.Str("serverSideEncryption.keyArn"))
 }
 
 func checkTracing(t *testing.T, e *mockcloud.Engine, regions []string) {
@@ -593,11 +585,11 @@ func TestXRayPerRegion(t *testing.T) {
 		require.Contains(t, names, "xray-daemon", r)
 		assert.Contains(t, names["web"], map[string]string{"name": "AWS_XRAY_DAEMON_ADDRESS", "value": "127.0.0.1:2000"})
 		taskRole := e.Filter(func(x *mockcloud.Resource) bool {
-			return x.Type == roleType && x.Region == r && out(x, "arn") == tds[0].Str("taskRoleArn")
+			return x.Type == roleType && x.Region == r && x.OutStr("arn") == tds[0].Str("taskRoleArn")
 		})
 		require.Len(t, taskRole, 1)
 		pols := e.Filter(func(x *mockcloud.Resource) bool {
-			return x.Type == rolePolicyType && x.Str("role") == out(taskRole[0], "name")
+			return x.Type == rolePolicyType && x.Str("role") == taskRole[0].OutStr("name")
 		})
 		var all string
 		for _, p := range pols {
@@ -706,7 +698,7 @@ func TestGlobalEdgeIsWatched(t *testing.T) {
 		assert.Contains(t, all, "5xxErrorRate")
 	}
 	for _, a := range e.ByType("aws:globalaccelerator/accelerator:Accelerator") {
-		arn := out(a, "arn")
+		arn := a.OutStr("arn")
 		assert.Contains(t, all, `"Accelerator","`+arn[strings.LastIndex(arn, "/")+1:]+`"`)
 		assert.Contains(t, all, "NewFlowCount")
 	}

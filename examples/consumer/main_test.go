@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/multiregion/multiregion/components"
-	"github.com/multiregion/multiregion/tests/mockcloud"
+	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
