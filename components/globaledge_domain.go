@@ -51,7 +51,7 @@ type HostedZone struct {
 	ID string
 	// Name is an existing zone's name (looked up), or the zone to create when Create is set.
 	Name string
-	// Create makes the library create and own the zone Name, with query logging (CONTROLS row 53).
+	// Create makes the library create and own the zone Name, with query logging (docs/controls.md row 53).
 	// The parent domain must then delegate to the zone's name servers (output nameServers) before
 	// certificates can validate.
 	Create bool

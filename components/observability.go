@@ -93,7 +93,9 @@ type LogArchiveArgs struct {
 
 // ObservabilityArgs configures the stack-wide dashboard, alarms, tracing and central logging.
 type ObservabilityArgs struct {
-	// DashboardRegion holds the dashboard (the primary region); a key of Providers. Required.
+	// DashboardRegion holds the dashboard; a key of Providers. Required. The stack passes the log
+	// archive's region (observability.logArchiveRegion), never the primary, so a failover neither moves
+	// nor replaces the dashboard.
 	DashboardRegion string
 	// DashboardName names the CloudWatch dashboard. Default: the component name. Letters, digits,
 	// - and _, at most 255.

@@ -228,8 +228,8 @@ func (b *obsBuilder) dashboard() error {
 		in.Distribution, in.AcceleratorARN = s(k), s(k+1)
 		return dashboardBody(in)
 	}).(pulumi.StringOutput)
-	// Dashboards are addressed by name: delete the old one before creating its replacement (a new
-	// primary region), or the delete would remove the new dashboard of the same name.
+	// Dashboards are addressed by name: delete the old one before creating its replacement (a change
+	// of DashboardRegion), or the delete would remove the new dashboard of the same name.
 	d, err := cloudwatch.NewDashboard(b.ctx, b.child("dashboard"), &cloudwatch.DashboardArgs{
 		DashboardName: pulumi.String(a.DashboardName),
 		DashboardBody: body,

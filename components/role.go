@@ -41,8 +41,9 @@ func checkRole(field string, r Role) error {
 	return nil
 }
 
-// checkName enforces DESIGN rule 6 at the component boundary: stateful children are named after the
-// component, so the component's name must carry its region (never its role).
+// checkName enforces, at the component boundary, that stateful resources are named by region and
+// never by role: stateful children are named after the component, so the component's name must carry
+// its region (never its role), and a failover that flips roles renames, and so replaces, none of them.
 func checkName(name, region string) error {
 	if !strings.Contains(name, region) {
 		return fmt.Errorf("name: %q must contain the region %q, because stateful children are named after it and a change of role must never rename them", name, region)

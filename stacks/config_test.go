@@ -62,7 +62,8 @@ func TestParseValid(t *testing.T) {
 	assert.Equal(t, 3, cfg.AZCount)
 }
 
-// TestParseRejects covers every bad input the foundation issue lists. Each case names the config key
+// TestParseRejects covers the bad inputs of the core keys, one case per rule (region names, CIDRs,
+// AZs, the primary region, Fargate sizes, task counts, ports, paths, ...). Each case names the config key
 // and a fragment of the value or the allowed values the message must carry.
 func TestParseRejects(t *testing.T) {
 	cases := []struct {
