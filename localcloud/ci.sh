@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The real-engine tier, for CI: when the machine has the tools (Go, a Terraform AWS
 # provider binary, Python's moto), build the local cloud toolchain (build.sh), run the
-# plugin's SDK mapping test, then the drills: the real Pulumi engine takes a program
-# through preview, up, refresh, a no-change preview and destroy against moto, first a
-# small two-region smoke program, then (unless LOCALCLOUD_STACK_DRILL=0) the real stack
-# (localcloud/Pulumi.local.yaml) with its failover drill (primaryRegion -> us-east-1: no
-# stateful resource replaced, the database promoted). Prints the elapsed time of every step
-# and closes with "localcloud: N passed, N failed". Without the tools it says why and exits 0.
+# plugin's SDK mapping test, the CLI's config validation of the project and the local tier's
+# own unit tests (localcloud is its own Go module), then the drills, in parallel: the real
+# Pulumi engine takes a program through preview, up, refresh, a no-change preview and destroy
+# against moto: a small two-region smoke program, and (unless LOCALCLOUD_STACK_DRILL=0) the
+# real stack with prod's own settings (Pulumi.prod.yaml, protect off) and its failover drill
+# (primaryRegion -> us-east-1: no stateful resource replaced, the database promoted). Prints
+# the elapsed time of every step and closes with "localcloud: N passed, N failed". Without
+# the tools it says why and exits 0.
 set -uo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -50,53 +52,62 @@ if ! "$here/build.sh"; then
 fi
 say "toolchain ready in $(took "$t")"
 
-t=$SECONDS
-say "plugin mapping test (pulumi-resource-aws against the pulumi-aws SDK)"
-if (cd "$here/plugin" && nice -n 10 go test -count=1 ./...); then
-	passed=$((passed + 1))
-	say "mapping test passed in $(took "$t")"
-else
-	failed=$((failed + 1))
-	say "mapping test FAILED in $(took "$t")"
-fi
-
-t=$SECONDS
-say "project config test (the CLI's own schema check of Pulumi.yaml against prod, local and README stacks)"
-if (cd "$here/cli" && nice -n 10 go test -count=1 ./...); then
-	passed=$((passed + 1))
-	say "project config test passed in $(took "$t")"
-else
-	failed=$((failed + 1))
-	say "project config test FAILED in $(took "$t")"
-fi
-
-# drill NAME PACKAGE [ARGS...]: build a drill command of the root module and run it.
-drill() {
-	local name="$1" pkg="$2"
+# check NAME DIR CMD...: run CMD in DIR as one counted step.
+check() {
+	local name="$1" dir="$2"
 	shift 2
 	local t=$SECONDS
-	say "building the $name drill ($pkg)"
-	if ! (cd "$repo" && nice -n 10 go build -o "$BIN/$name-drill" "$pkg"); then
+	say "$name"
+	if (cd "$dir" && nice -n 10 "$@"); then
+		passed=$((passed + 1))
+		say "$name passed in $(took "$t")"
+	else
 		failed=$((failed + 1))
-		say "$name drill build FAILED after $(took "$t")"
-		return
+		say "$name FAILED in $(took "$t")"
 	fi
-	say "$name drill built in $(took "$t")"
-	t=$SECONDS
-	if (cd "$repo" && "$BIN/$name-drill" -root "$BIN" -pulumi-home "$BIN/home" -state "$BIN/state" "$@"); then
+}
+
+check "plugin mapping test (pulumi-resource-aws against the pulumi-aws SDK)" "$here/plugin" go test -count=1 ./...
+check "project config test (the CLI's own schema check of Pulumi.yaml against prod and README stacks)" "$here/cli" go test -count=1 ./...
+check "localcloud unit tests (drill, emulator fakes against moto)" "$here" go test -count=1 ./...
+
+# The drills, built first, then run in parallel: each has its own moto, state and plugins, and
+# both spend most of their time waiting on the emulator (RDS, CloudFront, load balancers).
+drills=(smoke)
+# The stack drill: prod's own settings, three regions (LOCALCLOUD_STACK_DRILL=0 skips it).
+if [[ "${LOCALCLOUD_STACK_DRILL:-1}" == 1 ]]; then
+	drills+=(stack)
+else
+	say "stack drill not run (LOCALCLOUD_STACK_DRILL=0)"
+fi
+declare -A pkg=([smoke]=./runner [stack]=./stackrunner)
+t=$SECONDS
+say "building the drills (${drills[*]})"
+built=()
+for name in "${drills[@]}"; do
+	if (cd "$here" && nice -n 10 go build -o "$BIN/$name-drill" "${pkg[$name]}"); then
+		built+=("$name")
+	else
+		failed=$((failed + 1))
+		say "$name drill build FAILED"
+	fi
+done
+say "drills built in $(took "$t")"
+
+t=$SECONDS
+declare -A pids=()
+for name in "${built[@]}"; do
+	# Run from the repository root: the stack drill reads Pulumi.yaml and Pulumi.prod.yaml there.
+	(cd "$repo" && "$BIN/$name-drill" -root "$BIN" -pulumi-home "$BIN/home" -state "$BIN/state") &
+	pids[$name]=$!
+done
+for name in "${built[@]}"; do
+	if wait "${pids[$name]}"; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))
 	fi
-	say "$name drill finished in $(took "$t")"
-}
-
-drill smoke ./localcloud/runner
-# The stack drill: the real stack program, three regions (LOCALCLOUD_STACK_DRILL=0 skips it).
-if [[ "${LOCALCLOUD_STACK_DRILL:-1}" == 1 ]]; then
-	drill stack ./localcloud/stackrunner
-else
-	say "stack drill not run (LOCALCLOUD_STACK_DRILL=0)"
-fi
+	say "$name drill finished after $(took "$t")"
+done
 
 finish

@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -134,7 +135,7 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 		if stopErr := moto.Stop(); stopErr != nil && err == nil {
 			err = stopErr
 		}
-		if leftErr := checkLeftovers(cfg, moto.PID()); leftErr != nil && err == nil {
+		if leftErr := checkLeftovers(cfg, moto.PID(), backendEnv(dir)); leftErr != nil && err == nil {
 			err = leftErr
 		}
 	}()
@@ -232,7 +233,7 @@ func newStack(ctx context.Context, cfg Options, d Spec, dir, endpoint string) (a
 	if err != nil {
 		return auto.Stack{}, fmt.Errorf("pulumi CLI in %s: %w", cfg.Root, err)
 	}
-	backend := "file://" + filepath.Join(dir, "backend")
+	backend := strings.TrimPrefix(backendEnv(dir), "PULUMI_BACKEND_URL=")
 	env := map[string]string{
 		"PULUMI_CONFIG_PASSPHRASE":                    passphrase,
 		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
@@ -374,13 +375,20 @@ func tail(path string, n int) string {
 	return strings.Join(lines, "\n") + "\n"
 }
 
-// checkLeftovers waits up to 15 seconds for the drill's processes to go: the moto
-// process group, plugin processes run from cfg's PULUMI_HOME and Terraform provider
-// processes orphaned by them. It reports, and does not kill, what remains.
-func checkLeftovers(cfg Options, motoPID int) error {
+// backendEnv is the PULUMI_BACKEND_URL setting of the drill whose state is in dir. Every
+// process of the drill (the CLI, its plugins and their Terraform providers) inherits it, so it
+// tells the drill's processes from those of another drill running at the same time.
+func backendEnv(dir string) string {
+	return "PULUMI_BACKEND_URL=file://" + filepath.Join(dir, "backend")
+}
+
+// checkLeftovers waits up to 15 seconds for the drill's processes to go: the moto process
+// group, and plugin and Terraform provider processes whose environment holds marker (see
+// backendEnv). It reports, and does not kill, what remains.
+func checkLeftovers(cfg Options, motoPID int, marker string) error {
 	deadline := time.Now().Add(15 * time.Second)
 	for {
-		left := leftovers(cfg, motoPID)
+		left := leftovers(cfg, motoPID, marker)
 		if len(left) == 0 {
 			return nil
 		}
@@ -391,7 +399,7 @@ func checkLeftovers(cfg Options, motoPID int) error {
 	}
 }
 
-func leftovers(cfg Options, motoPID int) []string {
+func leftovers(cfg Options, motoPID int, marker string) []string {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil
@@ -415,9 +423,15 @@ func leftovers(cfg Options, motoPID int) []string {
 		ppid, _ := strconv.Atoi(fields[1])
 		pgrp, _ := strconv.Atoi(fields[2])
 		exe, _ := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
-		switch {
-		case pgrp == motoPID:
+		if pgrp == motoPID {
 			out = append(out, fmt.Sprintf("moto (pid %d)", pid))
+			continue
+		}
+		environ, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if !slices.Contains(strings.Split(string(environ), "\x00"), marker) {
+			continue // another drill's, or nobody's
+		}
+		switch {
 		case exe == plugin:
 			out = append(out, fmt.Sprintf("pulumi-resource-aws (pid %d)", pid))
 		case strings.Contains(filepath.Base(exe), "terraform-provider-aws") && ppid == 1:
