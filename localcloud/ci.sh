@@ -69,7 +69,9 @@ check() {
 
 check "plugin mapping test (pulumi-resource-aws against the pulumi-aws SDK)" "$here/plugin" go test -count=1 ./...
 check "project config test (the CLI's own schema check of Pulumi.yaml against prod and README stacks)" "$here/cli" go test -count=1 ./...
-check "localcloud unit tests (drill, emulator fakes against moto)" "$here" go test -count=1 ./...
+check "localcloud vet and unit tests (its own module: drill, emulator fakes against moto)" "$here" \
+	bash -c 'go vet ./... && go test -count=1 ./...'
+
 
 # The drills, built first, then run in parallel: each has its own moto, state and plugins, and
 # both spend most of their time waiting on the emulator (RDS, CloudFront, load balancers).

@@ -4,7 +4,7 @@
 // account: preview -> up -> refresh -> preview (no change allowed) -> destroy.
 //
 //	localcloud/build.sh
-//	go run ./localcloud/runner -root localcloud/.bin -pulumi-home localcloud/.bin/home
+//	cd localcloud && go run ./runner -root .bin -pulumi-home .bin/home
 package main
 
 import (

@@ -16,7 +16,7 @@
 // allowed).
 //
 //	localcloud/build.sh
-//	go run ./localcloud/stackrunner -root localcloud/.bin -pulumi-home localcloud/.bin/home
+//	cd localcloud && go run ./stackrunner -root .bin -pulumi-home .bin/home
 package main
 
 import (
@@ -24,6 +24,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -41,9 +42,10 @@ import (
 
 func main() {
 	opts := drill.RegisterFlags(flag.CommandLine)
-	config := flag.String("config", "Pulumi.prod.yaml", "the stack settings file to deploy")
-	overrides := flag.String("overrides", "localcloud/Pulumi.local.yaml", "the local tier's changes to -config (empty: none)")
-	project := flag.String("project", "Pulumi.yaml", "the project file (its config schema is enforced)")
+	root := projectRoot()
+	config := flag.String("config", filepath.Join(root, "Pulumi.prod.yaml"), "the stack settings file to deploy")
+	overrides := flag.String("overrides", filepath.Join(root, "localcloud", "Pulumi.local.yaml"), "the local tier's changes to -config (empty: none)")
+	project := flag.String("project", filepath.Join(root, "Pulumi.yaml"), "the project file (its config schema is enforced)")
 	stack := flag.String("stack", "local", "the stack name")
 	target := flag.String("failover", "us-east-1", "the region the failover drill promotes (empty: no failover drill)")
 	previewOnly := flag.Bool("preview-only", false, "stop after the first preview (no error and no warning allowed)")
@@ -71,6 +73,24 @@ func main() {
 		spec.Failover = failover(*target, serviceName(cfg))
 	}
 	os.Exit(drill.Main(opts, spec))
+}
+
+// projectRoot is the nearest directory, from the working directory up, that holds the project's
+// Pulumi.yaml, so that the drill runs from the repository root or from localcloud/ alike; the
+// working directory when there is none.
+func projectRoot() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "Pulumi.yaml")); err == nil {
+			return dir
+		}
+		if filepath.Dir(dir) == dir {
+			return wd
+		}
+	}
 }
 
 // settingsFile is a stack settings file (Pulumi.<stack>.yaml).
