@@ -1,7 +1,6 @@
 package components
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -364,7 +363,9 @@ func globalName(name, region string) string {
 	return strings.Replace(name, region, "global", 1)
 }
 
-func (a *DataTierArgs) withDefaults(name string) DataTierArgs {
+// WithDefaults returns a copy of a, for a component called name, with every unset field at its
+// default (the one place the defaults of DataTierArgs, DatabaseSpec and CacheSpec live).
+func (a *DataTierArgs) WithDefaults(name string) DataTierArgs {
 	c := *a
 	if c.GlobalName == "" {
 		c.GlobalName = globalName(name, c.Region)
@@ -454,13 +455,31 @@ func (c CacheSpec) WithDefaults() CacheSpec {
 	return c
 }
 
-func (a *DataTierArgs) validate(name string) error {
-	var errs []error
-	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
-	errs = append(errs, checkRegion("Region", a.Region), checkRole("Role", a.Role), checkName(name, a.Region))
-	if len(name) > 40 || !dbIdentifierPattern.MatchString(name) {
-		add("name: %q must be at most 40 lowercase letters, digits and single hyphens, starting with a letter: it is the DB and replication group identifier", name)
+// pathAdder returns an add function for messages written "Path: text", recording them in f with
+// prefix before the path.
+func pathAdder(f *FieldErrors, prefix string) func(format string, v ...any) {
+	return func(format string, v ...any) {
+		path, msg, _ := strings.Cut(fmt.Sprintf(format, v...), ": ")
+		f.Add(prefix+path, "%s", msg)
 	}
+}
+
+// Validate checks a (after WithDefaults) for a component called name and returns every problem, on
+// paths relative to a ("Database.BackupRetentionDays", "name"). NewDataTier runs it before it
+// registers anything.
+func (a *DataTierArgs) Validate(name string) FieldErrors {
+	var f FieldErrors
+	add := pathAdder(&f, "")
+	for _, err := range []error{checkRegion("Region", a.Region), checkRole("Role", a.Role), checkName(name, a.Region)} {
+		f = append(f, AsFieldErrors(err)...)
+	}
+	if !dbIdentifierPattern.MatchString(name) {
+		add("name: %q must be lowercase letters, digits and single hyphens, starting with a letter: it is the DB and replication group identifier", name)
+	}
+	checkDerivedNames(&f, name, []derivedName{
+		{"DB and replication group identifier", name, ReplicationGroupIDLimit},
+		{"RDS monitoring role name", name + "-rds-monitoring", IAMRoleNameLimit - autoNameSuffix},
+	})
 	if len(a.GlobalName) > 40 || !dbIdentifierPattern.MatchString(a.GlobalName) {
 		add("GlobalName: %q must be at most 40 lowercase letters, digits and single hyphens, starting with a letter", a.GlobalName)
 	}
@@ -475,16 +494,14 @@ func (a *DataTierArgs) validate(name string) error {
 			add("%s: required", req.field)
 		}
 	}
-	errs = append(errs, a.Database.validate(a)...)
+	a.Database.validate(a, pathAdder(&f, "Database."))
 	if a.Cache != nil {
-		errs = append(errs, a.Cache.validate(a)...)
+		a.Cache.validate(a, pathAdder(&f, "Cache."))
 	}
-	return errors.Join(errs...)
+	return f
 }
 
-func (d *DatabaseSpec) validate(a *DataTierArgs) []error {
-	var errs []error
-	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf("Database."+format, v...)) }
+func (d *DatabaseSpec) validate(a *DataTierArgs, add func(format string, v ...any)) {
 	if !slices.Contains(DBEngines, d.Engine) {
 		add("Engine: %q is not supported (allowed: %s, %s)", d.Engine, EnginePostgres, EngineAuroraPostgres)
 	}
@@ -547,12 +564,9 @@ func (d *DatabaseSpec) validate(a *DataTierArgs) []error {
 	default:
 		add("Rejoin: %q is not a phase (allowed: %q, %q)", d.Rejoin, RejoinRelease, RejoinRebuild)
 	}
-	return errs
 }
 
-func (c *CacheSpec) validate(a *DataTierArgs) []error {
-	var errs []error
-	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf("Cache."+format, v...)) }
+func (c *CacheSpec) validate(a *DataTierArgs, add func(format string, v ...any)) {
 	if !slices.Contains(CacheEngines, c.Engine) {
 		add("Engine: %q is not supported (allowed: %s, %s)", c.Engine, CacheRedis, CacheValkey)
 	}
@@ -589,7 +603,6 @@ func (c *CacheSpec) validate(a *DataTierArgs) []error {
 	if !a.Home && a.GlobalReplicationGroupID == nil {
 		add("GlobalReplicationGroupID: required outside the Home region (the Home DataTier's GlobalReplicationGroupID)")
 	}
-	return errs
 }
 
 // NewDataTier creates one region's data tier on the provider passed in opts: security groups and
@@ -600,8 +613,11 @@ func NewDataTier(ctx *pulumi.Context, name string, args *DataTierArgs, opts ...p
 	if args == nil {
 		return nil, fmt.Errorf("data tier %q: args are required", name)
 	}
-	a := args.withDefaults(name)
-	if err := a.validate(name); err != nil {
+	a := args.WithDefaults(name)
+	if err := a.Validate(name).Err(); err != nil {
+		return nil, fmt.Errorf("data tier %q: %w", name, err)
+	}
+	if err := checkProvider(ctx, a.Region, opts); err != nil {
 		return nil, fmt.Errorf("data tier %q: %w", name, err)
 	}
 	t := &DataTier{}
@@ -613,7 +629,7 @@ func NewDataTier(ctx *pulumi.Context, name string, args *DataTierArgs, opts ...p
 	if err != nil {
 		return nil, fmt.Errorf("data tier %q: reading the account ID: %w", name, err)
 	}
-	b.account, b.partition = caller.AccountId, arnPartition(caller.Arn)
+	b.account, b.arns = caller.AccountId, CallerARNs(caller)
 	t.KMSKeyARN = a.KMSKeyARN.ToStringOutput()
 	t.DBIAMUsername = pulumi.String(a.Database.IAMUsername).ToStringOutput()
 	t.CacheReplicationGroupID = pulumi.String("").ToStringOutput()

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -15,32 +14,24 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// enhancedMonitoringPolicy is the AWS-managed policy RDS enhanced monitoring needs.
-const enhancedMonitoringPolicy = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+// enhancedMonitoringPolicy is the path of the AWS-managed policy RDS enhanced monitoring needs.
+const enhancedMonitoringPolicy = "service-role/AmazonRDSEnhancedMonitoringRole"
 
 // tierBuilder carries what the steps of NewDataTier share.
 type tierBuilder struct {
-	ctx       *pulumi.Context
-	name      string
-	a         DataTierArgs
-	t         *DataTier
-	parent    pulumi.ResourceOrInvokeOption
-	account   string
-	partition string
+	ctx     *pulumi.Context
+	name    string
+	a       DataTierArgs
+	t       *DataTier
+	parent  pulumi.ResourceOrInvokeOption
+	account string
+	arns    AccountARNs
 
 	dbSG          *ec2.SecurityGroup
 	dbSubnetGroup *rds.SubnetGroup
 	monitoring    *iam.Role
 	// cacheUser is the IAM-authenticated cache user, nil without a cache or in token mode.
 	cacheUser *elasticache.User
-}
-
-// arnPartition is the partition of arn ("aws", "aws-cn", "aws-us-gov"), "aws" when arn has none.
-func arnPartition(arn string) string {
-	if parts := strings.SplitN(arn, ":", 3); len(parts) > 1 && parts[1] != "" {
-		return parts[1]
-	}
-	return "aws"
 }
 
 func (b *tierBuilder) child(suffix string) string { return b.name + "-" + suffix }
@@ -64,7 +55,7 @@ func (b *tierBuilder) tags(extra map[string]string) pulumi.StringMap {
 func (b *tierBuilder) securityGroup(suffix, what string, port int) (*ec2.SecurityGroup, error) {
 	sg, err := ec2.NewSecurityGroup(b.ctx, b.child(suffix), &ec2.SecurityGroupArgs{
 		VpcId:       b.a.VPCID,
-		Description: pulumi.Sprintf("%s %s: port %d from the service tasks only", b.name, what, port),
+		Description: pulumi.String(fmt.Sprintf("%s %s: port %d from the service tasks only", b.name, what, port)),
 		Tags:        b.tags(map[string]string{"Name": b.child(suffix)}),
 	}, b.parent)
 	if err != nil {
@@ -76,7 +67,7 @@ func (b *tierBuilder) securityGroup(suffix, what string, port int) (*ec2.Securit
 		FromPort:                  pulumi.Int(port),
 		ToPort:                    pulumi.Int(port),
 		ReferencedSecurityGroupId: b.a.ClientSecurityGroupID,
-		Description:               pulumi.Sprintf("%s clients: the service tasks", what),
+		Description:               pulumi.String(fmt.Sprintf("%s clients: the service tasks", what)),
 	}, b.parent); err != nil {
 		return nil, fmt.Errorf("creating %s ingress: %w", what, err)
 	}
@@ -93,7 +84,7 @@ func (b *tierBuilder) dbNetwork() error {
 	b.t.DBSecurityGroupID = b.dbSG.ID()
 	b.dbSubnetGroup, err = rds.NewSubnetGroup(ctx, b.child("db"), &rds.SubnetGroupArgs{
 		Name:        pulumi.String(b.name),
-		Description: pulumi.Sprintf("%s database: private subnets", b.name),
+		Description: pulumi.String(fmt.Sprintf("%s database: private subnets", b.name)),
 		SubnetIds:   a.SubnetIDs,
 		Tags:        b.tags(nil),
 	}, b.parent)
@@ -105,9 +96,9 @@ func (b *tierBuilder) dbNetwork() error {
 		return err
 	}
 	b.monitoring, err = iam.NewRole(ctx, b.child("rds-monitoring"), &iam.RoleArgs{
-		Description:       pulumi.Sprintf("RDS enhanced monitoring of %s", b.name),
+		Description:       pulumi.String(fmt.Sprintf("RDS enhanced monitoring of %s", b.name)),
 		AssumeRolePolicy:  pulumi.String(trust),
-		ManagedPolicyArns: pulumi.StringArray{pulumi.String(enhancedMonitoringPolicy)},
+		ManagedPolicyArns: pulumi.StringArray{pulumi.String(b.arns.AWSManagedPolicy(enhancedMonitoringPolicy))},
 	}, b.parent)
 	if err != nil {
 		return fmt.Errorf("creating enhanced monitoring role: %w", err)
@@ -297,7 +288,7 @@ func (b *tierBuilder) aurora() error {
 	// the role and the DR strategy.
 	for i := 1; i <= d.Instances; i++ {
 		inst, err := rds.NewClusterInstance(ctx, b.child(fmt.Sprintf("db-%d", i)), &rds.ClusterInstanceArgs{
-			Identifier:                         pulumi.Sprintf("%s-%d", b.name, i),
+			Identifier:                         pulumi.String(fmt.Sprintf("%s-%d", b.name, i)),
 			ClusterIdentifier:                  cl.ID(),
 			Engine:                             pulumi.String(string(EngineAuroraPostgres)),
 			InstanceClass:                      pulumi.String(d.InstanceClass),
@@ -336,7 +327,7 @@ func (b *tierBuilder) cache() error {
 	b.t.CacheSecurityGroupID = sg.ID().ToStringOutput()
 	subnets, err := elasticache.NewSubnetGroup(ctx, b.child("cache"), &elasticache.SubnetGroupArgs{
 		Name:        pulumi.String(b.child("cache")),
-		Description: pulumi.Sprintf("%s cache: private subnets", b.name),
+		Description: pulumi.String(fmt.Sprintf("%s cache: private subnets", b.name)),
 		SubnetIds:   a.SubnetIDs,
 		Tags:        b.tags(nil),
 	}, b.parent)
@@ -345,7 +336,7 @@ func (b *tierBuilder) cache() error {
 	}
 	args := &elasticache.ReplicationGroupArgs{
 		ReplicationGroupId:       pulumi.String(b.name),
-		Description:              pulumi.Sprintf("%s cache", b.name),
+		Description:              pulumi.String(fmt.Sprintf("%s cache", b.name)),
 		NumCacheClusters:         pulumi.Int(c.Nodes),
 		AutomaticFailoverEnabled: pulumi.Bool(true),
 		MultiAzEnabled:           pulumi.Bool(true),
@@ -395,7 +386,7 @@ func (b *tierBuilder) cache() error {
 	}
 	grg, err := elasticache.NewGlobalReplicationGroup(ctx, a.GlobalName, &elasticache.GlobalReplicationGroupArgs{
 		GlobalReplicationGroupIdSuffix:    pulumi.String(a.GlobalName),
-		GlobalReplicationGroupDescription: pulumi.Sprintf("%s Global Datastore", a.GlobalName),
+		GlobalReplicationGroupDescription: pulumi.String(fmt.Sprintf("%s Global Datastore", a.GlobalName)),
 		PrimaryReplicationGroupId:         rg.ID(),
 		AutomaticFailoverEnabled:          pulumi.Bool(true),
 		CacheNodeType:                     pulumi.String(c.NodeType),
@@ -467,7 +458,7 @@ func (b *tierBuilder) dataAccess() error {
 			Sid:      "ConnectToDatabase",
 			Effect:   "Allow",
 			Action:   []string{"rds-db:connect"},
-			Resource: []string{fmt.Sprintf("arn:%s:rds-db:%s:%s:dbuser:%s/%s", b.partition, a.Region, b.account, v[0], a.Database.IAMUsername)},
+			Resource: []string{b.arns.ARN("rds-db", a.Region, "dbuser:"+v[0]+"/"+a.Database.IAMUsername)},
 		}}
 		if iamCache {
 			st = append(st, statement{
@@ -501,7 +492,7 @@ func (b *tierBuilder) peerAccess() error {
 				Sid:      "ConnectToPeerDatabase",
 				Effect:   "Allow",
 				Action:   []string{"rds-db:connect"},
-				Resource: []string{fmt.Sprintf("arn:%s:rds-db:%s:%s:dbuser:%s/%s", b.partition, a.Region, b.account, v[0], a.Database.IAMUsername)},
+				Resource: []string{b.arns.ARN("rds-db", a.Region, "dbuser:"+v[0]+"/"+a.Database.IAMUsername)},
 			}}
 		}, b.t.DBResourceID)
 		name := b.child("db-access-from-" + peer)
@@ -559,8 +550,8 @@ type lagAlarm struct {
 func (b *tierBuilder) lagAlarm(l lagAlarm) error {
 	args := &cloudwatch.MetricAlarmArgs{
 		Name: pulumi.String(b.child(l.suffix)),
-		AlarmDescription: pulumi.Sprintf("%s: %s above %v %s; a failover now would lose that much data (replication is asynchronous)",
-			b.name, l.metric, l.threshold, l.unit),
+		AlarmDescription: pulumi.String(fmt.Sprintf("%s: %s above %v %s; a failover now would lose that much data (replication is asynchronous)",
+			b.name, l.metric, l.threshold, l.unit)),
 		Namespace:          pulumi.String(l.namespace),
 		MetricName:         pulumi.String(l.metric),
 		Dimensions:         l.dimensions,

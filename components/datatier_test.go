@@ -29,7 +29,15 @@ func run(t *testing.T, name string, args *components.DataTierArgs) (*mockcloud.E
 	t.Helper()
 	e := mockcloud.New()
 	err := e.Run(func(ctx *pulumi.Context) error {
-		_, err := components.NewDataTier(ctx, name, args)
+		region := "us-east-1"
+		if args != nil && args.Region != "" {
+			region = args.Region
+		}
+		opt, err := onProvider(ctx, region)
+		if err != nil {
+			return err
+		}
+		_, err = components.NewDataTier(ctx, name, args, opt)
 		return err
 	}, nil)
 	return e, err
@@ -95,7 +103,7 @@ func TestDataTierInvalidArgsRegisterNothing(t *testing.T) {
 		{"global datastore", "web-us-east-1", func(a *components.DataTierArgs) { a.GlobalReplicationGroupID = nil }, "GlobalReplicationGroupID"},
 		{"cache nodes", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.Nodes = 1 }, "Cache.Nodes"},
 		{"cache node type", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.NodeType = "cache.t3.micro" }, "Cache.NodeType"},
-		{"identifier too long", "web-with-a-very-long-service-name-us-east-1", func(a *components.DataTierArgs) {}, "at most 40"},
+		{"identifier too long", "web-with-a-very-long-service-name-us-east-1", func(a *components.DataTierArgs) {}, "AWS allows at most 40"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -105,7 +113,9 @@ func TestDataTierInvalidArgsRegisterNothing(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), c.want)
 			assert.Contains(t, err.Error(), `data tier "`+c.tier+`": `)
-			assert.Empty(t, e.Resources())
+			for _, r := range e.Resources() {
+				assert.Equal(t, mockcloud.AWSProviderType, r.Type, "bad args registered %s %s", r.Type, r.Name)
+			}
 		})
 	}
 	_, err := run(t, "web-us-east-1", nil)
@@ -153,8 +163,11 @@ func TestDataTierDataAccessGrant(t *testing.T) {
 			e := mockcloud.New()
 			var tier *components.DataTier
 			require.NoError(t, e.Run(func(ctx *pulumi.Context) error {
-				var err error
-				tier, err = components.NewDataTier(ctx, "web-us-east-1", a)
+				opt, err := onProvider(ctx, a.Region)
+				if err != nil {
+					return err
+				}
+				tier, err = components.NewDataTier(ctx, "web-us-east-1", a, opt)
 				return err
 			}, nil))
 			ps := e.ByType("aws:iam/rolePolicy:RolePolicy")

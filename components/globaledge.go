@@ -378,6 +378,18 @@ func (a *GlobalEdgeArgs) ordered() []EdgeEndpoint {
 	return out
 }
 
+// checkProviders verifies, before anything is registered, that GlobalProvider is a us-east-1 AWS
+// provider and AcceleratorProvider (when set) a us-west-2 one.
+func (a *GlobalEdgeArgs) checkProviders(ctx *pulumi.Context) error {
+	if err := CheckProviderRegion(ctx, "GlobalProvider", a.GlobalProvider, HealthCheckMetricsRegion); err != nil {
+		return err
+	}
+	if a.AcceleratorProvider != nil {
+		return CheckProviderRegion(ctx, "AcceleratorProvider", a.AcceleratorProvider, AcceleratorMetricsRegion)
+	}
+	return nil
+}
+
 // NewGlobalEdge creates the global layer over the regional load balancers. Its children use the
 // providers in Args (us-east-1 for Route 53, CloudFront and WAF; us-west-2 for Global Accelerator),
 // never one chosen by role.
@@ -387,6 +399,9 @@ func NewGlobalEdge(ctx *pulumi.Context, name string, args *GlobalEdgeArgs, opts 
 	}
 	a := args.withDefaults()
 	if err := a.validate(); err != nil {
+		return nil, fmt.Errorf("global edge %q: %w", name, err)
+	}
+	if err := a.checkProviders(ctx); err != nil {
 		return nil, fmt.Errorf("global edge %q: %w", name, err)
 	}
 	g := &GlobalEdge{HealthChecks: map[string]*route53.HealthCheck{}, EndpointGroups: map[string]*globalaccelerator.EndpointGroup{}}

@@ -110,7 +110,7 @@ func (b *edgeBuilder) route53() error {
 		}{{"SECONDARY", secondary}, {"PRIMARY", primary}} {
 			r := rec.args
 			r.ZoneId, r.Name, r.Type = a.ZoneID, pulumi.String(tier), pulumi.String("A")
-			r.SetIdentifier = pulumi.Sprintf("tier%d-%s", k, rec.kind)
+			r.SetIdentifier = pulumi.String(fmt.Sprintf("tier%d-%s", k, rec.kind))
 			r.FailoverRoutingPolicies = route53.RecordFailoverRoutingPolicyArray{route53.RecordFailoverRoutingPolicyArgs{Type: pulumi.String(rec.kind)}}
 			suffix := fmt.Sprintf("failover-%d-%s", k, map[string]string{"PRIMARY": "primary", "SECONDARY": "secondary"}[rec.kind])
 			if next, err = route53.NewRecord(ctx, b.child(suffix), r, b.parent, b.global, pulumi.DependsOn(deps)); err != nil {
@@ -150,60 +150,12 @@ func (b *edgeBuilder) logBucket() error {
 		return fmt.Errorf("reading the account ID: %w", err)
 	}
 	account := caller.AccountId
-	n := b.child("logs")
-	bucket, err := s3.NewBucketV2(ctx, n, &s3.BucketV2Args{ForceDestroy: pulumi.Bool(false)}, parent, global)
-	if err != nil {
-		return fmt.Errorf("creating the log bucket: %w", err)
-	}
-	ownership, err := s3.NewBucketOwnershipControls(ctx, n, &s3.BucketOwnershipControlsArgs{
-		Bucket: bucket.ID(),
-		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerPreferred")},
-	}, parent, global)
-	if err != nil {
-		return fmt.Errorf("setting the log bucket ownership: %w", err)
-	}
-	if _, err := s3.NewBucketPublicAccessBlock(ctx, n, &s3.BucketPublicAccessBlockArgs{
-		Bucket:                bucket.ID(),
-		BlockPublicAcls:       pulumi.Bool(true),
-		BlockPublicPolicy:     pulumi.Bool(true),
-		IgnorePublicAcls:      pulumi.Bool(true),
-		RestrictPublicBuckets: pulumi.Bool(true),
-	}, parent, global); err != nil {
-		return fmt.Errorf("blocking public access to the log bucket: %w", err)
-	}
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, n, &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: bucket.ID(),
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm: pulumi.String("AES256"),
-			},
-		}},
-	}, parent, global); err != nil {
-		return fmt.Errorf("encrypting the log bucket: %w", err)
-	}
-	if _, err := s3.NewBucketVersioningV2(ctx, n, &s3.BucketVersioningV2Args{
-		Bucket:                  bucket.ID(),
-		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, parent, global); err != nil {
-		return fmt.Errorf("versioning the log bucket: %w", err)
-	}
-	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, n, &s3.BucketLifecycleConfigurationV2Args{
-		Bucket: bucket.ID(),
-		Rules: s3.BucketLifecycleConfigurationV2RuleArray{s3.BucketLifecycleConfigurationV2RuleArgs{
-			Id:                             pulumi.String("expire-edge-logs"),
-			Status:                         pulumi.String("Enabled"),
-			Filter:                         &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
-			Expiration:                     &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(b.a.LogDays)},
-			NoncurrentVersionExpiration:    &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(30)},
-			AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{DaysAfterInitiation: pulumi.Int(7)},
-		}},
-	}, parent, global); err != nil {
-		return fmt.Errorf("setting the log bucket lifecycle: %w", err)
-	}
-	policy, err := s3.NewBucketPolicy(ctx, n, &s3.BucketPolicyArgs{
-		Bucket: bucket.ID(),
-		Policy: policyOutput(func(v []string) []statement {
-			arn := v[0]
+	logs, err := newHardenedBucket(ctx, bucketSpec{
+		name:      b.child("logs"),
+		what:      "the log bucket",
+		ownership: "BucketOwnerPreferred",
+		lifecycle: bucketLifecycle{ruleID: "expire-edge-logs", expireDays: b.a.LogDays},
+		statements: func(arn string) []statement {
 			source := map[string]any{"aws:SourceAccount": account}
 			return []statement{
 				{
@@ -222,21 +174,14 @@ func (b *edgeBuilder) logBucket() error {
 					Resource:  []string{arn},
 					Condition: map[string]any{"StringEquals": source},
 				},
-				{
-					Sid:       "TLSOnly",
-					Effect:    "Deny",
-					Principal: map[string]any{"AWS": "*"},
-					Action:    []string{"s3:*"},
-					Resource:  []string{arn, arn + "/*"},
-					Condition: map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
-				},
 			}
-		}, bucket.Arn),
-	}, parent, global)
+		},
+		opts: []pulumi.ResourceOption{parent, global},
+	})
 	if err != nil {
-		return fmt.Errorf("creating the log bucket policy: %w", err)
+		return err
 	}
-	b.logs, b.logsReady = bucket, []pulumi.Resource{ownership, policy}
+	b.logs, b.logsReady = logs.bucket, []pulumi.Resource{logs.ownership, logs.policy}
 	return nil
 }
 
@@ -269,7 +214,7 @@ func (b *edgeBuilder) webACL() error {
 		VisibilityConfig: visibility("rate-limit-per-ip"),
 	})
 	acl, err := wafv2.NewWebAcl(b.ctx, b.child("waf"), &wafv2.WebAclArgs{
-		Description:   pulumi.Sprintf("%s CloudFront protection", b.name),
+		Description:   pulumi.String(fmt.Sprintf("%s CloudFront protection", b.name)),
 		Scope:         pulumi.String("CLOUDFRONT"),
 		DefaultAction: &wafv2.WebAclDefaultActionArgs{Allow: &wafv2.WebAclDefaultActionAllowArgs{}},
 		Rules:         rules,
@@ -401,7 +346,7 @@ func (b *edgeBuilder) cloudFront() error {
 		Enabled:       pulumi.Bool(true),
 		IsIpv6Enabled: pulumi.Bool(true),
 		HttpVersion:   pulumi.String("http2and3"),
-		Comment:       pulumi.Sprintf("%s: %s", b.name, a.CloudFrontHostname),
+		Comment:       pulumi.String(fmt.Sprintf("%s: %s", b.name, a.CloudFrontHostname)),
 		Aliases:       pulumi.StringArray{pulumi.String(a.CloudFrontHostname)},
 		PriceClass:    pulumi.String(a.PriceClass),
 		Origins:       origins,

@@ -17,13 +17,6 @@ import (
 // ObservabilityType is the URN type token of Observability. It never changes.
 const ObservabilityType = "multiregion:index:Observability"
 
-// HealthCheckMetricsRegion is where Route 53 publishes health-check metrics (and so where their
-// alarms must live), CloudFront publishes its metrics too.
-const HealthCheckMetricsRegion = "us-east-1"
-
-// AcceleratorMetricsRegion is where Global Accelerator publishes its metrics.
-const AcceleratorMetricsRegion = "us-west-2"
-
 // xrayNameLimit is the longest X-Ray sampling rule or group name AWS accepts.
 const xrayNameLimit = 32
 
@@ -167,6 +160,18 @@ var (
 	obsNamePattern       = regexp.MustCompile(`^[a-z][a-z0-9-]{0,23}$`)
 )
 
+// ObservabilityNameLimit is the length limit of an Observability component's name: it prefixes alarm,
+// stream and X-Ray names.
+const ObservabilityNameLimit = 24
+
+// CheckObservabilityName reports why name cannot name an Observability component, or nil.
+func CheckObservabilityName(name string) error {
+	if !obsNamePattern.MatchString(name) {
+		return fmt.Errorf("%q must be 1-%d lowercase letters, digits or hyphens, starting with a letter (it prefixes alarm, stream and X-Ray names)", name, ObservabilityNameLimit)
+	}
+	return nil
+}
+
 func (a *ObservabilityArgs) withDefaults(name string) ObservabilityArgs {
 	c := *a
 	if c.DashboardName == "" {
@@ -217,8 +222,8 @@ func (a *ObservabilityArgs) validate(name string) error {
 			add("%s: %q has no provider in Providers", field, region)
 		}
 	}
-	if !obsNamePattern.MatchString(name) {
-		add("name: %q must be 1-24 lowercase letters, digits or hyphens, starting with a letter (it prefixes alarm, stream and X-Ray names)", name)
+	if err := CheckObservabilityName(name); err != nil {
+		add("name: %v", err)
 	}
 	if len(a.Regions) == 0 {
 		add("Regions: at least one region is required")
@@ -363,6 +368,7 @@ type obsBuilder struct {
 	o       *Observability
 	parent  pulumi.ResourceOrInvokeOption
 	account string
+	arns    AccountARNs
 	regions []string
 	alarms  map[string][]pulumi.StringOutput
 }
@@ -387,6 +393,11 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 	if err := a.validate(name); err != nil {
 		return nil, fmt.Errorf("observability %q: %w", name, err)
 	}
+	for _, r := range slices.Sorted(maps.Keys(a.Providers)) {
+		if err := CheckProviderRegion(ctx, "Providers["+r+"]", a.Providers[r], r); err != nil {
+			return nil, fmt.Errorf("observability %q: %w", name, err)
+		}
+	}
 	o := &Observability{}
 	if err := ctx.RegisterComponentResource(ObservabilityType, name, o, opts...); err != nil {
 		return nil, err
@@ -397,7 +408,7 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 	if err != nil {
 		return nil, fmt.Errorf("observability %q: reading the account ID: %w", name, err)
 	}
-	b.account = caller.AccountId
+	b.account, b.arns = caller.AccountId, CallerARNs(caller)
 	steps := []struct {
 		what string
 		run  func() error

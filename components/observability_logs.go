@@ -19,7 +19,7 @@ func (b *obsBuilder) tracing() error {
 	for _, r := range b.regions {
 		if _, err := xray.NewGroup(b.ctx, b.child(r+"-xray"), &xray.GroupArgs{
 			GroupName:        pulumi.String(xrayName(b.name, r, "")),
-			FilterExpression: pulumi.Sprintf("service(%q)", a.ServiceName),
+			FilterExpression: pulumi.String(fmt.Sprintf("service(%q)", a.ServiceName)),
 			InsightsConfiguration: &xray.GroupInsightsConfigurationArgs{
 				InsightsEnabled:      pulumi.Bool(true),
 				NotificationsEnabled: pulumi.Bool(false),
@@ -93,7 +93,7 @@ func (b *obsBuilder) logArchive() error {
 		return err
 	}
 	role, err := iam.NewRole(ctx, b.child("log-archive-delivery"), &iam.RoleArgs{
-		Description:      pulumi.Sprintf("Firehose delivery of %s logs into the %s archive bucket", b.name, l.Region),
+		Description:      pulumi.String(fmt.Sprintf("Firehose delivery of %s logs into the %s archive bucket", b.name, l.Region)),
 		AssumeRolePolicy: pulumi.String(trust),
 	}, home...)
 	if err != nil {
@@ -171,13 +171,13 @@ func (b *obsBuilder) shipRegion(r string, stream *kinesis.FirehoseDeliveryStream
 		Effect:    "Allow",
 		Principal: map[string]any{"Service": "logs.amazonaws.com"},
 		Action:    []string{"sts:AssumeRole"},
-		Condition: map[string]any{"StringLike": map[string]any{"aws:SourceArn": "arn:aws:logs:" + r + ":" + account + ":*"}},
+		Condition: map[string]any{"StringLike": map[string]any{"aws:SourceArn": b.arns.ARN("logs", r, "*")}},
 	})
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}
 	role, err := iam.NewRole(ctx, b.child(r+"-log-shipping"), &iam.RoleArgs{
-		Description:      pulumi.Sprintf("CloudWatch Logs of %s shipping to the %s log archive stream", r, b.a.LogArchive.Region),
+		Description:      pulumi.String(fmt.Sprintf("CloudWatch Logs of %s shipping to the %s log archive stream", r, b.a.LogArchive.Region)),
 		AssumeRolePolicy: pulumi.String(trust),
 	}, opts...)
 	if err != nil {
@@ -231,78 +231,25 @@ func (b *obsBuilder) shipRegion(r string, stream *kinesis.FirehoseDeliveryStream
 // with the region's key, versioned, private, TLS-only, moving to colder storage and expiring after
 // the retention, protected.
 func (b *obsBuilder) archiveBucket() (*s3.BucketV2, error) {
-	ctx, l := b.ctx, b.a.LogArchive
-	home := b.in(l.Region)
-	id := b.child("log-archive-" + l.Region)
-	bucket, err := s3.NewBucketV2(ctx, id, &s3.BucketV2Args{ForceDestroy: pulumi.Bool(false)},
-		b.in(l.Region, pulumi.Protect(boolOr(l.Protect, true)))...)
+	l := b.a.LogArchive
+	archive, err := newHardenedBucket(b.ctx, bucketSpec{
+		name:      b.child("log-archive-" + l.Region),
+		what:      "the archive bucket",
+		ownership: "BucketOwnerEnforced",
+		kmsKeyARN: l.KMSKeyARN,
+		lifecycle: bucketLifecycle{
+			ruleID: "archive-tiers-and-retention",
+			transitions: []bucketTransition{
+				{days: l.TransitionDays, storageClass: "STANDARD_IA"},
+				{days: l.GlacierDays, storageClass: "GLACIER"},
+			},
+			expireDays: l.RetentionDays,
+		},
+		bucketOpts: []pulumi.ResourceOption{pulumi.Protect(boolOr(l.Protect, true))},
+		opts:       b.in(l.Region),
+	})
 	if err != nil {
-		return nil, fmt.Errorf("creating archive bucket: %w", err)
+		return nil, err
 	}
-	if _, err := s3.NewBucketOwnershipControls(ctx, id, &s3.BucketOwnershipControlsArgs{
-		Bucket: bucket.ID(),
-		Rule:   &s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, home...); err != nil {
-		return nil, fmt.Errorf("setting archive bucket ownership: %w", err)
-	}
-	if _, err := s3.NewBucketPublicAccessBlock(ctx, id, &s3.BucketPublicAccessBlockArgs{
-		Bucket:                bucket.ID(),
-		BlockPublicAcls:       pulumi.Bool(true),
-		BlockPublicPolicy:     pulumi.Bool(true),
-		IgnorePublicAcls:      pulumi.Bool(true),
-		RestrictPublicBuckets: pulumi.Bool(true),
-	}, home...); err != nil {
-		return nil, fmt.Errorf("blocking public access to the archive: %w", err)
-	}
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, id, &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: bucket.ID(),
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm:   pulumi.String("aws:kms"),
-				KmsMasterKeyId: l.KMSKeyARN,
-			},
-			BucketKeyEnabled: pulumi.Bool(true),
-		}},
-	}, home...); err != nil {
-		return nil, fmt.Errorf("encrypting the archive: %w", err)
-	}
-	if _, err := s3.NewBucketVersioningV2(ctx, id, &s3.BucketVersioningV2Args{
-		Bucket:                  bucket.ID(),
-		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, home...); err != nil {
-		return nil, fmt.Errorf("versioning the archive: %w", err)
-	}
-	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, id, &s3.BucketLifecycleConfigurationV2Args{
-		Bucket: bucket.ID(),
-		Rules: s3.BucketLifecycleConfigurationV2RuleArray{s3.BucketLifecycleConfigurationV2RuleArgs{
-			Id:     pulumi.String("archive-tiers-and-retention"),
-			Status: pulumi.String("Enabled"),
-			Filter: &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
-			Transitions: s3.BucketLifecycleConfigurationV2RuleTransitionArray{
-				s3.BucketLifecycleConfigurationV2RuleTransitionArgs{Days: pulumi.Int(l.TransitionDays), StorageClass: pulumi.String("STANDARD_IA")},
-				s3.BucketLifecycleConfigurationV2RuleTransitionArgs{Days: pulumi.Int(l.GlacierDays), StorageClass: pulumi.String("GLACIER")},
-			},
-			Expiration:                     &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(l.RetentionDays)},
-			NoncurrentVersionExpiration:    &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(30)},
-			AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{DaysAfterInitiation: pulumi.Int(7)},
-		}},
-	}, home...); err != nil {
-		return nil, fmt.Errorf("setting the archive lifecycle: %w", err)
-	}
-	if _, err := s3.NewBucketPolicy(ctx, id, &s3.BucketPolicyArgs{
-		Bucket: bucket.ID(),
-		Policy: policyOutput(func(v []string) []statement {
-			return []statement{{
-				Sid:       "TLSOnly",
-				Effect:    "Deny",
-				Principal: map[string]any{"AWS": "*"},
-				Action:    []string{"s3:*"},
-				Resource:  []string{v[0], v[0] + "/*"},
-				Condition: map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
-			}}
-		}, bucket.Arn),
-	}, home...); err != nil {
-		return nil, fmt.Errorf("creating the archive bucket policy: %w", err)
-	}
-	return bucket, nil
+	return archive.bucket, nil
 }

@@ -124,19 +124,6 @@ func TestObservabilityValidatesBeforeRegistering(t *testing.T) {
 	assert.ErrorContains(t, err, "args are required")
 }
 
-// TestAlertTopicValidation: the topic must be encrypted and named by its region; subscriptions are
-// checked.
-func TestAlertTopicValidation(t *testing.T) {
-	a := &AlertTopicArgs{Region: "us-west-2", Email: "not an address", HTTPSEndpoint: "http://x"}
-	err := a.validate("web-primary")
-	require.Error(t, err)
-	for _, want := range []string{"KMSKeyARN: required", `must contain the region "us-west-2"`, "Email:", "HTTPSEndpoint:"} {
-		assert.Contains(t, err.Error(), want)
-	}
-	ok := &AlertTopicArgs{Region: "us-west-2", KMSKeyARN: pulumi.String("arn"), Email: "oncall@example.com", HTTPSEndpoint: "https://hooks.example.com/a"}
-	assert.NoError(t, ok.validate("web-us-west-2"))
-}
-
 // countingMocks counts registrations and answers nothing else.
 type countingMocks struct{ n *int }
 

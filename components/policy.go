@@ -17,9 +17,16 @@ type statement struct {
 	Condition map[string]any `json:"Condition,omitempty"`
 }
 
+// policyDocument is an IAM policy document. Its fields are in the order encoding/json writes a map's
+// keys, so documents render as they did when they were maps.
+type policyDocument struct {
+	Statement []statement `json:"Statement"`
+	Version   string      `json:"Version"`
+}
+
 // policyJSON renders statements as an IAM policy document.
 func policyJSON(stmts ...statement) (string, error) {
-	b, err := json.Marshal(map[string]any{"Version": "2012-10-17", "Statement": stmts})
+	b, err := json.Marshal(policyDocument{Statement: stmts, Version: "2012-10-17"})
 	if err != nil {
 		return "", fmt.Errorf("encoding policy: %w", err)
 	}
@@ -39,6 +46,11 @@ func assumeRolePolicy(service, accountID string) (string, error) {
 // policyOutput renders a policy whose statements need resolved values (ARNs, names): build receives
 // the resolved inputs, in order.
 func policyOutput(build func(v []string) []statement, inputs ...pulumi.StringInput) pulumi.StringOutput {
+	if len(inputs) == 1 { // the common case: one ARN, applied directly rather than through pulumi.All
+		return inputs[0].ToStringOutput().ApplyT(func(v string) (string, error) {
+			return policyJSON(build([]string{v})...)
+		}).(pulumi.StringOutput)
+	}
 	in := make([]any, len(inputs))
 	for i, x := range inputs {
 		in[i] = x

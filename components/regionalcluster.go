@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
@@ -37,29 +38,37 @@ type Capacity struct {
 // ServiceSpec describes the container service a RegionalCluster runs.
 type ServiceSpec struct {
 	// Name names the container and the service. Default "app"; lowercase letters, digits and hyphens,
-	// at most 32 characters.
-	Name string
+	// starting with a letter, and short enough for every name derived from the component name (the
+	// ALB's, 32 characters with a random suffix, is the tightest; see RegionalClusterArgs.Validate).
+	Name string `json:"name,omitempty"`
 	// RepositoryName is the ECR repository the image lives in, the same name in every region (ECR
 	// replication keeps names). Required.
-	RepositoryName string
+	RepositoryName string `json:"-"`
 	// ImageTag is the immutable tag to deploy. Required.
-	ImageTag string
+	ImageTag string `json:"-"`
 	// Port is the container port the ALB forwards to. Required; 1-65535.
-	Port int
+	Port int `json:"port"`
 	// CPU is the Fargate task CPU in units (256, 512, 1024, 2048, 4096, 8192, 16384). Required.
-	CPU int
+	CPU int `json:"cpu"`
 	// Memory is the Fargate task memory in MiB; must be valid for CPU (see ValidFargateSize). Required.
-	Memory int
-	// HealthPath is the HTTP path the target group and Route 53 check. Default "/health".
-	HealthPath string
+	Memory int `json:"memory"`
+	// HealthPath is the HTTP path the target group and Route 53 check. Default DefaultHealthPath.
+	HealthPath string `json:"healthPath,omitempty"`
 	// Environment holds plain, non-secret environment variables.
-	Environment map[string]string
+	Environment map[string]string `json:"environment,omitempty"`
 	// Secrets maps environment variable names to Secrets Manager or SSM parameter ARNs; they reach
 	// the container only through the task definition's `secrets` (never plain environment).
-	Secrets map[string]string
+	Secrets map[string]string `json:"secrets,omitempty"`
 	// User is the container user. Default "1000:1000"; root ("0", "root") is rejected.
-	User string
+	User string `json:"user,omitempty"`
+	// StopTimeoutSeconds is how long ECS waits after SIGTERM before it kills the container. Default
+	// 30; allowed 2-120 (Fargate's maximum).
+	StopTimeoutSeconds int `json:"stopTimeoutSeconds,omitempty"`
 }
+
+// DefaultHealthPath is the health check path of the service, its target group and its Route 53
+// health checks when none is given.
+const DefaultHealthPath = "/health"
 
 // RegionalClusterArgs configures one region's container platform.
 type RegionalClusterArgs struct {
@@ -167,7 +176,7 @@ type RegionalCluster struct {
 }
 
 var (
-	serviceNamePattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+	serviceNamePattern = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 	imageTagPattern    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 	repoNamePattern    = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$`)
 	envNamePattern     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -224,6 +233,31 @@ func CheckRepositoryName(s string) error {
 	return nil
 }
 
+// ParseImage splits an image reference "<ECR repository name>:<tag>" into ServiceSpec.RepositoryName
+// and ServiceSpec.ImageTag. A full image URI (123456789012.dkr.ecr.us-west-2.amazonaws.com/web:1.4.2,
+// any registry host) and a digest reference are rejected on purpose: every region pulls the image
+// from its own region's ECR replica, so only the repository name and an immutable tag are given.
+func ParseImage(s string) (repo, tag string, err error) {
+	const want = "\"<ECR repository name>:<tag>\" (e.g. web:1.4.2); each region pulls it from its own ECR replica"
+	if first, _, ok := strings.Cut(s, "/"); ok && (strings.ContainsAny(first, ".:") || first == "localhost") {
+		return "", "", fmt.Errorf("%q is a full image URI; give only %s", s, want)
+	}
+	if strings.Contains(s, "@") {
+		return "", "", fmt.Errorf("%q is a digest reference; give %s", s, want)
+	}
+	repo, tag, ok := strings.Cut(s, ":")
+	if !ok {
+		return "", "", fmt.Errorf("%q is not %s", s, want)
+	}
+	if err := CheckRepositoryName(repo); err != nil {
+		return "", "", err
+	}
+	if err := CheckImageTag(tag); err != nil {
+		return "", "", err
+	}
+	return repo, tag, nil
+}
+
 // CheckImageTag reports why s cannot be an image tag, or nil.
 func CheckImageTag(s string) error {
 	if !imageTagPattern.MatchString(s) {
@@ -264,7 +298,9 @@ func CheckHealthPath(p string) error {
 	return nil
 }
 
-func (a *RegionalClusterArgs) withDefaults() RegionalClusterArgs {
+// WithDefaults returns a copy of a with every unset field at its default (the one place the
+// defaults of RegionalClusterArgs and ServiceSpec live).
+func (a *RegionalClusterArgs) WithDefaults() RegionalClusterArgs {
 	c := *a
 	if c.AZCount == 0 {
 		c.AZCount = 3
@@ -296,98 +332,144 @@ func (a *RegionalClusterArgs) withDefaults() RegionalClusterArgs {
 	if c.XRayDaemonImage == "" {
 		c.XRayDaemonImage = DefaultXRayDaemonImage
 	}
-	if c.Service.Name == "" {
-		c.Service.Name = "app"
-	}
-	if c.Service.HealthPath == "" {
-		c.Service.HealthPath = "/health"
-	}
-	if c.Service.User == "" {
-		c.Service.User = "1000:1000"
-	}
+	c.Service = c.Service.WithDefaults()
 	c.AvailabilityZones = slices.Clone(c.AvailabilityZones)
 	c.ReplicateTo = slices.Clone(c.ReplicateTo)
 	sort.Strings(c.ReplicateTo)
 	return c
 }
 
-func (a *RegionalClusterArgs) validate(name string) error {
-	var errs []error
-	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
-	errs = append(errs, checkRegion("Region", a.Region), checkRole("Role", a.Role), checkName(name, a.Region))
-	if a.AZCount < 2 || a.AZCount > 6 {
-		add("AZCount: %d is outside 2-6 (an ALB needs two AZs)", a.AZCount)
+// WithDefaults returns s with every unset field at its default.
+func (s ServiceSpec) WithDefaults() ServiceSpec {
+	if s.Name == "" {
+		s.Name = "app"
 	}
-	if err := CheckVPCCIDR(a.CIDR, a.AZCount); err != nil {
-		add("CIDR: %w", err)
+	if s.HealthPath == "" {
+		s.HealthPath = DefaultHealthPath
 	}
-	for i, az := range a.AvailabilityZones {
-		if len(az) <= len(a.Region) || az[:len(a.Region)] != a.Region {
-			add("AvailabilityZones[%d]: %q is not an AZ of %s", i, az, a.Region)
-		}
+	if s.User == "" {
+		s.User = "1000:1000"
 	}
-	if a.KMSKeyARN == nil {
-		add("KMSKeyARN: required (the region's RegionKey)")
+	if s.StopTimeoutSeconds == 0 {
+		s.StopTimeoutSeconds = 30
 	}
-	if !ValidLogRetention(a.LogRetentionDays) {
-		add("LogRetentionDays: %d is not a CloudWatch retention (allowed %v)", a.LogRetentionDays, logRetentionValues)
-	}
-	s := a.Service
+	return s
+}
+
+// Validate checks s (after WithDefaults) and returns every problem, on paths relative to s ("Port").
+func (s *ServiceSpec) Validate() FieldErrors {
+	var f FieldErrors
 	if !serviceNamePattern.MatchString(s.Name) {
-		add("Service.Name: %q must be 1-32 lowercase letters, digits or hyphens, starting with a letter", s.Name)
+		f.Add("Name", "%q must be lowercase letters, digits or hyphens, starting with a letter", s.Name)
 	}
 	if err := CheckRepositoryName(s.RepositoryName); err != nil {
-		add("Service.RepositoryName: %w", err)
+		f.Add("RepositoryName", "%v", err)
 	}
 	if err := CheckImageTag(s.ImageTag); err != nil {
-		add("Service.ImageTag: %w", err)
+		f.Add("ImageTag", "%v", err)
 	}
 	if s.Port < 1 || s.Port > 65535 {
-		add("Service.Port: %d is outside 1-65535", s.Port)
+		f.Add("Port", "%d is outside 1-65535", s.Port)
 	}
 	if !ValidFargateSize(s.CPU, s.Memory) {
-		add("Service.CPU/Memory: %d/%d is not a Fargate task size (%s)", s.CPU, s.Memory, FargateSizes)
+		f.Add("CPU/Memory", "%d/%d is not a Fargate task size (%s)", s.CPU, s.Memory, FargateSizes)
 	}
 	if err := CheckHealthPath(s.HealthPath); err != nil {
-		add("Service.HealthPath: %w", err)
+		f.Add("HealthPath", "%v", err)
 	}
-	if s.User == "0" || s.User == "root" || len(s.User) >= 2 && (s.User[:2] == "0:" || len(s.User) > 5 && s.User[:5] == "root:") {
-		add("Service.User: %q runs as root; use a non-root uid[:gid]", s.User)
+	if s.User == "0" || s.User == "root" || strings.HasPrefix(s.User, "0:") || strings.HasPrefix(s.User, "root:") {
+		f.Add("User", "%q runs as root; use a non-root uid[:gid]", s.User)
 	}
 	if err := CheckVariables(s.Environment, s.Secrets); err != nil {
-		add("Service: %w", err)
+		f.Add("Environment/Secrets", "%v (secrets are referenced by ARN, never written in config)", err)
+	}
+	if s.StopTimeoutSeconds < 2 || s.StopTimeoutSeconds > 120 {
+		f.Add("StopTimeoutSeconds", "%d is outside 2-120", s.StopTimeoutSeconds)
+	}
+	return f
+}
+
+// derivedNames are the names of the cluster's children that AWS limits, derived from the component
+// name (the logical names of auto-named children, which get a random suffix).
+func clusterDerivedNames(name string) []derivedName {
+	return []derivedName{
+		{"load balancer name", name + "-alb", ALBNameLimit - autoNameSuffix},
+		{"target group name", name + "-tg", ALBNameLimit - autoNameSuffix},
+		{"access log bucket name", name + "-alb-logs", BucketNameLimit - autoNameSuffix},
+		{"flow log role name", name + "-flow-logs", IAMRoleNameLimit - autoNameSuffix},
+		{"execution role name", name + "-execution", IAMRoleNameLimit - autoNameSuffix},
+	}
+}
+
+// Validate checks a (after WithDefaults) for a component called name and returns every problem, on
+// paths relative to a ("Service.Port", "AvailabilityZones[1]", "name"). NewRegionalCluster runs it
+// before it registers anything; a stack that fills the Args from its configuration can run it first
+// to report every problem in its own terms.
+func (a *RegionalClusterArgs) Validate(name string) FieldErrors {
+	var f FieldErrors
+	for _, err := range []error{checkRegion("Region", a.Region), checkRole("Role", a.Role), checkName(name, a.Region)} {
+		f = append(f, AsFieldErrors(err)...)
+	}
+	checkDerivedNames(&f, name, clusterDerivedNames(name))
+	azs, known := RegionAZCount(a.Region)
+	switch {
+	case a.AZCount < 2 || a.AZCount > 6:
+		f.Add("AZCount", "%d is outside 2-6 (an ALB needs two AZs)", a.AZCount)
+	case known && a.AZCount > azs:
+		f.Add("AZCount", "%d AZs, but %s has %d", a.AZCount, a.Region, azs)
+	}
+	if err := CheckVPCCIDR(a.CIDR, a.AZCount); err != nil {
+		f.Add("CIDR", "%v", err)
+	}
+	seen := map[string]int{}
+	for i, az := range a.AvailabilityZones {
+		p := fmt.Sprintf("AvailabilityZones[%d]", i)
+		if len(az) != len(a.Region)+1 || !strings.HasPrefix(az, a.Region) || az[len(az)-1] < 'a' || az[len(az)-1] > 'z' {
+			f.Add(p, "%q is not an AZ of %s (e.g. %sa)", az, a.Region, a.Region)
+		} else if j, dup := seen[az]; dup {
+			f.Add(p, "%q is already AvailabilityZones[%d]; each AZ appears once", az, j)
+		}
+		seen[az] = i
+	}
+	if a.KMSKeyARN == nil {
+		f.Add("KMSKeyARN", "required (the region's RegionKey)")
+	}
+	if !ValidLogRetention(a.LogRetentionDays) {
+		f.Add("LogRetentionDays", "%d is not a CloudWatch Logs retention (allowed %v)", a.LogRetentionDays, logRetentionValues)
+	}
+	for _, e := range a.Service.Validate() {
+		f.Add("Service."+e.Path, "%s", e.Msg)
 	}
 	c := a.Capacity
 	if c.Min < 0 || c.Max < 1 || c.Min > c.Max || c.Desired < c.Min || c.Desired > c.Max {
-		add("Capacity: desired %d, min %d, max %d must satisfy 0 <= min <= desired <= max and max >= 1", c.Desired, c.Min, c.Max)
+		f.Add("Capacity", "desired %d, min %d, max %d must satisfy 0 <= min <= desired <= max and max >= 1", c.Desired, c.Min, c.Max)
 	}
 	if a.CPUTarget < 10 || a.CPUTarget > 90 {
-		add("CPUTarget: %v is outside 10-90", a.CPUTarget)
+		f.Add("CPUTarget", "%v is outside 10-90", a.CPUTarget)
 	}
 	if a.RequestsPerTarget < 1 {
-		add("RequestsPerTarget: %d must be positive", a.RequestsPerTarget)
+		f.Add("RequestsPerTarget", "%d must be positive", a.RequestsPerTarget)
 	}
 	if a.SpotWeight < 0 || a.SpotWeight > 10 {
-		add("SpotWeight: %d is outside 0-10", a.SpotWeight)
+		f.Add("SpotWeight", "%d is outside 0-10", a.SpotWeight)
 	}
 	if a.AccessLogDays < 1 {
-		add("AccessLogDays: %d must be positive", a.AccessLogDays)
+		f.Add("AccessLogDays", "%d must be positive", a.AccessLogDays)
 	}
 	if a.ImagesKept < 1 || a.ImagesKept > 1000 {
-		add("ImagesKept: %d is outside 1-1000", a.ImagesKept)
+		f.Add("ImagesKept", "%d is outside 1-1000", a.ImagesKept)
 	}
 	for i, r := range a.ReplicateTo {
-		if err := checkRegion(fmt.Sprintf("ReplicateTo[%d]", i), r); err != nil {
-			errs = append(errs, err)
-		}
+		p := fmt.Sprintf("ReplicateTo[%d]", i)
+		f = append(f, AsFieldErrors(checkRegion(p, r))...)
 		if r == a.Region {
-			add("ReplicateTo[%d]: %q is this cluster's own region", i, r)
+			f.Add(p, "%q is this cluster's own region", r)
 		}
 		if i > 0 && a.ReplicateTo[i-1] == r {
-			add("ReplicateTo: %q is listed twice", r)
+			f.Add("ReplicateTo", "%q is listed twice", r)
 		}
 	}
-	return errors.Join(errs...)
+	return f
 }
 
 var secretRefPattern = regexp.MustCompile(`^arn:aws[a-z-]*:(secretsmanager|ssm):[a-z0-9-]+:\d{12}:(secret:|parameter/).+`)
@@ -398,8 +480,11 @@ func NewRegionalCluster(ctx *pulumi.Context, name string, args *RegionalClusterA
 	if args == nil {
 		return nil, fmt.Errorf("regional cluster %q: args are required", name)
 	}
-	a := args.withDefaults()
-	if err := a.validate(name); err != nil {
+	a := args.WithDefaults()
+	if err := a.Validate(name).Err(); err != nil {
+		return nil, fmt.Errorf("regional cluster %q: %w", name, err)
+	}
+	if err := checkProvider(ctx, a.Region, opts); err != nil {
 		return nil, fmt.Errorf("regional cluster %q: %w", name, err)
 	}
 	c := &RegionalCluster{}

@@ -1,6 +1,7 @@
 package components_test
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -300,4 +301,65 @@ func TestMockSecretsStaySecret(t *testing.T) {
 	assert.True(t, r.IsSecret("nested.p"))
 	assert.Equal(t, "s3cr3t", r.Str("authToken"))
 	assert.False(t, r.IsSecret("missing"))
+}
+
+// TestRegionalClusterStopTimeout: ServiceSpec.StopTimeoutSeconds reaches the application container's
+// stopTimeout (default 30), and values outside 2-120 register nothing.
+func TestRegionalClusterStopTimeout(t *testing.T) {
+	for _, tc := range []struct{ set, want int }{{0, 30}, {2, 2}, {120, 120}} {
+		a := clusterArgs()
+		a.Service.StopTimeoutSeconds = tc.set
+		e, _, err := runCluster(t, a)
+		require.NoError(t, err)
+		defs := e.ByType("aws:ecs/taskDefinition:TaskDefinition")[0].Str("containerDefinitions")
+		assert.Contains(t, defs, `"logConfiguration"`)
+		assert.Contains(t, defs, fmt.Sprintf(`"stopTimeout":%d`, tc.want))
+	}
+	for _, bad := range []int{1, 121, -5} {
+		a := clusterArgs()
+		a.Service.StopTimeoutSeconds = bad
+		e, _, err := runCluster(t, a)
+		require.ErrorContains(t, err, fmt.Sprintf("Service.StopTimeoutSeconds: %d is outside 2-120", bad))
+		assert.Empty(t, e.ByType("aws:ecs/taskDefinition:TaskDefinition"))
+	}
+}
+
+// TestRegionalClusterContract covers the rules added to the input contract: duplicate pinned AZs,
+// more AZs than the region has, names that would break a derived AWS name, and full image URIs.
+func TestRegionalClusterContract(t *testing.T) {
+	cases := []struct {
+		name   string
+		cname  string
+		mutate func(a *components.RegionalClusterArgs)
+		want   string
+	}{
+		{"duplicate AZ", "web-us-east-1", func(a *components.RegionalClusterArgs) {
+			a.AvailabilityZones = []string{"us-east-1a", "us-east-1b", "us-east-1a"}
+		}, `AvailabilityZones[2]: "us-east-1a" is already AvailabilityZones[0]`},
+		{"more AZs than the region", "web-eu-west-1", func(a *components.RegionalClusterArgs) {
+			a.Region, a.AZCount = "eu-west-1", 6
+		}, "AZCount: 6 AZs, but eu-west-1 has 3"},
+		{"ALB name", "orders-api-v2-us-east-1", func(*components.RegionalClusterArgs) {}, "load balancer name derived from it"},
+		{"GovCloud", "web-us-gov-west-1", func(a *components.RegionalClusterArgs) { a.Region = "us-gov-west-1" }, "aws-us-gov partition"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := clusterArgs()
+			c.mutate(a)
+			e := mockcloud.New()
+			err := e.Run(func(ctx *pulumi.Context) error {
+				_, err := components.NewRegionalCluster(ctx, c.cname, a)
+				return err
+			}, nil)
+			require.ErrorContains(t, err, c.want)
+			assert.Empty(t, e.Resources())
+		})
+	}
+	for _, img := range []string{"123456789012.dkr.ecr.us-west-2.amazonaws.com/web:1.4.2", "localhost/web:1", "web@sha256:abc"} {
+		_, _, err := components.ParseImage(img)
+		assert.Error(t, err, img)
+	}
+	repo, tag, err := components.ParseImage("team/web:1.4.2")
+	require.NoError(t, err)
+	assert.Equal(t, [2]string{"team/web", "1.4.2"}, [2]string{repo, tag})
 }

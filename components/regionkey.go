@@ -1,7 +1,6 @@
 package components
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -37,7 +36,8 @@ type RegionKey struct {
 	KeyID pulumi.IDOutput `pulumi:"keyId"`
 }
 
-func (a *RegionKeyArgs) withDefaults() RegionKeyArgs {
+// WithDefaults returns a copy of a with every unset field at its default.
+func (a *RegionKeyArgs) WithDefaults() RegionKeyArgs {
 	c := *a
 	if c.DeletionWindowDays == 0 {
 		c.DeletionWindowDays = 30
@@ -45,13 +45,16 @@ func (a *RegionKeyArgs) withDefaults() RegionKeyArgs {
 	return c
 }
 
-func (a *RegionKeyArgs) validate(name string) error {
-	var errs []error
-	errs = append(errs, checkRegion("Region", a.Region), checkName(name, a.Region))
-	if a.DeletionWindowDays < 7 || a.DeletionWindowDays > 30 {
-		errs = append(errs, fmt.Errorf("DeletionWindowDays: %d is outside 7-30", a.DeletionWindowDays))
+// Validate checks a (after WithDefaults) for a component called name and returns every problem.
+func (a *RegionKeyArgs) Validate(name string) FieldErrors {
+	var f FieldErrors
+	for _, err := range []error{checkRegion("Region", a.Region), checkName(name, a.Region)} {
+		f = append(f, AsFieldErrors(err)...)
 	}
-	return errors.Join(errs...)
+	if a.DeletionWindowDays < 7 || a.DeletionWindowDays > 30 {
+		f.Add("DeletionWindowDays", "%d is outside 7-30", a.DeletionWindowDays)
+	}
+	return f
 }
 
 // NewRegionKey creates the KMS key of one region (rotation on, 30-day deletion window, protected) with
@@ -61,8 +64,11 @@ func NewRegionKey(ctx *pulumi.Context, name string, args *RegionKeyArgs, opts ..
 	if args == nil {
 		return nil, fmt.Errorf("region key %q: args are required", name)
 	}
-	a := args.withDefaults()
-	if err := a.validate(name); err != nil {
+	a := args.WithDefaults()
+	if err := a.Validate(name).Err(); err != nil {
+		return nil, fmt.Errorf("region key %q: %w", name, err)
+	}
+	if err := checkProvider(ctx, a.Region, opts); err != nil {
 		return nil, fmt.Errorf("region key %q: %w", name, err)
 	}
 	k := &RegionKey{}
@@ -74,12 +80,12 @@ func NewRegionKey(ctx *pulumi.Context, name string, args *RegionKeyArgs, opts ..
 	if err != nil {
 		return nil, fmt.Errorf("region key %q: reading the account ID: %w", name, err)
 	}
-	policy, err := keyPolicy(caller.AccountId, a.Region)
+	policy, err := keyPolicy(CallerARNs(caller), a.Region)
 	if err != nil {
 		return nil, fmt.Errorf("region key %q: %w", name, err)
 	}
 	k.Key, err = kms.NewKey(ctx, name+"-key", &kms.KeyArgs{
-		Description:          pulumi.Sprintf("multiregion data key for %s", a.Region),
+		Description:          pulumi.String(fmt.Sprintf("multiregion data key for %s", a.Region)),
 		EnableKeyRotation:    pulumi.Bool(true),
 		DeletionWindowInDays: pulumi.Int(a.DeletionWindowDays),
 		Policy:               pulumi.String(policy),
@@ -100,12 +106,12 @@ func NewRegionKey(ctx *pulumi.Context, name string, args *RegionKeyArgs, opts ..
 
 // keyPolicy is the key policy: the account root (so IAM policies grant use), CloudWatch Logs of the
 // region for log groups of this account, and CloudWatch alarms for encrypted SNS topics.
-func keyPolicy(accountID, region string) (string, error) {
+func keyPolicy(arns AccountARNs, region string) (string, error) {
 	return policyJSON(
 		statement{
 			Sid:       "AccountRoot",
 			Effect:    "Allow",
-			Principal: map[string]any{"AWS": "arn:aws:iam::" + accountID + ":root"},
+			Principal: map[string]any{"AWS": arns.Root()},
 			Action:    []string{"kms:*"},
 			Resource:  []string{"*"},
 		},
@@ -116,7 +122,7 @@ func keyPolicy(accountID, region string) (string, error) {
 			Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
 			Resource:  []string{"*"},
 			Condition: map[string]any{"ArnLike": map[string]any{
-				"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:" + region + ":" + accountID + ":*",
+				"kms:EncryptionContext:aws:logs:arn": arns.ARN("logs", region, "*"),
 			}},
 		},
 		statement{

@@ -28,8 +28,8 @@ var regionPattern = regexp.MustCompile(`^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(no
 func ValidRegion(s string) bool { return regionPattern.MatchString(s) }
 
 func checkRegion(field, region string) error {
-	if !ValidRegion(region) {
-		return fmt.Errorf("%s: %q is not an AWS region name (want e.g. us-west-2)", field, region)
+	if err := CheckRegion(region); err != nil {
+		return FieldError{Path: field, Msg: err.Error()}
 	}
 	return nil
 }

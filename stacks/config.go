@@ -1,13 +1,12 @@
 package stacks
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
+	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/multiregion/multiregion/components"
@@ -44,30 +43,21 @@ type RegionConfig struct {
 	AvailabilityZones []string `json:"availabilityZones,omitempty"`
 }
 
-// ServiceConfig is multiregion:service, the container service every region runs.
+// ServiceConfig is multiregion:service, the container service every region runs. The container's
+// own settings are components.ServiceSpec (its JSON names, defaults and rules live there); the stack
+// adds the image reference, the primary region's task counts, Spot and autoscaling.
 type ServiceConfig struct {
-	// Name of the service and its container. Default "app".
-	Name string `json:"name"`
-	// Image is "<ECR repository>:<tag>"; each region pulls it from its own region's replica.
+	components.ServiceSpec
+	// Image is "<ECR repository>:<tag>" (components.ParseImage); each region pulls it from its own
+	// region's replica.
 	Image string `json:"image"`
-	// Port is the container port. Required.
-	Port int `json:"port"`
-	// CPU and Memory are the Fargate task size. Required.
-	CPU    int `json:"cpu"`
-	Memory int `json:"memory"`
-	// DesiredCount, MinCount and MaxCount are the primary region's task counts.
+	// DesiredCount, MinCount and MaxCount are the primary region's task counts. Default 2/2/6.
 	DesiredCount int `json:"desiredCount"`
 	MinCount     int `json:"minCount"`
 	MaxCount     int `json:"maxCount"`
-	// HealthPath is the health check path. Default "/health".
-	HealthPath string `json:"healthPath"`
-	// Environment holds plain, non-secret variables.
-	Environment map[string]string `json:"environment,omitempty"`
-	// Secrets maps variable names to Secrets Manager / SSM ARNs.
-	Secrets map[string]string `json:"secrets,omitempty"`
-	// SpotWeight is the FARGATE_SPOT weight next to FARGATE's 1. Default 0.
+	// SpotWeight is the FARGATE_SPOT weight next to FARGATE's 1 (RegionalClusterArgs.SpotWeight).
 	SpotWeight int `json:"spotWeight,omitempty"`
-	// Autoscaling turns target tracking on. Default true.
+	// Autoscaling turns target tracking on (RegionalClusterArgs.Autoscaling). Default true.
 	Autoscaling *bool `json:"autoscaling,omitempty"`
 }
 
@@ -113,8 +103,17 @@ func key(k string) string { return Namespace + ":" + k }
 // Lookup returns a raw config value and whether it is set.
 type Lookup func(key string) (string, bool)
 
-// Load reads and validates the stack configuration from the Pulumi context.
+// Load reads and validates the stack configuration from the Pulumi context. Under the real engine
+// it reads the whole configuration from ConfigEnv, so that unknown keys are rejected (ParseMap);
+// elsewhere (mocks) it reads the keys of Keys one by one (Parse).
 func Load(ctx *pulumi.Context) (*Config, error) {
+	conf, err := configFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	if conf != nil {
+		return ParseMap(conf)
+	}
 	c := config.New(ctx, Namespace)
 	return Parse(func(k string) (string, bool) {
 		v, err := c.Try(k)
@@ -124,27 +123,17 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 
 // Parse decodes and validates the configuration. It reads exactly the keys of Keys, each with its
 // type, and gives an omitted key its default from the same table (as the CLI does from Pulumi.yaml).
-// It returns one error listing every problem, each naming the key, the bad value and what is allowed.
-// It never panics on any input.
-func Parse(get Lookup) (*Config, error) {
-	var errs []error
+// It returns one error listing every problem, each naming the key, the bad value and what is allowed:
+// a key that cannot be read is reported together with the problems of every other key. It never
+// panics on any input. ParseMap does the same for a whole configuration and also rejects unknown keys.
+func Parse(get Lookup) (*Config, error) { return parseLookup(get, nil) }
+
+// parseLookup is Parse with problems found before (unknown keys) reported first.
+func parseLookup(get Lookup, errs []error) (*Config, error) {
 	cfg := &Config{}
-	fields := map[string]any{
-		"regions":            &cfg.Regions,
-		"primaryRegion":      &cfg.PrimaryRegion,
-		"drStrategy":         (*string)(&cfg.Strategy),
-		"warmStandbyPercent": &cfg.WarmStandbyPercent,
-		"azCount":            &cfg.AZCount,
-		"service":            &cfg.Service,
-		"logRetentionDays":   &cfg.LogRetentionDays,
-		"protect":            &cfg.Protect,
-		"observability":      &cfg.Observability,
-		"edge":               &cfg.Edge,
-		"database":           &cfg.Database,
-		"cache":              &cfg.Cache,
-		"cacheAuthToken":     &cfg.CacheAuthToken,
-		"dataHomeRegion":     &cfg.DataHomeRegion,
-	}
+	fields := cfg.fields()
+	broken := map[string]bool{}
+	zeros := map[string][]string{}
 	for _, k := range Keys() {
 		raw, ok := get(k.Name)
 		if !ok {
@@ -155,45 +144,69 @@ func Parse(get Lookup) (*Config, error) {
 		}
 		if err := decodeKey(k, raw, fields[k.Name]); err != nil {
 			errs = append(errs, err)
+			broken[k.Name] = true
+			continue
+		}
+		if k.Type == TypeObject {
+			zeros[k.Name] = explicitZeros(raw)
+		}
+	}
+	cfg.applyDefaults()
+	// An explicit 0 that a default replaced would be a silent change of what the user wrote.
+	for _, k := range slices.Sorted(maps.Keys(zeros)) {
+		for _, f := range zeros[k] {
+			v, ok := fieldByJSON(reflect.ValueOf(fields[k]), f)
+			for ok && v.Kind() == reflect.Pointer && !v.IsNil() {
+				v = v.Elem()
+			}
+			if ok && !v.IsZero() {
+				errs = append(errs, fmt.Errorf("%s: 0 is not allowed (it would silently become the default, %v); omit the key for the default or give a value in the allowed range", key(k+"."+f), v.Interface()))
+			}
+		}
+	}
+	for _, e := range cfg.problems() {
+		if !dependsOnBroken(e, broken) {
+			errs = append(errs, e)
 		}
 	}
 	if len(errs) > 0 {
 		return nil, configError(errs)
 	}
-	cfg.applyDefaults()
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
 	return cfg, nil
 }
 
-// decodeKey reads raw, the text the engine hands over for k, into dst, a pointer of k's Go type.
-func decodeKey(k Key, raw string, dst any) error {
-	switch into := dst.(type) {
-	case *string:
-		*into = raw
-	case *int:
-		n, err := strconv.Atoi(strings.TrimSpace(raw))
-		if err != nil {
-			return fmt.Errorf("%s: %q is not an integer", key(k.Name), abbreviate(raw))
-		}
-		*into = n
-	case *bool:
-		b, err := strconv.ParseBool(strings.TrimSpace(raw))
-		if err != nil {
-			return fmt.Errorf("%s: %q is not true or false", key(k.Name), abbreviate(raw))
-		}
-		*into = b
-	case nil:
-		return fmt.Errorf("%s: the key has no field in Config (a defect of stacks.Keys)", key(k.Name))
-	default:
-		dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(into); err != nil {
-			return fmt.Errorf("%s: cannot read %q: %v", key(k.Name), abbreviate(raw), err)
+// fields maps every key of Keys to the field of c that holds it (a pointer of the key's Go type).
+func (c *Config) fields() map[string]any {
+	return map[string]any{
+		"regions":            &c.Regions,
+		"primaryRegion":      &c.PrimaryRegion,
+		"drStrategy":         (*string)(&c.Strategy),
+		"warmStandbyPercent": &c.WarmStandbyPercent,
+		"azCount":            &c.AZCount,
+		"service":            &c.Service,
+		"logRetentionDays":   &c.LogRetentionDays,
+		"protect":            &c.Protect,
+		"observability":      &c.Observability,
+		"edge":               &c.Edge,
+		"database":           &c.Database,
+		"cache":              &c.Cache,
+		"cacheAuthToken":     &c.CacheAuthToken,
+		"dataHomeRegion":     &c.DataHomeRegion,
+	}
+}
+
+// dependsOnBroken reports whether a validation problem is about, or follows from, a key that could not
+// be read (its value is empty, so its own rules and the rules that cite it would only add noise).
+func dependsOnBroken(e error, broken map[string]bool) bool {
+	msg := e.Error()
+	for k := range broken {
+		p := key(k)
+		if strings.HasPrefix(msg, p+":") || strings.HasPrefix(msg, p+".") || strings.HasPrefix(msg, p+"[") ||
+			strings.Contains(msg, k+".") || k == "regions" && strings.Contains(msg, "regions") {
+			return true
 		}
 	}
-	return nil
+	return false
 }
 
 func abbreviate(s string) string {
@@ -213,12 +226,7 @@ func (c *Config) applyDefaults() {
 	c.Edge.applyDefaults()
 	c.Observability.applyDefaults(c)
 	s := &c.Service
-	if s.Name == "" {
-		s.Name = "app"
-	}
-	if s.HealthPath == "" {
-		s.HealthPath = "/health"
-	}
+	s.ServiceSpec = s.ServiceSpec.WithDefaults()
 	if s.DesiredCount == 0 && s.MinCount == 0 && s.MaxCount == 0 {
 		s.DesiredCount, s.MinCount, s.MaxCount = 2, 2, 6
 	}
@@ -226,6 +234,14 @@ func (c *Config) applyDefaults() {
 
 // Validate checks the whole configuration and returns one error listing every problem.
 func (c *Config) Validate() error {
+	if errs := c.problems(); len(errs) > 0 {
+		return configError(errs)
+	}
+	return nil
+}
+
+// problems lists every problem of the configuration, each naming its key.
+func (c *Config) problems() []error {
 	var errs []error
 	add := func(k, format string, v ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", key(k), fmt.Sprintf(format, v...)))
@@ -241,8 +257,8 @@ func (c *Config) Validate() error {
 	var cidrs []cidr
 	for i, r := range c.Regions {
 		k := fmt.Sprintf("regions[%d]", i)
-		if !components.ValidRegion(r.Name) {
-			add(k+".name", "%q is not an AWS region name (e.g. us-west-2, eu-west-1)", r.Name)
+		if err := components.CheckRegion(r.Name); err != nil {
+			add(k+".name", "%v", err)
 		} else if j, dup := seen[r.Name]; dup {
 			add(k+".name", "%q is already regions[%d]; each region appears once", r.Name, j)
 		} else {
@@ -251,8 +267,6 @@ func (c *Config) Validate() error {
 		p, err := netip.ParsePrefix(r.CIDR)
 		if err != nil {
 			add(k+".cidr", "%q is not a CIDR (want e.g. 10.10.0.0/16)", r.CIDR)
-		} else if err := components.CheckVPCCIDR(p, c.AZCount); err != nil {
-			add(k+".cidr", "%v", err)
 		} else {
 			for _, o := range cidrs {
 				if o.p.Overlaps(p) {
@@ -260,11 +274,6 @@ func (c *Config) Validate() error {
 				}
 			}
 			cidrs = append(cidrs, cidr{p, i})
-		}
-		for j, az := range r.AvailabilityZones {
-			if !strings.HasPrefix(az, r.Name) || len(az) != len(r.Name)+1 || az[len(az)-1] < 'a' || az[len(az)-1] > 'z' {
-				add(fmt.Sprintf("%s.availabilityZones[%d]", k, j), "%q is not an AZ of %s (e.g. %sa)", az, r.Name, r.Name)
-			}
 		}
 		if n := len(r.AvailabilityZones); n > 0 && n != c.AZCount {
 			add(k+".availabilityZones", "%d AZs listed but azCount is %d", n, c.AZCount)
@@ -281,35 +290,37 @@ func (c *Config) Validate() error {
 	if c.WarmStandbyPercent < 1 || c.WarmStandbyPercent > 100 {
 		add("warmStandbyPercent", "%d is outside 1-100", c.WarmStandbyPercent)
 	}
-	if c.AZCount < 2 || c.AZCount > 6 {
-		add("azCount", "%d is outside 2-6 (an ALB needs two AZs)", c.AZCount)
-	}
-	if !components.ValidLogRetention(c.LogRetentionDays) {
-		add("logRetentionDays", "%d is not a CloudWatch Logs retention (e.g. 30, 90, 365, 731)", c.LogRetentionDays)
-	}
 	errs = append(errs, c.Service.validate()...)
+	errs = append(errs, c.componentProblems()...)
 	errs = append(errs, c.validateData()...)
 	errs = append(errs, c.validateEdge()...)
 	errs = append(errs, c.Observability.validate(c)...)
-	if len(errs) > 0 {
-		return configError(errs)
-	}
-	return nil
+	return dedupe(errs)
 }
 
+// dedupe drops repeated messages (a rule of a per-region component reports the same key once per
+// region), keeping the first.
+func dedupe(errs []error) []error {
+	seen := map[string]bool{}
+	out := errs[:0:0]
+	for _, e := range errs {
+		if m := e.Error(); !seen[m] {
+			seen[m] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// validate checks what the stack adds to the service: the image reference and the primary's task
+// counts. The container's own rules are components.ServiceSpec's (componentProblems).
 func (s *ServiceConfig) validate() []error {
 	var errs []error
 	add := func(k, format string, v ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", key("service."+k), fmt.Sprintf(format, v...)))
 	}
-	if _, _, err := s.imageParts(); err != nil {
+	if _, _, err := components.ParseImage(s.Image); err != nil {
 		add("image", "%v", err)
-	}
-	if s.Port < 1 || s.Port > 65535 {
-		add("port", "%d is outside 1-65535", s.Port)
-	}
-	if !components.ValidFargateSize(s.CPU, s.Memory) {
-		add("cpu/memory", "%d/%d is not a Fargate task size (%s)", s.CPU, s.Memory, components.FargateSizes)
 	}
 	switch {
 	case s.MinCount < 0 || s.DesiredCount < 0 || s.MaxCount < 0:
@@ -321,31 +332,7 @@ func (s *ServiceConfig) validate() []error {
 	case s.MinCount < 1:
 		add("minCount", "%d: the primary region must run at least 1 task", s.MinCount)
 	}
-	if err := components.CheckHealthPath(s.HealthPath); err != nil {
-		add("healthPath", "%v", err)
-	}
-	if s.SpotWeight < 0 || s.SpotWeight > 10 {
-		add("spotWeight", "%d is outside 0-10", s.SpotWeight)
-	}
-	if err := components.CheckVariables(s.Environment, s.Secrets); err != nil {
-		add("environment/secrets", "%v (secrets are referenced by ARN, never written in config)", err)
-	}
 	return errs
-}
-
-// imageParts splits "repository:tag".
-func (s *ServiceConfig) imageParts() (repo, tag string, err error) {
-	repo, tag, ok := strings.Cut(s.Image, ":")
-	if !ok {
-		return "", "", fmt.Errorf("%q is not \"<ECR repository name>:<tag>\" (e.g. web:1.4.2); each region pulls it from its own ECR replica", s.Image)
-	}
-	if err := components.CheckRepositoryName(repo); err != nil {
-		return "", "", err
-	}
-	if err := components.CheckImageTag(tag); err != nil {
-		return "", "", err
-	}
-	return repo, tag, nil
 }
 
 func (c *Config) regionNames() []string {

@@ -154,32 +154,11 @@ func (c *Config) validateData() []error {
 		}
 		add("database.iamUsername", "%v%s", err, hint)
 	}
-	if d.BackupRetentionDays < 7 || d.BackupRetentionDays > 35 {
-		add("database.backupRetentionDays", "%d is outside 7-35 (RDS.11: at least 7 days, and a replica's source must keep backups)", d.BackupRetentionDays)
-	}
-	if d.AllocatedStorage < 20 || d.AllocatedStorage > 65536 {
-		add("database.allocatedStorage", "%d GiB is outside 20-65536", d.AllocatedStorage)
-	}
-	if d.MaxAllocatedStorage < d.AllocatedStorage || d.MaxAllocatedStorage > 65536 {
-		add("database.maxAllocatedStorage", "%d GiB must lie in [allocatedStorage %d, 65536]", d.MaxAllocatedStorage, d.AllocatedStorage)
-	}
-	if err := components.CheckAdminUsername(d.AdminUsername); err != nil {
-		add("database.adminUsername", "%v", err)
-	}
 	if d.Instances < 2 || d.Instances > 16 {
 		add("database.instances", "%d is outside 2-16 (the Aurora primary needs a writer and a reader)", d.Instances)
 	}
 	if n := c.standbyInstances(); n < 0 || n > 16 {
 		add("database.standbyInstances", "%d is outside 0-16", n)
-	}
-	if !components.ValidMonitoringInterval(d.MonitoringInterval) {
-		add("database.monitoringInterval", "%d is not an enhanced monitoring interval (allowed 1, 5, 10, 15, 30, 60)", d.MonitoringInterval)
-	}
-	if !components.ValidPerformanceInsightsRetention(d.PerformanceInsightsRetentionDays) {
-		add("database.performanceInsightsRetentionDays", "%d is not 7, a multiple of 31, or 731", d.PerformanceInsightsRetentionDays)
-	}
-	if d.ReplicaLagSeconds < 1 || d.ReplicaLagSeconds > 86400 {
-		add("database.replicaLagSeconds", "%d is outside 1-86400", d.ReplicaLagSeconds)
 	}
 	for _, r := range slices.Sorted(maps.Keys(d.Rejoin)) {
 		k := "database.rejoin." + r
@@ -201,18 +180,6 @@ func (c *Config) validateData() []error {
 	}
 	if !slices.Contains(components.CacheEngines, components.CacheEngine(k.Engine)) {
 		add("cache.engine", "%q is not a cache engine (allowed: %s, %s)", k.Engine, components.CacheRedis, components.CacheValkey)
-	}
-	if err := components.CheckCacheNodeType(k.NodeType); err != nil {
-		add("cache.nodeType", "%v", err)
-	}
-	if k.Nodes < 2 || k.Nodes > 6 {
-		add("cache.nodes", "%d is outside 2-6 (automatic failover and Multi-AZ need a replica)", k.Nodes)
-	}
-	if k.SnapshotRetentionDays < 1 || k.SnapshotRetentionDays > 35 {
-		add("cache.snapshotRetentionDays", "%d is outside 1-35 (ElastiCache.1: at least 1 day)", k.SnapshotRetentionDays)
-	}
-	if k.LagSeconds < 1 || k.LagSeconds > 86400 {
-		add("cache.lagSeconds", "%d is outside 1-86400", k.LagSeconds)
 	}
 	if n := len(c.Regions) - 1; n > MaxCacheSecondaries {
 		add("cache", "%d secondary regions configured, but an ElastiCache Global Datastore holds one primary and at most %d secondary regions; use at most %d regions or set cache.enabled to false",
@@ -244,14 +211,6 @@ func checkAuthToken(tok string) error {
 		if r < 0x21 || r > 0x7e || strings.ContainsRune(`@"/`, r) {
 			return fmt.Errorf("the token holds a character ElastiCache rejects (printable ASCII only, no space, @, \" or /)")
 		}
-	}
-	return nil
-}
-
-// CheckDataSecrets rejects a cache AUTH token that was not stored as a Pulumi secret.
-func CheckDataSecrets(ctx *pulumi.Context, cfg *Config) error {
-	if cfg.CacheAuthToken != "" && !ctx.IsConfigSecret(key("cacheAuthToken")) {
-		return configError([]error{fmt.Errorf("%s: is stored in clear; set it with `pulumi config set --secret %s <token>`", key("cacheAuthToken"), key("cacheAuthToken"))})
 	}
 	return nil
 }
@@ -334,21 +293,13 @@ func (d *Deployment) deployData(ctx *pulumi.Context) error {
 		if err != nil {
 			return err
 		}
-		args := &components.DataTierArgs{
-			Region:                region,
-			Role:                  r.Plan.Role,
-			Home:                  region == cfg.DataHomeRegion,
-			KMSKeyARN:             r.Key.ARN,
-			VPCID:                 r.Cluster.VPCID.ToStringOutput(),
-			SubnetIDs:             r.Cluster.PrivateSubnetIDs,
-			ClientSecurityGroupID: r.Cluster.TaskSecurityGroupID.ToStringOutput(),
-			TaskRoleName:          r.Cluster.TaskRoleName,
-			PeerTaskRoleNames:     d.peerTaskRoles(region),
-			Database:              cfg.databaseSpec(region, r.Plan.Role),
-			Cache:                 cfg.cacheSpec(),
-			Protect:               components.Bool(cfg.Protect),
-			DeletionProtection:    components.Bool(cfg.Protect),
-		}
+		args := cfg.dataArgs(region, r.Plan.Role)
+		args.KMSKeyARN = r.Key.ARN
+		args.VPCID = r.Cluster.VPCID.ToStringOutput()
+		args.SubnetIDs = r.Cluster.PrivateSubnetIDs
+		args.ClientSecurityGroupID = r.Cluster.TaskSecurityGroupID.ToStringOutput()
+		args.TaskRoleName = r.Cluster.TaskRoleName
+		args.PeerTaskRoleNames = d.peerTaskRoles(region)
 		if r.Alerts != nil {
 			args.AlarmActions = pulumi.StringArray{r.Alerts.ARN}
 		}
@@ -395,11 +346,7 @@ func (d *Deployment) primaryDBARN(ctx *pulumi.Context) (pulumi.StringInput, erro
 	if err != nil {
 		return nil, fmt.Errorf("reading the account ID for the %s database ARN: %w", primary, err)
 	}
-	partition := "aws"
-	if parts := strings.Split(caller.Arn, ":"); len(parts) > 1 && parts[1] != "" {
-		partition = parts[1]
-	}
-	return pulumi.Sprintf("arn:%s:rds:%s:%s:db:%s", partition, primary, caller.AccountId, d.name(primary)), nil
+	return pulumi.String(components.CallerARNs(caller).ARN("rds", primary, "db:"+d.name(primary))), nil
 }
 
 // peerTaskRoles returns every other region's task role name, by region.

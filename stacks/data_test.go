@@ -102,7 +102,7 @@ func TestDataValidation(t *testing.T) {
 		{"cache engine", map[string]string{"cache": `{"engine":"memcached"}`}, []string{"multiregion:cache.engine", `"memcached"`, "valkey"}},
 		{"cache node type", map[string]string{"cache": `{"nodeType":"cache.t4g.micro"}`}, []string{"multiregion:cache.nodeType", `"cache.t4g.micro"`}},
 		{"cache nodes", map[string]string{"cache": `{"nodes":1}`}, []string{"multiregion:cache.nodes", "1", "2-6"}},
-		{"cache snapshots", map[string]string{"cache": `{"snapshotRetentionDays":0}`}, nil},
+		{"cache snapshots 0 is not silently the default", map[string]string{"cache": `{"snapshotRetentionDays":0}`}, []string{"multiregion:cache.snapshotRetentionDays", "0 is not allowed", "default, 7"}},
 		{"too many cache secondaries", map[string]string{"regions": fourRegions}, []string{"multiregion:cache", "3 secondary regions", "at most 2", "enabled"}},
 		{"four regions, no cache", map[string]string{"regions": fourRegions, "cache": `{"enabled":false}`}, nil},
 		{"token missing", map[string]string{"cache": `{"authMode":"token"}`}, []string{"multiregion:cacheAuthToken", "required", "--secret"}},

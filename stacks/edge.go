@@ -11,8 +11,8 @@ import (
 )
 
 // AcceleratorRegion is where the Global Accelerator API lives: its resources use this region's
-// provider, whatever the workload regions.
-const AcceleratorRegion = "us-west-2"
+// provider, whatever the workload regions. It is components.AcceleratorRegion.
+const AcceleratorRegion = components.AcceleratorRegion
 
 // createZonePrefix marks a hostedZone reference the library creates and owns.
 const createZonePrefix = "create:"

@@ -9,7 +9,6 @@
 package stacks
 
 import (
-	"fmt"
 	"maps"
 	"net/netip"
 	"slices"
@@ -93,7 +92,7 @@ func Deploy(ctx *pulumi.Context, cfg *Config, opts ...Option) (*Deployment, erro
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if err := CheckDataSecrets(ctx, cfg); err != nil {
+	if err := CheckSecrets(ctx, cfg); err != nil {
 		return nil, err
 	}
 	var o options
@@ -129,9 +128,7 @@ func Deploy(ctx *pulumi.Context, cfg *Config, opts ...Option) (*Deployment, erro
 }
 
 // name is the component name of a region: stateful children are named after it, by region.
-func (d *Deployment) name(region string) string {
-	return d.Config.Service.Name + "-" + region
-}
+func (d *Deployment) name(region string) string { return d.Config.name(region) }
 
 func (d *Deployment) deployRegion(ctx *pulumi.Context, rc RegionConfig) error {
 	cfg := d.Config
@@ -153,44 +150,7 @@ func (d *Deployment) deployRegion(ctx *pulumi.Context, rc RegionConfig) error {
 	if err != nil {
 		return err
 	}
-	repo, tag, err := cfg.Service.imageParts()
-	if err != nil {
-		return fmt.Errorf("%s: %w", key("service.image"), err)
-	}
-	var replicateTo []string
-	if plan.Role == components.RolePrimary {
-		replicateTo = cfg.Secondaries()
-	}
-	s := cfg.Service
-	cluster, err := components.NewRegionalCluster(ctx, name, &components.RegionalClusterArgs{
-		Region:            rc.Name,
-		Role:              plan.Role,
-		CIDR:              netip.MustParsePrefix(rc.CIDR),
-		AvailabilityZones: rc.AvailabilityZones,
-		AZCount:           cfg.AZCount,
-		NATPerAZ:          components.Bool(plan.NATPerAZ),
-		KMSKeyARN:         regionKey.ARN,
-		LogRetentionDays:  cfg.LogRetentionDays,
-		Service: components.ServiceSpec{
-			Name:           s.Name,
-			RepositoryName: repo,
-			ImageTag:       tag,
-			Port:           s.Port,
-			CPU:            s.CPU,
-			Memory:         s.Memory,
-			HealthPath:     s.HealthPath,
-			Environment:    s.Environment,
-			Secrets:        s.Secrets,
-		},
-		Capacity:       plan.Capacity,
-		Autoscaling:    s.Autoscaling,
-		SpotWeight:     s.SpotWeight,
-		ReplicateTo:    replicateTo,
-		CertificateARN: d.certificateARN(rc.Name),
-		Protect:        components.Bool(cfg.Protect),
-		// A throwaway stack (protect: false) must be destroyable: AWS deletion protection follows.
-		DeletionProtection: components.Bool(cfg.Protect),
-	}, opts...)
+	cluster, err := components.NewRegionalCluster(ctx, name, cfg.clusterArgs(rc, netip.MustParsePrefix(rc.CIDR), regionKey.ARN, d.certificateARN(rc.Name)), opts...)
 	if err != nil {
 		return err
 	}

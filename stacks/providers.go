@@ -3,12 +3,14 @@ package stacks
 import (
 	"fmt"
 
+	"github.com/multiregion/multiregion/components"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// GlobalRegion is where CloudFront certificates, its WAF and Route 53 health-check metrics live.
-const GlobalRegion = "us-east-1"
+// GlobalRegion is where CloudFront certificates, its WAF and Route 53 health-check metrics live:
+// components.GlobalRegion, named here for the stack's callers.
+const GlobalRegion = components.GlobalRegion
 
 // ProviderHook adjusts the arguments of a region's AWS provider before it is created; the local tier
 // uses one to point every provider at an emulator. The stack itself sets only the region and the default

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 //go:generate go run ./cmd/pulumiyaml -o ../Pulumi.yaml
@@ -38,7 +40,7 @@ type Key struct {
 	// Parse applies it when no CLI is involved (mock tests). Nil means the key is required.
 	Default any
 	// Secret marks a key whose value must be a Pulumi secret. Pulumi.yaml cannot declare an optional
-	// secret (a default would be a value in clear), so the program enforces it (CheckDataSecrets).
+	// secret (a default would be a value in clear), so the program enforces it (CheckSecrets).
 	Secret bool
 	// Description is the text `pulumi config` shows; the allowed values and the default belong here.
 	Description string
@@ -83,7 +85,9 @@ func Keys() []Key {
 		{Name: "service", Type: TypeObject, Description: "The container service: {name (default app), image " +
 			"(\"<ECR repository>:<tag>\"), port, cpu, memory (a Fargate pair), desiredCount, minCount, maxCount " +
 			"(primary region; defaults 2/2/6), healthPath (default /health), environment (plain variables), " +
-			"secrets (name -> Secrets Manager/SSM ARN), spotWeight (default 0), autoscaling (default true)}."},
+			"secrets (name -> Secrets Manager/SSM ARN), spotWeight (default 0), autoscaling (default true), " +
+			"stopTimeoutSeconds (SIGTERM to kill, 2-120, default 30), user (non-root uid[:gid], default 1000:1000)}. " +
+			"The name must leave room for the derived ALB name: at most 19 characters minus the longest region name."},
 		{Name: "logRetentionDays", Type: TypeInteger, Default: 365, Description: "Retention of every " +
 			"CloudWatch log group; a CloudWatch-allowed value (1, 3, 5, 7, 14, 30, 60, 90, ..., 3653)."},
 		{Name: "protect", Type: TypeBoolean, Default: true, Description: "Pulumi protect on stateful resources " +
@@ -140,14 +144,22 @@ func Keys() []Key {
 	}
 }
 
-// keyByName returns the key named name.
-func keyByName(name string) (Key, bool) {
+// CheckSecrets rejects a value of a Secret key that is set but not stored as a Pulumi secret: Pulumi.yaml
+// cannot require an optional key to be secret, so the program does, for every such key of Keys.
+func CheckSecrets(ctx *pulumi.Context, cfg *Config) error {
+	fields := cfg.fields()
+	var errs []error
 	for _, k := range Keys() {
-		if k.Name == name {
-			return k, true
+		v, ok := fields[k.Name].(*string)
+		if !k.Secret || !ok || *v == "" || ctx.IsConfigSecret(key(k.Name)) {
+			continue
 		}
+		errs = append(errs, fmt.Errorf("%s: is stored in clear; set it with `pulumi config set --secret %s <value>`", key(k.Name), key(k.Name)))
 	}
-	return Key{}, false
+	if len(errs) > 0 {
+		return configError(errs)
+	}
+	return nil
 }
 
 // ProjectYAML renders Pulumi.yaml: the project settings and a config section with every key of Keys,

@@ -190,3 +190,55 @@ func TestKeysAreWellFormed(t *testing.T) {
 		assert.Equal(t, want, reflect.TypeOf(k.Default).Kind(), "%s: default %v is not a %s", k.Name, k.Default, k.Type)
 	}
 }
+
+// TestREADMEConfigTableCoversEveryKey: README's configuration table names every key and every field of
+// every object key the program reads, and states each scalar key's default as Keys has it, so the
+// documentation cannot silently miss or contradict a setting.
+func TestREADMEConfigTableCoversEveryKey(t *testing.T) {
+	text, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	rows := map[string]string{} // first cell -> whole row
+	inTable := false
+	for _, line := range strings.Split(string(text), "\n") {
+		if strings.HasPrefix(line, "| key | default |") {
+			inTable = true
+			continue
+		}
+		if inTable && !strings.HasPrefix(line, "|") {
+			break
+		}
+		if inTable && !strings.HasPrefix(line, "|---") {
+			cells := strings.Split(line, "|")
+			rows[cells[1]] = line
+		}
+	}
+	require.NotEmpty(t, rows, "README.md has no configuration table")
+	// row returns the rows whose first cell names key (`key`, `key.*` or `key.field`).
+	rowsOf := func(key string) []string {
+		var out []string
+		for first, row := range rows {
+			if strings.Contains(first, "`"+key+"`") || strings.Contains(first, "`"+key+".") {
+				out = append(out, row)
+			}
+		}
+		return out
+	}
+	fields := (&Config{}).fields()
+	for _, k := range Keys() {
+		found := rowsOf(k.Name)
+		if !assert.NotEmpty(t, found, "README's configuration table has no row for %s", k.Name) {
+			continue
+		}
+		all := strings.Join(found, "\n")
+		if k.Type == TypeObject || k.Type == TypeArray {
+			for _, f := range jsonFields(reflect.TypeOf(fields[k.Name])) {
+				assert.Contains(t, all, f, "README's rows for %s do not mention its field %s", k.Name, f)
+			}
+			continue
+		}
+		if text := k.defaultText(); !k.Required() && text != "" {
+			cells := strings.Split(found[0], "|")
+			assert.Contains(t, cells[2], text, "README's default for %s", k.Name)
+		}
+	}
+}

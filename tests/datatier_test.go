@@ -12,6 +12,7 @@ import (
 	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/multiregion/multiregion/mockcloud/criticalpath"
 	"github.com/multiregion/multiregion/stacks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
@@ -353,7 +354,11 @@ func TestAlarmActionsReachAlarms(t *testing.T) {
 	e := mockcloud.New()
 	topic := "arn:aws:sns:us-east-1:123456789012:alerts"
 	err := e.Run(func(ctx *pulumi.Context) error {
-		_, err := components.NewDataTier(ctx, "web-us-east-1", &components.DataTierArgs{
+		p, err := aws.NewProvider(ctx, "aws-us-east-1", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
+		if err != nil {
+			return err
+		}
+		_, err = components.NewDataTier(ctx, "web-us-east-1", &components.DataTierArgs{
 			Region: "us-east-1", Role: components.RoleStandby,
 			KMSKeyARN: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/k"), VPCID: pulumi.String("vpc-1"),
 			SubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}), ClientSecurityGroupID: pulumi.String("sg-tasks"),
@@ -361,7 +366,7 @@ func TestAlarmActionsReachAlarms(t *testing.T) {
 			Cache:                    &components.CacheSpec{},
 			GlobalReplicationGroupID: pulumi.String("ldgnf-web-global"),
 			AlarmActions:             pulumi.ToStringArray([]string{topic}),
-		})
+		}, pulumi.Provider(p))
 		return err
 	}, nil)
 	require.NoError(t, err)

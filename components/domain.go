@@ -302,7 +302,7 @@ func (d *Domain) zone(ctx *pulumi.Context, name string, a *DomainArgs, parent, g
 	}
 	zone, err := route53.NewZone(ctx, name+"-zone", &route53.ZoneArgs{
 		Name:    pulumi.String(z.Name),
-		Comment: pulumi.Sprintf("multiregion: %s", a.Hostname),
+		Comment: pulumi.String(fmt.Sprintf("multiregion: %s", a.Hostname)),
 	}, parent, global, pulumi.Protect(boolOr(a.Protect, true)))
 	if err != nil {
 		return fmt.Errorf("creating the hosted zone: %w", err)

@@ -102,10 +102,10 @@ func NewAlertTopic(ctx *pulumi.Context, name string, args *AlertTopicArgs, opts 
 	if err != nil {
 		return nil, fmt.Errorf("alert topic %q: reading the account ID: %w", name, err)
 	}
-	account := caller.AccountId
+	account, arns := caller.AccountId, CallerARNs(caller)
 	t.Topic, err = sns.NewTopic(ctx, name+"-alerts", &sns.TopicArgs{
 		Name:           pulumi.String(name + "-alerts"),
-		DisplayName:    pulumi.Sprintf("multiregion alarms %s", a.Region),
+		DisplayName:    pulumi.String(fmt.Sprintf("multiregion alarms %s", a.Region)),
 		KmsMasterKeyId: a.KMSKeyARN,
 	}, parent)
 	if err != nil {
@@ -118,7 +118,7 @@ func NewAlertTopic(ctx *pulumi.Context, name string, args *AlertTopicArgs, opts 
 				{
 					Sid:       "AccountOwner",
 					Effect:    "Allow",
-					Principal: map[string]any{"AWS": "arn:aws:iam::" + account + ":root"},
+					Principal: map[string]any{"AWS": arns.Root()},
 					Action: []string{"sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission",
 						"sns:RemovePermission", "sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"},
 					Resource: []string{v[0]},
@@ -131,7 +131,7 @@ func NewAlertTopic(ctx *pulumi.Context, name string, args *AlertTopicArgs, opts 
 					Resource:  []string{v[0]},
 					Condition: map[string]any{
 						"StringEquals": map[string]any{"aws:SourceAccount": account},
-						"ArnLike":      map[string]any{"aws:SourceArn": "arn:aws:cloudwatch:" + a.Region + ":" + account + ":alarm:*"},
+						"ArnLike":      map[string]any{"aws:SourceArn": arns.ARN("cloudwatch", a.Region, "alarm:*")},
 					},
 				},
 			}

@@ -1,0 +1,187 @@
+package stacks
+
+import (
+	"fmt"
+	"net/netip"
+	"reflect"
+	"strings"
+
+	"github.com/multiregion/multiregion/components"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// placeholder stands for an output (a key ARN, a VPC ID) when the stack runs a component's Validate
+// on the Args it will pass, before anything exists.
+var placeholder = pulumi.String("validating")
+
+// clusterArgs is what the configuration sets for the RegionalCluster of rc; kmsKeyARN and certARN are
+// outputs of other components (placeholders when only validating). Deploy and componentProblems
+// share it, so the Args validated are the Args deployed.
+func (c *Config) clusterArgs(rc RegionConfig, cidr netip.Prefix, kmsKeyARN, certARN pulumi.StringInput) *components.RegionalClusterArgs {
+	plan := c.Plan(rc.Name)
+	var replicateTo []string
+	if plan.Role == components.RolePrimary {
+		replicateTo = c.Secondaries()
+	}
+	spec := c.Service.ServiceSpec
+	spec.RepositoryName, spec.ImageTag, _ = components.ParseImage(c.Service.Image)
+	return &components.RegionalClusterArgs{
+		Region:            rc.Name,
+		Role:              plan.Role,
+		CIDR:              cidr,
+		AvailabilityZones: rc.AvailabilityZones,
+		AZCount:           c.AZCount,
+		NATPerAZ:          components.Bool(plan.NATPerAZ),
+		KMSKeyARN:         kmsKeyARN,
+		LogRetentionDays:  c.LogRetentionDays,
+		Service:           spec,
+		Capacity:          plan.Capacity,
+		Autoscaling:       c.Service.Autoscaling,
+		SpotWeight:        c.Service.SpotWeight,
+		ReplicateTo:       replicateTo,
+		CertificateARN:    certARN,
+		Protect:           components.Bool(c.Protect),
+		// A throwaway stack (protect: false) must be destroyable: AWS deletion protection follows.
+		DeletionProtection: components.Bool(c.Protect),
+	}
+}
+
+// dataArgs is what the configuration sets for the DataTier of region; Deploy adds the outputs of
+// the region's other components.
+func (c *Config) dataArgs(region string, role components.Role) *components.DataTierArgs {
+	return &components.DataTierArgs{
+		Region:             region,
+		Role:               role,
+		Home:               region == c.DataHomeRegion,
+		Database:           c.databaseSpec(region, role),
+		Cache:              c.cacheSpec(),
+		Protect:            components.Bool(c.Protect),
+		DeletionProtection: components.Bool(c.Protect),
+	}
+}
+
+// componentProblems runs the components' own rules (components.*Args.Validate) on the Args the
+// configuration produces in every valid region, and names each problem by its configuration key.
+func (c *Config) componentProblems() []error {
+	var errs []error
+	if err := components.CheckObservabilityName(c.Service.Name); err != nil {
+		errs = append(errs, fmt.Errorf("%s: %v", key("service.name"), err))
+	}
+	for i, rc := range c.Regions {
+		cidr, err := netip.ParsePrefix(rc.CIDR)
+		if components.CheckRegion(rc.Name) != nil || err != nil {
+			continue // reported by the stack's own rules
+		}
+		ca := c.clusterArgs(rc, cidr, placeholder, nil).WithDefaults()
+		for _, fe := range ca.Validate(c.name(rc.Name)) {
+			if k := c.clusterKey(i, fe.Path); k != "" {
+				errs = append(errs, fmt.Errorf("%s: %s", key(k), fe.Msg))
+			}
+		}
+		role := c.RoleOf(rc.Name)
+		da := c.dataArgs(rc.Name, role)
+		da.KMSKeyARN, da.VPCID, da.ClientSecurityGroupID = placeholder, placeholder, placeholder
+		da.SubnetIDs = pulumi.ToStringArray([]string{"validating"})
+		if role == components.RoleStandby {
+			da.SourceDBARN = placeholder
+		}
+		if !da.Home {
+			da.GlobalClusterID, da.GlobalReplicationGroupID = placeholder, placeholder
+		}
+		dd := da.WithDefaults(c.name(rc.Name))
+		for _, fe := range dd.Validate(c.name(rc.Name)) {
+			if k := c.dataKey(rc.Name, role, fe.Path); k != "" {
+				errs = append(errs, fmt.Errorf("%s: %s", key(k), fe.Msg))
+			}
+		}
+	}
+	return errs
+}
+
+// name is the component name of region's per-region components.
+func (c *Config) name(region string) string { return c.Service.Name + "-" + region }
+
+// clusterKey maps a RegionalClusterArgs field path to the configuration key that sets it; "" for a
+// problem the stack reports itself.
+func (c *Config) clusterKey(i int, path string) string {
+	head, rest := splitPath(path)
+	region := fmt.Sprintf("regions[%d]", i)
+	switch head {
+	case "name":
+		return "service.name"
+	case "Region":
+		return region + ".name"
+	case "CIDR":
+		return region + ".cidr"
+	case "AvailabilityZones":
+		return region + ".availabilityZones" + rest
+	case "AZCount":
+		if len(c.Regions[i].AvailabilityZones) > 0 {
+			return region + ".availabilityZones"
+		}
+		return "azCount"
+	case "LogRetentionDays":
+		return "logRetentionDays"
+	case "SpotWeight":
+		return "service.spotWeight"
+	case "Capacity":
+		return "" // the stack's count rules name minCount, desiredCount and maxCount
+	case "Service":
+		field := strings.TrimPrefix(rest, ".")
+		if field == "RepositoryName" || field == "ImageTag" {
+			return "" // reported by components.ParseImage on service.image
+		}
+		return "service." + jsonPath(reflect.TypeFor[components.ServiceSpec](), field)
+	}
+	return region + " (" + path + ")"
+}
+
+// dataKey maps a DataTierArgs field path to the configuration key that sets it.
+func (c *Config) dataKey(region string, role components.Role, path string) string {
+	head, rest := splitPath(path)
+	field := strings.TrimPrefix(rest, ".")
+	switch head {
+	case "name", "GlobalName":
+		return "service.name"
+	case "Region", "Role":
+		return ""
+	case "Database":
+		switch {
+		case field == "Rejoin":
+			return "" // the stack's rejoin rules name database.rejoin.<region>
+		case field == "Instances" && role == components.RoleStandby:
+			return "database.standbyInstances"
+		}
+		return "database." + jsonPath(reflect.TypeFor[DatabaseConfig](), field)
+	case "Cache":
+		if field == "AuthToken" {
+			return "cacheAuthToken"
+		}
+		return "cache." + jsonPath(reflect.TypeFor[CacheConfig](), field)
+	}
+	return "database (" + region + " " + path + ")"
+}
+
+// splitPath splits "Service.Port" into "Service" and ".Port", "AvailabilityZones[1]" into
+// "AvailabilityZones" and "[1]".
+func splitPath(path string) (head, rest string) {
+	if i := strings.IndexAny(path, ".["); i >= 0 {
+		return path[:i], path[i:]
+	}
+	return path, ""
+}
+
+// jsonPath maps Go field names ("CPU/Memory") of t to their JSON names ("cpu/memory").
+func jsonPath(t reflect.Type, goPath string) string {
+	parts := strings.Split(goPath, "/")
+	for i, p := range parts {
+		if f, ok := t.FieldByName(p); ok {
+			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+				parts[i] = name
+				continue
+			}
+		}
+		parts[i] = strings.ToLower(p[:1]) + p[1:]
+	}
+	return strings.Join(parts, "/")
+}
