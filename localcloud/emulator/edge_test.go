@@ -9,7 +9,7 @@ import (
 )
 
 func TestAutoScalingTags(t *testing.T) {
-	m := startEdgeMoto(t)
+	m := startMoto(t)
 	aas := func(action, body string) (int, map[string]any) {
 		t.Helper()
 		return call(t, m.URL(), "application-autoscaling", "us-east-1", "/", "AnyScaleFrontendService."+action, body)
@@ -125,7 +125,7 @@ type cachePolicyXML struct {
 }
 
 func TestCloudFrontPolicies(t *testing.T) {
-	m := startEdgeMoto(t)
+	m := startMoto(t)
 
 	status, header, body := cloudFrontCall(t, m, http.MethodPost, "/2020-05-31/cache-policy", cachePolicyConfig("v1"), nil)
 	if status != http.StatusCreated {
@@ -197,7 +197,7 @@ func TestCloudFrontPolicies(t *testing.T) {
 }
 
 func TestCloudFrontDistributionReadBack(t *testing.T) {
-	m := startEdgeMoto(t)
+	m := startMoto(t)
 	cert := "arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-0000-4000-8000-000000000000"
 	acl := "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/4f8e0000-0000-4000-8000-000000000000"
 	origin := func(id string) string {

@@ -1,17 +1,14 @@
 package emulator
 
 import (
-	"context"
 	"encoding/xml"
 	"errors"
 	"io"
 	"net/http"
 	"net/url"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 )
 
 // elastiCacheCall sends an ElastiCache query-protocol request (form-encoded POST, XML
@@ -80,20 +77,7 @@ func elastiCacheValues(body, path string) []string {
 }
 
 func TestElastiCacheGlobalDatastoreLifecycle(t *testing.T) {
-	if err := exec.Command("python3", "-c", "import moto.server").Run(); err != nil {
-		t.Skip("python3 with moto is not installed")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	m, err := StartMoto(ctx, MotoOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := m.Stop(); err != nil {
-			t.Error(err)
-		}
-	}()
+	m := startMoto(t)
 
 	// ok runs an action that must succeed and returns its body.
 	ok := func(region, action string, params url.Values) string {

@@ -1,33 +1,10 @@
 package emulator
 
 import (
-	"context"
 	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 )
-
-// startEdgeMoto starts moto with the fakes for a test and stops it when the test ends.
-func startEdgeMoto(t *testing.T) *Moto {
-	t.Helper()
-	if err := exec.Command("python3", "-c", "import moto.server").Run(); err != nil {
-		t.Skip("python3 with moto is not installed")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	m, err := StartMoto(ctx, MotoOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := m.Stop(); err != nil {
-			t.Error(err)
-		}
-	})
-	return m
-}
 
 // gaCall sends a Global Accelerator action (JSON protocol, us-west-2) to moto.
 func gaCall(t *testing.T, m *Moto, action, body string) (int, map[string]any) {
@@ -45,7 +22,7 @@ func gaField(t *testing.T, out map[string]any, object, field string) any {
 }
 
 func TestGlobalAcceleratorLifecycle(t *testing.T) {
-	m := startEdgeMoto(t)
+	m := startMoto(t)
 
 	status, out := gaCall(t, m, "CreateAccelerator",
 		`{"Name":"edge","IpAddressType":"IPV4","Enabled":true,"IdempotencyToken":"t1","Tags":[{"Key":"Name","Value":"edge"}]}`)

@@ -36,6 +36,27 @@ func call(t *testing.T, url, service, region, path, target, body string) (int, m
 	return resp.StatusCode, out
 }
 
+// startMoto starts moto with the fixes and fakes for a test and stops it when the test ends; it
+// skips the test when python3 with moto is not installed.
+func startMoto(t *testing.T) *Moto {
+	t.Helper()
+	if err := exec.Command("python3", "-c", "import moto.server").Run(); err != nil {
+		t.Skip("python3 with moto is not installed")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	m, err := StartMoto(ctx, MotoOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := m.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return m
+}
+
 func TestMotoWithFixes(t *testing.T) {
 	if err := exec.Command("python3", "-c", "import moto.server").Run(); err != nil {
 		t.Skip("python3 with moto is not installed")

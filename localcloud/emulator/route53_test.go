@@ -1,25 +1,14 @@
 package emulator
 
 import (
-	"context"
 	"net/http"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestCreateHostedZone(t *testing.T) {
-	if err := exec.Command("python3", "-c", "import moto.server").Run(); err != nil {
-		t.Skip("python3 with moto is not installed")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	m, err := StartMoto(ctx, MotoOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Stop()
+	m := startMoto(t)
+	ctx := t.Context()
 	id, err := CreateHostedZone(ctx, m.URL(), "example.com")
 	if err != nil {
 		t.Fatal(err)

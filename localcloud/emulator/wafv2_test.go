@@ -1,16 +1,13 @@
 package emulator
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // The WAFv2 fixes of fake_wafv2.py, one subtest per patched behaviour. Each fails against
@@ -151,20 +148,7 @@ func wafLogging(acl wafACL, destination string) string {
 const wafAccount = "123456789012"
 
 func TestWAF(t *testing.T) {
-	if err := exec.Command("python3", "-c", "import moto.server").Run(); err != nil {
-		t.Skip("python3 with moto is not installed")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	m, err := StartMoto(ctx, MotoOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := m.Stop(); err != nil {
-			t.Error(err)
-		}
-	}()
+	m := startMoto(t)
 
 	// UpdateWebACL replaces the web ACL: what the request leaves out is reset. moto kept
 	// the old rules when sent none, and the old description.
