@@ -93,6 +93,9 @@ func NewAlertTopic(ctx *pulumi.Context, name string, args *AlertTopicArgs, opts 
 	if err := a.validate(name); err != nil {
 		return nil, fmt.Errorf("alert topic %q: %w", name, err)
 	}
+	if err := checkProvider(ctx, a.Region, opts); err != nil {
+		return nil, fmt.Errorf("alert topic %q: %w", name, err)
+	}
 	t := &AlertTopic{}
 	if err := ctx.RegisterComponentResource(AlertTopicType, name, t, opts...); err != nil {
 		return nil, err

@@ -37,6 +37,12 @@ func TestProviderContract(t *testing.T) {
 			_, err := components.NewDataTier(ctx, "web-us-east-1", standbyArgs(), opts...)
 			return err
 		},
+		"AlertTopic": func(ctx *pulumi.Context, opts ...pulumi.ResourceOption) error {
+			_, err := components.NewAlertTopic(ctx, "web-us-east-1", &components.AlertTopicArgs{
+				Region: "us-east-1", KMSKeyARN: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/k"),
+			}, opts...)
+			return err
+		},
 	}
 	cases := []struct {
 		name     string
@@ -57,7 +63,7 @@ func TestProviderContract(t *testing.T) {
 			return []pulumi.ResourceOption{pulumi.Providers(p)}, err
 		}, "the provider is for eu-west-1"},
 	}
-	for _, name := range []string{"DataTier", "RegionKey", "RegionalCluster"} {
+	for _, name := range []string{"AlertTopic", "DataTier", "RegionKey", "RegionalCluster"} {
 		for _, c := range cases {
 			t.Run(name+"/"+c.name, func(t *testing.T) {
 				e := mockcloud.New()
