@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/agext/levenshtein"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
@@ -114,11 +115,11 @@ func CheckRegion(region string) error {
 }
 
 // Suggest returns the candidate closest to word when it is close enough to be a likely typo (an
-// edit distance of at most a third of the word, at least 1), else "".
+// edit distance of at most a third of the word, and at least 2), else "".
 func Suggest(word string, candidates []string) string {
 	best, bestD := "", 0
 	for _, c := range candidates {
-		d := editDistance(strings.ToLower(word), strings.ToLower(c))
+		d := levenshtein.Distance(strings.ToLower(word), strings.ToLower(c), nil)
 		if best == "" || d < bestD {
 			best, bestD = c, d
 		}
@@ -127,27 +128,6 @@ func Suggest(word string, candidates []string) string {
 		return ""
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance of a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Derived-name limits. An auto-named child gets "-" and 7 random characters after its logical name
