@@ -4,13 +4,13 @@
 package docs
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"iter"
 	"net/url"
 	"os"
 	"path"
@@ -437,20 +437,7 @@ func (c *checker) markdown(file string) error {
 	if err != nil {
 		return err
 	}
-	fence := ""
-	for i, line := range strings.Split(string(b), "\n") {
-		n := i + 1
-		trimmed := strings.TrimLeft(line, " ")
-		if fence != "" {
-			if strings.HasPrefix(trimmed, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = trimmed[:3]
-			continue
-		}
+	for n, line := range proseLines(b) {
 		for _, m := range inlineCode.FindAllStringSubmatch(line, -1) {
 			c.cited(file, n, m[1], false)
 		}
@@ -632,26 +619,13 @@ func (c *checker) headings(file string) (map[string]bool, error) {
 	if a, ok := c.anchors[file]; ok {
 		return a, nil
 	}
-	f, err := os.Open(file)
+	b, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	anchors, count := map[string]bool{}, map[string]int{}
-	fence := ""
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		line := strings.TrimLeft(s.Text(), " ")
-		if fence != "" {
-			if strings.HasPrefix(line, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(line, "```") || strings.HasPrefix(line, "~~~") {
-			fence = line[:3]
-			continue
-		}
+	for _, line := range proseLines(b) {
+		line = strings.TrimLeft(line, " ")
 		text, ok := strings.CutPrefix(strings.TrimLeft(line, "#"), " ")
 		if !ok || !strings.HasPrefix(line, "#") || len(line)-len(strings.TrimLeft(line, "#")) > 6 {
 			continue
@@ -665,7 +639,30 @@ func (c *checker) headings(file string) (map[string]bool, error) {
 		count[a]++
 	}
 	c.anchors[file] = anchors
-	return anchors, s.Err()
+	return anchors, nil
+}
+
+// proseLines yields the lines of a Markdown text outside fenced code blocks (``` or ~~~), each with
+// its 1-based line number.
+func proseLines(b []byte) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		fence := ""
+		for i, line := range strings.Split(string(b), "\n") {
+			trimmed := strings.TrimLeft(line, " ")
+			switch {
+			case fence != "":
+				if strings.HasPrefix(trimmed, fence) {
+					fence = ""
+				}
+			case strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~"):
+				fence = trimmed[:3]
+			default:
+				if !yield(i+1, line) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // mdLinkText matches an inline link, to keep only its bracketed text.

@@ -5,9 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/multiregion/multiregion/stacks"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -123,16 +121,7 @@ func FuzzDeploy(f *testing.F) {
 		if _, err := stacks.ParseMap(conf); err != nil {
 			return
 		}
-		e := mockcloud.New()
-		err := e.Run(func(ctx *pulumi.Context) error {
-			cfg, err := stacks.Load(ctx)
-			if err != nil {
-				return err
-			}
-			_, err = stacks.Deploy(ctx, cfg)
-			return err
-		}, conf)
-		if err != nil {
+		if _, _, err := runStack(conf); err != nil {
 			t.Fatalf("ParseMap accepted the configuration but the deployment failed: %v", err)
 		}
 	})

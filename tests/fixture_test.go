@@ -39,9 +39,9 @@ func with(t testing.TB, conf map[string]string, kv map[string]any) map[string]st
 	return out
 }
 
-// deploy runs the stack program on conf under a fresh mock engine and returns what it recorded.
-func deploy(t testing.TB, conf map[string]string) (*mockcloud.Engine, *stacks.Deployment) {
-	t.Helper()
+// runStack loads conf (the keys in secret marked secret) and deploys the stack under a fresh mock
+// engine; it returns what the engine recorded and what Deploy built.
+func runStack(conf map[string]string, secret ...string) (*mockcloud.Engine, *stacks.Deployment, error) {
 	e := mockcloud.New()
 	var d *stacks.Deployment
 	err := e.Run(func(ctx *pulumi.Context) error {
@@ -51,7 +51,14 @@ func deploy(t testing.TB, conf map[string]string) (*mockcloud.Engine, *stacks.De
 		}
 		d, err = stacks.Deploy(ctx, cfg)
 		return err
-	}, conf)
+	}, conf, secret...)
+	return e, d, err
+}
+
+// deploy runs the stack program on conf under a fresh mock engine and returns what it recorded.
+func deploy(t testing.TB, conf map[string]string) (*mockcloud.Engine, *stacks.Deployment) {
+	t.Helper()
+	e, d, err := runStack(conf)
 	require.NoError(t, err)
 	return e, d
 }

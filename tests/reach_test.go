@@ -16,7 +16,6 @@ import (
 	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/multiregion/multiregion/stacks"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 )
 
@@ -448,21 +447,7 @@ func (c reachConfig) flatten(t *testing.T) map[string]string {
 // registered (per resource, sorted by URN: type, name, custom, provider, parent, options, sorted
 // dependencies and the inputs as canonical JSON) and the stack outputs it exports.
 func fingerprint(conf map[string]string) (string, error) {
-	e := mockcloud.New()
-	var d *stacks.Deployment
-	err := e.Run(func(ctx *pulumi.Context) error {
-		cfg, err := stacks.Load(ctx)
-		if err != nil {
-			return err
-		}
-		if d, err = stacks.Deploy(ctx, cfg); err != nil {
-			return err
-		}
-		for _, k := range slices.Sorted(maps.Keys(d.Outputs)) {
-			ctx.Export(k, d.Outputs[k])
-		}
-		return nil
-	}, conf, reachSecret)
+	e, d, err := runStack(conf, reachSecret)
 	if err != nil {
 		return "", err
 	}
