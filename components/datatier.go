@@ -83,72 +83,72 @@ const DefaultCacheNodeType = "cache.r7g.large"
 // DatabaseSpec configures the database of a DataTier.
 type DatabaseSpec struct {
 	// Engine is EnginePostgres or EngineAuroraPostgres. Default EnginePostgres.
-	Engine DBEngine
+	Engine DBEngine `json:"engine,omitempty"`
 	// EngineVersion is the engine version. Default DefaultPostgresVersion.
-	EngineVersion string
+	EngineVersion string `json:"engineVersion,omitempty"`
 	// InstanceClass is the DB instance class (e.g. db.r6g.large). Default db.r6g.large. Aurora Global
 	// Database needs a memory-optimized class (db.r5 or newer, db.x2g).
-	InstanceClass string
+	InstanceClass string `json:"instanceClass,omitempty"`
 	// AllocatedStorage is the RDS storage in GiB. Default 100; allowed 20-65536. Ignored for Aurora.
-	AllocatedStorage int
+	AllocatedStorage int `json:"allocatedStorage,omitempty"`
 	// MaxAllocatedStorage is the storage autoscaling ceiling in GiB. Default 1000; at least
 	// AllocatedStorage. Ignored for Aurora.
-	MaxAllocatedStorage int
+	MaxAllocatedStorage int `json:"maxAllocatedStorage,omitempty"`
 	// BackupRetentionDays is the automated backup retention. Default 14; allowed 7-35.
-	BackupRetentionDays int
+	BackupRetentionDays int `json:"backupRetentionDays,omitempty"`
 	// AdminUsername is the master user name. Default "dbadmin"; never postgres, admin, root or rdsadmin.
-	AdminUsername string
+	AdminUsername string `json:"adminUsername,omitempty"`
 	// DatabaseName is the initial database. Default "app".
-	DatabaseName string
+	DatabaseName string `json:"databaseName,omitempty"`
 	// IAMUsername is the database user the service connects as with IAM database authentication: the
 	// data-access grant (DataTierArgs.TaskRoleName) allows rds-db:connect as this user only. The user
 	// itself is created in the database by its owner (CREATE USER <name>; GRANT rds_iam TO <name>).
-	// Default "app"; see CheckIAMDBUsername.
-	IAMUsername string
+	// Default IAMDBUsernameFor(DefaultServiceName); see CheckIAMDBUsername.
+	IAMUsername string `json:"iamUsername,omitempty"`
 	// Port is the database port. Default 5432.
-	Port int
+	Port int `json:"-"`
 	// Instances is, for Aurora, the number of DB instances of this region's cluster. Default 2 (writer
 	// + reader) for the primary, which needs at least 2 (Multi-AZ); 0 for a standby is a headless
 	// secondary cluster (pilot light). Allowed 0-16. Ignored for RDS.
-	Instances int
+	Instances int `json:"instances,omitempty"`
 	// ReplicaMultiAZ makes an RDS read replica Multi-AZ too. Default false (the writer always is).
-	ReplicaMultiAZ *bool
+	ReplicaMultiAZ *bool `json:"replicaMultiAz,omitempty"`
 	// MonitoringInterval is the enhanced monitoring interval in seconds. Default 60; allowed 1, 5, 10,
 	// 15, 30, 60.
-	MonitoringInterval int
+	MonitoringInterval int `json:"monitoringInterval,omitempty"`
 	// PerformanceInsightsRetentionDays is the Performance Insights retention. Default 7; allowed 7 or a
 	// multiple of 31 up to 731.
-	PerformanceInsightsRetentionDays int
+	PerformanceInsightsRetentionDays int `json:"performanceInsightsRetentionDays,omitempty"`
 	// ReplicaLagSeconds is the replica-lag alarm threshold of a standby. Default 60; allowed 1-86400.
-	ReplicaLagSeconds int
+	ReplicaLagSeconds int `json:"replicaLagSeconds,omitempty"`
 	// Rejoin is the RDS rejoin phase of this (standby) region. Default RejoinNone.
-	Rejoin RejoinPhase
+	Rejoin RejoinPhase `json:"-"`
 }
 
 // CacheSpec configures the ElastiCache replication group of a DataTier.
 type CacheSpec struct {
 	// Engine is CacheRedis or CacheValkey. Default CacheRedis.
-	Engine CacheEngine
+	Engine CacheEngine `json:"engine,omitempty"`
 	// EngineVersion is the engine version. Default "7.1" (Redis OSS) or "8.0" (Valkey).
-	EngineVersion string
+	EngineVersion string `json:"engineVersion,omitempty"`
 	// NodeType is the node type. Default DefaultCacheNodeType; Global Datastore accepts the M5, M6g,
 	// M7g, R5, R6g, R6gd and R7g families.
-	NodeType string
+	NodeType string `json:"nodeType,omitempty"`
 	// Nodes is the number of nodes (primary + replicas) of the replication group. Default 2; allowed 2-6
 	// (automatic failover and Multi-AZ need 2).
-	Nodes int
+	Nodes int `json:"nodes,omitempty"`
 	// Port is the cache port. Default 6379.
-	Port int
+	Port int `json:"-"`
 	// SnapshotRetentionDays is the automatic snapshot retention. Default 7; allowed 1-35.
-	SnapshotRetentionDays int
+	SnapshotRetentionDays int `json:"snapshotRetentionDays,omitempty"`
 	// AuthMode is CacheAuthIAM or CacheAuthToken. Default CacheAuthIAM.
-	AuthMode CacheAuthMode
+	AuthMode CacheAuthMode `json:"authMode,omitempty"`
 	// AuthToken is the AUTH token for CacheAuthToken; required then, and sent as a secret. It must be a
 	// Pulumi secret (config set --secret); 16-128 printable characters without @, " or /.
-	AuthToken pulumi.StringInput
+	AuthToken pulumi.StringInput `json:"-"`
 	// LagSeconds is the Global Datastore replication-lag alarm threshold of a standby. Default 30;
 	// allowed 1-86400.
-	LagSeconds int
+	LagSeconds int `json:"lagSeconds,omitempty"`
 }
 
 // DataTierArgs configures one region's data tier.
@@ -338,6 +338,10 @@ func CheckIAMDBUsername(u, admin string) error {
 	return nil
 }
 
+// IAMDBUsernameFor is the default IAM-authenticated database user of a service: its name with - as
+// _ (PostgreSQL names take no hyphen unquoted).
+func IAMDBUsernameFor(service string) string { return strings.ReplaceAll(service, "-", "_") }
+
 // CheckCacheNodeType reports why t cannot be a Global Datastore node type, or nil.
 func CheckCacheNodeType(t string) error {
 	if !cacheNodePattern.MatchString(t) {
@@ -406,7 +410,7 @@ func (d DatabaseSpec) WithDefaults(role Role) DatabaseSpec {
 		d.DatabaseName = "app"
 	}
 	if d.IAMUsername == "" {
-		d.IAMUsername = "app"
+		d.IAMUsername = IAMDBUsernameFor(DefaultServiceName)
 	}
 	if d.Port == 0 {
 		d.Port = 5432
@@ -532,12 +536,12 @@ func (d *DatabaseSpec) validate(a *DataTierArgs, add func(format string, v ...an
 	if d.Port < 1150 || d.Port > 65535 {
 		add("Port: %d is outside 1150-65535", d.Port)
 	}
+	if d.Instances < 0 || d.Instances > 16 {
+		add("Instances: %d is outside 0-16", d.Instances)
+	}
 	if d.Engine == EngineAuroraPostgres {
 		if a.Role == RolePrimary && d.Instances < 2 {
 			add("Instances: %d; the primary Aurora cluster needs a writer and a reader (at least 2) to be Multi-AZ", d.Instances)
-		}
-		if d.Instances < 0 || d.Instances > 16 {
-			add("Instances: %d is outside 0-16", d.Instances)
 		}
 		if !a.Home && a.GlobalClusterID == nil {
 			add("GlobalClusterID: required outside the Home region (the Home DataTier's GlobalClusterID)")
@@ -558,8 +562,10 @@ func (d *DatabaseSpec) validate(a *DataTierArgs, add func(format string, v ...an
 	switch d.Rejoin {
 	case RejoinNone:
 	case RejoinRelease, RejoinRebuild:
-		if a.Role != RoleStandby || d.Engine != EnginePostgres {
-			add("Rejoin: %q applies only to an RDS (postgres) standby; Aurora rejoins through switchover", d.Rejoin)
+		if a.Role != RoleStandby {
+			add("Rejoin: %q: this region is the primary; only a standby rejoins as a replica", d.Rejoin)
+		} else if d.Engine != EnginePostgres {
+			add("Rejoin: %q applies to the postgres engine only; Aurora rejoins through switchover", d.Rejoin)
 		}
 	default:
 		add("Rejoin: %q is not a phase (allowed: %q, %q)", d.Rejoin, RejoinRelease, RejoinRebuild)
@@ -595,7 +601,7 @@ func (c *CacheSpec) validate(a *DataTierArgs, add func(format string, v ...any))
 		}
 	case CacheAuthToken:
 		if c.AuthToken == nil {
-			add("AuthToken: required with AuthMode %q (a Pulumi secret)", CacheAuthToken)
+			add("AuthToken: required with AuthMode %q, as a Pulumi secret (pulumi config set --secret)", CacheAuthToken)
 		}
 	default:
 		add("AuthMode: %q is not supported (allowed: %s, %s)", c.AuthMode, CacheAuthIAM, CacheAuthToken)

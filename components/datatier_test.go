@@ -85,24 +85,45 @@ func TestDataTierInvalidArgsRegisterNothing(t *testing.T) {
 	}{
 		{"name without region", "web-standby", func(a *components.DataTierArgs) {}, "must contain the region"},
 		{"role", "web-us-east-1", func(a *components.DataTierArgs) { a.Role = "replica" }, "Role"},
-		{"engine", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Engine = "mysql" }, "Database.Engine"},
-		{"class", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.InstanceClass = "r6g.large" }, "Database.InstanceClass"},
-		{"backups", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.BackupRetentionDays = 1 }, "Database.BackupRetentionDays"},
-		{"admin", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.AdminUsername = "admin" }, "Database.AdminUsername"},
-		{"IAM user is the admin", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.IAMUsername = "dbadmin" }, "Database.IAMUsername"},
+		{"engine", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Engine = "mysql" }, `Database.Engine: "mysql" is not supported (allowed: postgres, aurora-postgresql)`},
+		{"engine version", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.EngineVersion = "latest" }, `Database.EngineVersion: "latest" is not a version`},
+		{"class", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.InstanceClass = "r6g.large" }, `Database.InstanceClass: "r6g.large" is not an RDS instance class`},
+		{"aurora burstable", "web-us-east-1", func(a *components.DataTierArgs) {
+			a.Database.Engine, a.Database.InstanceClass, a.GlobalClusterID = components.EngineAuroraPostgres, "db.t3.medium", pulumi.String("g")
+		}, "cannot run an Aurora global database"},
+		{"backups 6", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.BackupRetentionDays = 6 }, "Database.BackupRetentionDays: 6 is outside 7-35"},
+		{"backups 36", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.BackupRetentionDays = 36 }, "Database.BackupRetentionDays: 36 is outside 7-35"},
+		{"storage", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.AllocatedStorage = 10 }, "Database.AllocatedStorage: 10 GiB is outside 20-65536"},
+		{"storage ceiling", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.MaxAllocatedStorage = 50 }, "Database.MaxAllocatedStorage: 50 GiB must lie in [AllocatedStorage 100, 65536]"},
+		{"monitoring", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.MonitoringInterval = 7 }, "Database.MonitoringInterval: 7 is not one of"},
+		{"insights retention", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.PerformanceInsightsRetentionDays = 30 }, "Database.PerformanceInsightsRetentionDays: 30 is not 7 or a multiple of 31"},
+		{"lag threshold", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.ReplicaLagSeconds = 86401 }, "Database.ReplicaLagSeconds: 86401 is outside 1-86400"},
+		{"admin", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.AdminUsername = "admin" }, `Database.AdminUsername: "admin" is a default admin name`},
+		{"IAM user is the admin", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.IAMUsername = "dbadmin" }, `Database.IAMUsername: "dbadmin" is the master user`},
+		{"IAM user is a built-in role", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.IAMUsername = "rds_iam" }, `Database.IAMUsername: "rds_iam" is a built-in`},
+		{"instances", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Instances = 17 }, "Database.Instances: 17 is outside 0-16"},
 		{"source", "web-us-east-1", func(a *components.DataTierArgs) { a.SourceDBARN = nil }, "SourceDBARN"},
 		{"kms", "web-us-east-1", func(a *components.DataTierArgs) { a.KMSKeyARN = nil }, "KMSKeyARN"},
 		{"global cluster", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Engine = components.EngineAuroraPostgres }, "GlobalClusterID"},
 		{"aurora primary of 1", "web-us-east-1", func(a *components.DataTierArgs) {
 			a.Role, a.Database.Engine, a.Database.Instances, a.GlobalClusterID = components.RolePrimary, components.EngineAuroraPostgres, 1, pulumi.String("g")
-		}, "Database.Instances"},
+		}, "Database.Instances: 1; the primary Aurora cluster needs a writer and a reader"},
+		{"rejoin phase", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Rejoin = "now" }, `Database.Rejoin: "now" is not a phase (allowed: "release", "rebuild")`},
+		{"rejoin aurora", "web-us-east-1", func(a *components.DataTierArgs) {
+			a.Database.Engine, a.Database.Rejoin, a.GlobalClusterID = components.EngineAuroraPostgres, components.RejoinRelease, pulumi.String("g")
+		}, "Aurora rejoins through switchover"},
 		{"rejoin primary", "web-us-east-1", func(a *components.DataTierArgs) {
 			a.Role, a.Database.Rejoin = components.RolePrimary, components.RejoinRelease
-		}, "Database.Rejoin"},
-		{"token missing", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.AuthMode = components.CacheAuthToken }, "Cache.AuthToken"},
+		}, `Database.Rejoin: "release": this region is the primary`},
+		{"token missing", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.AuthMode = components.CacheAuthToken }, `Cache.AuthToken: required with AuthMode "token", as a Pulumi secret`},
+		{"token without token mode", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.AuthToken = pulumi.ToSecret(pulumi.String("x")).(pulumi.StringOutput) }, `Cache.AuthToken: set, but AuthMode is "iam"`},
+		{"auth mode", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.AuthMode = "password" }, `Cache.AuthMode: "password" is not supported`},
+		{"cache engine", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.Engine = "memcached" }, `Cache.Engine: "memcached" is not supported (allowed: redis, valkey)`},
+		{"cache snapshots", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.SnapshotRetentionDays = 36 }, "Cache.SnapshotRetentionDays: 36 is outside 1-35"},
+		{"cache lag threshold", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.LagSeconds = -1 }, "Cache.LagSeconds: -1 is outside 1-86400"},
 		{"global datastore", "web-us-east-1", func(a *components.DataTierArgs) { a.GlobalReplicationGroupID = nil }, "GlobalReplicationGroupID"},
-		{"cache nodes", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.Nodes = 1 }, "Cache.Nodes"},
-		{"cache node type", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.NodeType = "cache.t3.micro" }, "Cache.NodeType"},
+		{"cache nodes", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.Nodes = 1 }, "Cache.Nodes: 1 is outside 2-6"},
+		{"cache node type", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.NodeType = "cache.t3.micro" }, `Cache.NodeType: "cache.t3.micro" is not a node type Global Datastore accepts`},
 		{"identifier too long", "web-with-a-very-long-service-name-us-east-1", func(a *components.DataTierArgs) {}, "AWS allows at most 40"},
 	}
 	for _, c := range cases {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/globalaccelerator"
@@ -70,22 +69,11 @@ type GlobalEdgeArgs struct {
 	Endpoints []EdgeEndpoint
 	// Routing is the Route 53 routing policy. Default RoutingFailover.
 	Routing EdgeRouting
-	// HealthPath is the path Route 53 and Global Accelerator check over HTTPS. Default "/health".
+	// HealthPath is the path Route 53 and Global Accelerator check over HTTPS. Default DefaultHealthPath.
 	HealthPath string
-	// HealthCheckIntervalSeconds is the Route 53 request interval and the Global Accelerator health
-	// check interval. Default 10; allowed 10 or 30 (the values both services accept).
-	HealthCheckIntervalSeconds int
-	// HealthCheckFailureThreshold is how many consecutive failures mark an endpoint unhealthy, in
-	// both services. Default 3; allowed 1-10.
-	HealthCheckFailureThreshold int
-	// MeasureLatency turns on Route 53 latency measurement (cannot change after creation). Default false.
-	MeasureLatency bool
-	// Route53 creates the health checks and routing records. Default true when Hostname is set;
-	// requires Hostname and ZoneID.
-	Route53 *bool
-	// CloudFront creates the distribution. Default true when Hostname is set; requires Hostname,
-	// ZoneID, CloudFrontCertificateARN and at least two endpoints.
-	CloudFront *bool
+	// EdgeSettings are the settings a stack's configuration sets: the services that run, their health
+	// checks and CloudFront's origin behaviour.
+	EdgeSettings
 	// CloudFrontHostname is the distribution's alternate domain name. Default "cdn." + Hostname; the
 	// regional certificates must cover it (CloudFront forwards it as Host to the ALBs).
 	CloudFrontHostname string
@@ -93,32 +81,12 @@ type GlobalEdgeArgs struct {
 	CloudFrontCertificateARN pulumi.StringInput
 	// PriceClass is the distribution's price class. Default "PriceClass_All".
 	PriceClass string
-	// OriginConnectTimeoutSeconds is CloudFront's origin connection timeout. Default 10; allowed 1-10.
-	OriginConnectTimeoutSeconds int
-	// WritePaths are CloudFront path patterns (e.g. "/api/*") whose requests, of every method, go
-	// straight to the primary region's origin. CloudFront refuses POST, PUT, PATCH and DELETE on a
-	// behavior that targets an origin group, so the default behavior (the origin group, with
-	// failover) allows GET, HEAD and OPTIONS only; writes belong to the primary region anyway, and
-	// these behaviors follow it when primaryRegion changes. Default none; at most 25.
-	WritePaths []string
-	// OriginConnectionAttempts is how often CloudFront tries to connect to an origin. Default 3;
-	// allowed 1-3.
-	OriginConnectionAttempts int
-	// WAF creates a web ACL (CLOUDFRONT scope, us-east-1: AWS managed common, known-bad-inputs and IP
-	// reputation rules, and a per-IP rate limit) and attaches it to the distribution. Default false;
-	// requires CloudFront.
-	WAF *bool
 	// WAFRateLimit is the per-IP request limit per 5 minutes of the WAF rate rule. Default 2000;
 	// allowed 100-20000000.
 	WAFRateLimit int
-	// GlobalAccelerator creates the accelerator. Default true.
-	GlobalAccelerator *bool
 	// AcceleratorHostname is the alias record pointing at the accelerator. Default "ga." + Hostname
 	// (none without Hostname); the regional certificates must cover it (TLS passes through to the ALBs).
 	AcceleratorHostname string
-	// ClientAffinity is the listener's client affinity, AffinityNone or AffinitySourceIP. Default
-	// AffinityNone.
-	ClientAffinity string
 	// EndpointWeight is every accelerator endpoint's weight. Default DefaultEndpointWeight; allowed 1-255.
 	EndpointWeight int
 	// LogDays is how long CloudFront access logs and accelerator flow logs are kept. Default 365.
@@ -170,27 +138,10 @@ func (a *GlobalEdgeArgs) withDefaults() GlobalEdgeArgs {
 		c.Routing = RoutingFailover
 	}
 	if c.HealthPath == "" {
-		c.HealthPath = "/health"
-	}
-	if c.HealthCheckIntervalSeconds == 0 {
-		c.HealthCheckIntervalSeconds = 10
-	}
-	if c.HealthCheckFailureThreshold == 0 {
-		c.HealthCheckFailureThreshold = 3
+		c.HealthPath = DefaultHealthPath
 	}
 	domain := c.Hostname != ""
-	if c.Route53 == nil {
-		c.Route53 = Bool(domain)
-	}
-	if c.CloudFront == nil {
-		c.CloudFront = Bool(domain)
-	}
-	if c.WAF == nil {
-		c.WAF = Bool(false)
-	}
-	if c.GlobalAccelerator == nil {
-		c.GlobalAccelerator = Bool(true)
-	}
+	c.EdgeSettings = c.EdgeSettings.WithDefaults(domain)
 	if c.CloudFrontHostname == "" && domain {
 		c.CloudFrontHostname = "cdn." + c.Hostname
 	}
@@ -200,17 +151,8 @@ func (a *GlobalEdgeArgs) withDefaults() GlobalEdgeArgs {
 	if c.PriceClass == "" {
 		c.PriceClass = "PriceClass_All"
 	}
-	if c.OriginConnectTimeoutSeconds == 0 {
-		c.OriginConnectTimeoutSeconds = 10
-	}
-	if c.OriginConnectionAttempts == 0 {
-		c.OriginConnectionAttempts = 3
-	}
 	if c.WAFRateLimit == 0 {
 		c.WAFRateLimit = 2000
-	}
-	if c.ClientAffinity == "" {
-		c.ClientAffinity = AffinityNone
 	}
 	if c.EndpointWeight == 0 {
 		c.EndpointWeight = DefaultEndpointWeight
@@ -222,24 +164,13 @@ func (a *GlobalEdgeArgs) withDefaults() GlobalEdgeArgs {
 	return c
 }
 
-// ValidHealthCheckInterval reports whether s is an interval both Route 53 and Global Accelerator accept.
-func ValidHealthCheckInterval(s int) bool { return s == 10 || s == 30 }
-
-// CheckPathPattern reports why p cannot be a CloudFront cache behavior path pattern, or nil.
-func CheckPathPattern(p string) error {
-	if p == "" || len(p) > 255 || strings.ContainsAny(p, " \t\n\"") || p == "*" || p == "/*" {
-		return fmt.Errorf("%q is not a path pattern for a write behavior (1-255 characters, no spaces; not the catch-all * which is the default behavior)", p)
-	}
-	return nil
-}
-
 func (a *GlobalEdgeArgs) validate() error {
 	var errs []error
 	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
-	r53, cf, waf, ga := *a.Route53, *a.CloudFront, *a.WAF, *a.GlobalAccelerator
-	if !r53 && !cf && !ga {
-		add("Route53, CloudFront, GlobalAccelerator: all are off; turn on at least one")
+	for _, e := range a.EdgeSettings.Validate(a.Hostname != "") {
+		errs = append(errs, e)
 	}
+	r53, cf, ga := *a.Route53, *a.CloudFront, *a.GlobalAccelerator
 	if a.Hostname != "" {
 		if err := CheckHostname(a.Hostname); err != nil {
 			add("Hostname: %w", err)
@@ -248,13 +179,7 @@ func (a *GlobalEdgeArgs) validate() error {
 			add("ZoneID: required with Hostname (see Domain)")
 		}
 	}
-	if r53 && a.Hostname == "" {
-		add("Route53: needs a Hostname to answer for; set Hostname or turn Route53 off")
-	}
 	if cf {
-		if a.Hostname == "" {
-			add("CloudFront: needs a Hostname (the ALBs serve HTTPS only with a certificate for it); set Hostname or turn CloudFront off")
-		}
 		if a.CloudFrontCertificateARN == nil {
 			add("CloudFrontCertificateARN: required with CloudFront (a us-east-1 certificate, see Domain)")
 		}
@@ -266,9 +191,6 @@ func (a *GlobalEdgeArgs) validate() error {
 				add("CloudFrontHostname: %w", err)
 			}
 		}
-	}
-	if waf && !cf {
-		add("WAF: the web ACL protects the CloudFront distribution; turn CloudFront on or WAF off")
 	}
 	if ga {
 		if a.AcceleratorProvider == nil {
@@ -321,37 +243,11 @@ func (a *GlobalEdgeArgs) validate() error {
 	if err := CheckHealthPath(a.HealthPath); err != nil {
 		add("HealthPath: %w", err)
 	}
-	if !ValidHealthCheckInterval(a.HealthCheckIntervalSeconds) {
-		add("HealthCheckIntervalSeconds: %d is not 10 or 30", a.HealthCheckIntervalSeconds)
-	}
-	if a.HealthCheckFailureThreshold < 1 || a.HealthCheckFailureThreshold > 10 {
-		add("HealthCheckFailureThreshold: %d is outside 1-10", a.HealthCheckFailureThreshold)
-	}
 	if !slices.Contains([]string{"PriceClass_All", "PriceClass_200", "PriceClass_100"}, a.PriceClass) {
 		add("PriceClass: %q is not PriceClass_All, PriceClass_200 or PriceClass_100", a.PriceClass)
 	}
-	if a.OriginConnectTimeoutSeconds < 1 || a.OriginConnectTimeoutSeconds > 10 {
-		add("OriginConnectTimeoutSeconds: %d is outside 1-10", a.OriginConnectTimeoutSeconds)
-	}
-	if len(a.WritePaths) > 25 {
-		add("WritePaths: %d patterns; CloudFront allows 25 cache behaviors by default", len(a.WritePaths))
-	}
-	for i, p := range a.WritePaths {
-		if err := CheckPathPattern(p); err != nil {
-			add("WritePaths[%d]: %w", i, err)
-		}
-		if slices.Contains(a.WritePaths[:i], p) {
-			add("WritePaths[%d]: %q is listed twice", i, p)
-		}
-	}
-	if a.OriginConnectionAttempts < 1 || a.OriginConnectionAttempts > 3 {
-		add("OriginConnectionAttempts: %d is outside 1-3", a.OriginConnectionAttempts)
-	}
 	if a.WAFRateLimit < 100 || a.WAFRateLimit > 20000000 {
 		add("WAFRateLimit: %d is outside 100-20000000", a.WAFRateLimit)
-	}
-	if a.ClientAffinity != AffinityNone && a.ClientAffinity != AffinitySourceIP {
-		add("ClientAffinity: %q is not %s or %s", a.ClientAffinity, AffinityNone, AffinitySourceIP)
 	}
 	if a.EndpointWeight < 1 || a.EndpointWeight > 255 {
 		add("EndpointWeight: %d is outside 1-255 (0 would keep the endpoint out of failover)", a.EndpointWeight)

@@ -1,6 +1,7 @@
 package components_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/multiregion/multiregion/components"
@@ -67,25 +68,13 @@ func TestGlobalEdgeRejectsBadArgs(t *testing.T) {
 		mutate func(a *components.GlobalEdgeArgs)
 		want   string
 	}{
-		{"interval", func(a *components.GlobalEdgeArgs) { a.HealthCheckIntervalSeconds = 20 }, "HealthCheckIntervalSeconds: 20 is not 10 or 30"},
-		{"threshold", func(a *components.GlobalEdgeArgs) { a.HealthCheckFailureThreshold = 11 }, "HealthCheckFailureThreshold: 11 is outside 1-10"},
+		{"interval", func(a *components.GlobalEdgeArgs) { a.HealthCheckIntervalSeconds = 20 }, "HealthCheckIntervalSeconds: 20 is not allowed"},
 		{"two primaries", func(a *components.GlobalEdgeArgs) { a.Endpoints[1].Role = components.RolePrimary }, "2 primaries"},
 		{"duplicate region", func(a *components.GlobalEdgeArgs) { a.Endpoints[2].Region = "us-east-1" }, `"us-east-1" is listed twice`},
 		{"dial", func(a *components.GlobalEdgeArgs) { a.Endpoints[1].TrafficDial = 101 }, "TrafficDial: 101"},
 		{"missing ALB", func(a *components.GlobalEdgeArgs) { a.Endpoints[0].ALBARN = nil }, "ALBARN, DNSName and ZoneID are required"},
 		{"cloudfront without certificate", func(a *components.GlobalEdgeArgs) { a.CloudFrontCertificateARN = nil }, "CloudFrontCertificateARN: required"},
-		{"route 53 without hostname", func(a *components.GlobalEdgeArgs) {
-			a.Hostname, a.CloudFront = "", components.Bool(false)
-			a.Route53 = components.Bool(true)
-		}, "Route53: needs a Hostname"},
-		{"waf without cloudfront", func(a *components.GlobalEdgeArgs) {
-			a.CloudFront, a.WAF = components.Bool(false), components.Bool(true)
-		}, "WAF: the web ACL protects the CloudFront distribution"},
-		{"all off", func(a *components.GlobalEdgeArgs) {
-			a.Route53, a.CloudFront, a.GlobalAccelerator = components.Bool(false), components.Bool(false), components.Bool(false)
-		}, "turn on at least one"},
 		{"weight", func(a *components.GlobalEdgeArgs) { a.EndpointWeight = 300 }, "EndpointWeight: 300"},
-		{"affinity", func(a *components.GlobalEdgeArgs) { a.ClientAffinity = "COOKIE" }, `ClientAffinity: "COOKIE"`},
 		{"routing", func(a *components.GlobalEdgeArgs) { a.Routing = "geo" }, `Routing: "geo"`},
 		{"one endpoint for failover", func(a *components.GlobalEdgeArgs) { a.Endpoints = a.Endpoints[:1] }, "failover routing needs a primary and at least one standby"},
 	}
@@ -99,6 +88,63 @@ func TestGlobalEdgeRejectsBadArgs(t *testing.T) {
 			assert.Empty(t, e.ByType(components.GlobalEdgeType), "bad args registered the component")
 		})
 	}
+}
+
+// TestEdgeSettingsRules holds every rule of EdgeSettings, the settings a stack's multiregion:edge sets.
+func TestEdgeSettingsRules(t *testing.T) {
+	off, on := components.Bool(false), components.Bool(true)
+	cases := []struct {
+		name     string
+		s        components.EdgeSettings
+		hostname bool
+		want     string // "" accepts
+	}{
+		{"defaults with a hostname", components.EdgeSettings{}, true, ""},
+		{"defaults without a hostname", components.EdgeSettings{}, false, ""},
+		{"interval 30", components.EdgeSettings{HealthCheckIntervalSeconds: 30}, true, ""},
+		{"interval 15", components.EdgeSettings{HealthCheckIntervalSeconds: 15}, true, "HealthCheckIntervalSeconds: 15 is not allowed (only 10 or 30"},
+		{"threshold 11", components.EdgeSettings{HealthCheckFailureThreshold: 11}, true, "HealthCheckFailureThreshold: 11 is outside 1-10"},
+		{"threshold negative", components.EdgeSettings{HealthCheckFailureThreshold: -1}, true, "HealthCheckFailureThreshold: -1 is outside 1-10"},
+		{"connect timeout", components.EdgeSettings{OriginConnectTimeoutSeconds: 11}, true, "OriginConnectTimeoutSeconds: 11 is outside 1-10"},
+		{"connection attempts", components.EdgeSettings{OriginConnectionAttempts: 4}, true, "OriginConnectionAttempts: 4 is outside 1-3"},
+		{"affinity", components.EdgeSettings{ClientAffinity: "COOKIE"}, true, `ClientAffinity: "COOKIE" is not NONE or SOURCE_IP`},
+		{"source ip", components.EdgeSettings{ClientAffinity: components.AffinitySourceIP}, true, ""},
+		{"all off", components.EdgeSettings{Route53: off, CloudFront: off, GlobalAccelerator: off}, true, "Route53/CloudFront/GlobalAccelerator: all three are off"},
+		{"route 53 without hostname", components.EdgeSettings{Route53: on}, false, "Route53: true needs a domain"},
+		{"cloudfront without hostname", components.EdgeSettings{CloudFront: on}, false, "CloudFront: true needs a domain"},
+		{"waf without cloudfront", components.EdgeSettings{CloudFront: off, WAF: on}, true, "WAF: true needs CloudFront on"},
+		{"waf with cloudfront", components.EdgeSettings{WAF: on}, true, ""},
+		{"write path", components.EdgeSettings{WritePaths: []string{"/api/*", "*"}}, true, `WritePaths[1]: "*" is not a path pattern`},
+		{"write path twice", components.EdgeSettings{WritePaths: []string{"/api/*", "/api/*"}}, true, `WritePaths[1]: "/api/*" is listed twice`},
+		{"too many write paths", components.EdgeSettings{WritePaths: manyPaths(26)}, true, "WritePaths: 26 patterns; CloudFront allows 25"},
+		{"25 write paths", components.EdgeSettings{WritePaths: manyPaths(25)}, true, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tc.s.WithDefaults(tc.hostname)
+			err := s.Validate(tc.hostname).Err()
+			if tc.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	// Route 53 and CloudFront default on only with a hostname; the accelerator always; WAF never.
+	d := components.EdgeSettings{}.WithDefaults(false)
+	assert.Equal(t, []bool{false, false, true, false}, []bool{*d.Route53, *d.CloudFront, *d.GlobalAccelerator, *d.WAF})
+	d = components.EdgeSettings{}.WithDefaults(true)
+	assert.Equal(t, []bool{true, true, true, false}, []bool{*d.Route53, *d.CloudFront, *d.GlobalAccelerator, *d.WAF})
+	assert.Equal(t, []int{10, 3, 10, 3}, []int{d.HealthCheckIntervalSeconds, d.HealthCheckFailureThreshold, d.OriginConnectTimeoutSeconds, d.OriginConnectionAttempts})
+}
+
+func manyPaths(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("/p%d/*", i)
+	}
+	return out
 }
 
 // TestGlobalEdgeFailoverTiers checks the record chain Route 53 needs for three regions (one PRIMARY

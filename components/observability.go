@@ -70,13 +70,8 @@ type LogArchiveArgs struct {
 	Region string
 	// KMSKeyARN is the archive region's KMS key: bucket, stream and delivery-error log group. Required.
 	KMSKeyARN pulumi.StringInput
-	// TransitionDays moves objects to S3 Standard-IA. Default 30; at least 30 (S3's minimum).
-	TransitionDays int
-	// GlacierDays moves objects to S3 Glacier Flexible Retrieval. Default 90; above TransitionDays.
-	GlacierDays int
-	// RetentionDays deletes objects (and noncurrent versions 30 days later). Default 365; above
-	// GlacierDays.
-	RetentionDays int
+	// ArchiveLifecycle is how the archive's objects age.
+	ArchiveLifecycle
 	// ErrorLogRetentionDays is the retention of the Firehose delivery-error log group. Default 365; a
 	// CloudWatch-allowed value.
 	ErrorLogRetentionDays int
@@ -96,7 +91,7 @@ type ObservabilityArgs struct {
 	// ServiceName is the X-Ray service name the application reports (its ECS service name); the X-Ray
 	// group filters on it and the sampling rules match it. Required.
 	ServiceName string
-	// HealthPath is the health check path, never sampled by X-Ray. Default "/health".
+	// HealthPath is the health check path, never sampled by X-Ray. Default DefaultHealthPath.
 	HealthPath string
 	// Regions maps each workload region to what is watched there. At least one.
 	Regions map[string]ObservedRegion
@@ -114,12 +109,8 @@ type ObservabilityArgs struct {
 	DistributionID pulumi.StringInput
 	// AcceleratorARN is the Global Accelerator (GlobalEdge), for the flow row. Default nil.
 	AcceleratorARN pulumi.StringInput
-	// ALB5xxPercent is the ALB 5xx share of requests (ELB + target 5xx) that raises the region's alarm.
-	// Default 5; allowed (0, 100].
-	ALB5xxPercent float64
-	// SamplingRate is the X-Ray fixed sampling rate after the reservoir. Default 0.05; allowed 0-1
-	// (use a pointer to set 0).
-	SamplingRate *float64
+	// SignalSettings are the alarm threshold and the tracing rate.
+	SignalSettings
 	// ReservoirPerSecond is the X-Ray reservoir: traces per second always sampled. Default 1; 0-1000.
 	ReservoirPerSecond *int
 	// LogArchive is the central log archive. Required.
@@ -178,29 +169,15 @@ func (a *ObservabilityArgs) withDefaults(name string) ObservabilityArgs {
 		c.DashboardName = name
 	}
 	if c.HealthPath == "" {
-		c.HealthPath = "/health"
+		c.HealthPath = DefaultHealthPath
 	}
-	if c.ALB5xxPercent == 0 {
-		c.ALB5xxPercent = 5
-	}
-	if c.SamplingRate == nil {
-		rate := 0.05
-		c.SamplingRate = &rate
-	}
+	c.SignalSettings = c.SignalSettings.WithDefaults()
 	if c.ReservoirPerSecond == nil {
 		n := 1
 		c.ReservoirPerSecond = &n
 	}
 	l := &c.LogArchive
-	if l.TransitionDays == 0 {
-		l.TransitionDays = 30
-	}
-	if l.GlacierDays == 0 {
-		l.GlacierDays = 90
-	}
-	if l.RetentionDays == 0 {
-		l.RetentionDays = 365
-	}
+	l.ArchiveLifecycle = l.ArchiveLifecycle.WithDefaults()
 	if l.ErrorLogRetentionDays == 0 {
 		l.ErrorLogRetentionDays = 365
 	}
@@ -304,11 +281,8 @@ func (a *ObservabilityArgs) validate(name string) error {
 	if a.AcceleratorARN != nil {
 		needProvider("AcceleratorARN", AcceleratorMetricsRegion)
 	}
-	if a.ALB5xxPercent <= 0 || a.ALB5xxPercent > 100 {
-		add("ALB5xxPercent: %v is outside (0, 100]", a.ALB5xxPercent)
-	}
-	if r := *a.SamplingRate; r < 0 || r > 1 {
-		add("SamplingRate: %v is outside 0-1", r)
+	for _, e := range a.SignalSettings.Validate() {
+		errs = append(errs, e)
 	}
 	if n := *a.ReservoirPerSecond; n < 0 || n > 1000 {
 		add("ReservoirPerSecond: %d is outside 0-1000", n)
@@ -318,28 +292,11 @@ func (a *ObservabilityArgs) validate(name string) error {
 	if l.KMSKeyARN == nil {
 		add("LogArchive.KMSKeyARN: required (the archive region's RegionKey)")
 	}
-	if err := CheckArchiveLifecycle(l.TransitionDays, l.GlacierDays, l.RetentionDays); err != nil {
-		add("LogArchive: %w", err)
+	for _, e := range l.ArchiveLifecycle.Validate() {
+		add("LogArchive.%s: %s", e.Path, e.Msg)
 	}
 	if !ValidLogRetention(l.ErrorLogRetentionDays) {
 		add("LogArchive.ErrorLogRetentionDays: %d is not a CloudWatch retention (allowed %v)", l.ErrorLogRetentionDays, logRetentionValues)
-	}
-	return errors.Join(errs...)
-}
-
-// CheckArchiveLifecycle reports why the archive's lifecycle days cannot work, or nil: objects move to
-// Standard-IA after transition days (at least 30, S3's minimum), to Glacier after glacier days, and
-// are deleted after retention days, in that order.
-func CheckArchiveLifecycle(transition, glacier, retention int) error {
-	var errs []error
-	if transition < 30 {
-		errs = append(errs, fmt.Errorf("transition days %d: S3 moves objects to Standard-IA after at least 30 days", transition))
-	}
-	if glacier <= transition {
-		errs = append(errs, fmt.Errorf("glacier days %d must be above transition days %d", glacier, transition))
-	}
-	if retention <= glacier {
-		errs = append(errs, fmt.Errorf("retention days %d must be above glacier days %d", retention, glacier))
 	}
 	return errors.Join(errs...)
 }

@@ -102,9 +102,9 @@ func TestObservabilityValidatesBeforeRegistering(t *testing.T) {
 			ServiceName:     "web",
 			Regions: map[string]ObservedRegion{"us-west-2": {Role: "leader", MinTasks: -1,
 				Database: &DatabaseMetrics{LagThresholdSeconds: -1}, CacheLagThresholdSeconds: -5}},
-			HealthChecks: map[string]pulumi.StringInput{"us-west-2": pulumi.String("hc")},
-			SamplingRate: &rate,
-			LogArchive:   LogArchiveArgs{Region: "eu-west-1", TransitionDays: 10},
+			HealthChecks:   map[string]pulumi.StringInput{"us-west-2": pulumi.String("hc")},
+			SignalSettings: SignalSettings{SamplingRate: &rate},
+			LogArchive:     LogArchiveArgs{Region: "eu-west-1", ArchiveLifecycle: ArchiveLifecycle{TransitionDays: 10}},
 		})
 		return err
 	}, pulumi.WithMocks("multiregion", "test", mocks))
@@ -113,7 +113,7 @@ func TestObservabilityValidatesBeforeRegistering(t *testing.T) {
 		`Regions[us-west-2]: "us-west-2" has no provider`, `Regions[us-west-2].Role: "leader"`, "MinTasks: -1",
 		"Regions[us-west-2].ALBARNSuffix: required", "Regions[us-west-2].AlarmTopicARN: required",
 		"HealthCheckTopicARN: required", "SamplingRate: 2", `LogArchive.Region: "eu-west-1" has no provider`,
-		"LogArchive.KMSKeyARN: required", "transition days 10", "Regions[us-west-2].Database.Identifier: required",
+		"LogArchive.KMSKeyARN: required", "LogArchive.TransitionDays: 10", "Regions[us-west-2].Database.Identifier: required",
 		"Database.LagThresholdSeconds: -1 is negative", "CacheLagThresholdSeconds: -5 is negative",
 	} {
 		assert.Contains(t, err.Error(), want)
@@ -122,6 +122,50 @@ func TestObservabilityValidatesBeforeRegistering(t *testing.T) {
 
 	_, err = NewObservability(nil, "web", nil)
 	assert.ErrorContains(t, err, "args are required")
+}
+
+// TestObservabilitySettingsRules holds every rule of ArchiveLifecycle and SignalSettings, the settings
+// a stack's multiregion:observability sets.
+func TestObservabilitySettingsRules(t *testing.T) {
+	rate := func(r float64) *float64 { return &r }
+	cases := []struct {
+		name string
+		errs func() FieldErrors
+		want string // "" accepts
+	}{
+		{"default lifecycle", func() FieldErrors { l := ArchiveLifecycle{}.WithDefaults(); return l.Validate() }, ""},
+		{"transition too early", func() FieldErrors { l := ArchiveLifecycle{TransitionDays: 7}.WithDefaults(); return l.Validate() },
+			"TransitionDays: 7: S3 moves objects to Standard-IA after at least 30 days"},
+		{"glacier before IA", func() FieldErrors {
+			l := ArchiveLifecycle{TransitionDays: 60, GlacierDays: 45}.WithDefaults()
+			return l.Validate()
+		}, "GlacierDays: 45 must be above the transition to Standard-IA, 60 days"},
+		{"retention before glacier", func() FieldErrors { l := ArchiveLifecycle{RetentionDays: 60}.WithDefaults(); return l.Validate() },
+			"RetentionDays: 60 must be above the transition to Glacier, 90 days"},
+		{"default signals", func() FieldErrors { s := SignalSettings{}.WithDefaults(); return s.Validate() }, ""},
+		{"sampling off", func() FieldErrors { s := SignalSettings{SamplingRate: rate(0)}.WithDefaults(); return s.Validate() }, ""},
+		{"5xx above 100", func() FieldErrors { s := SignalSettings{ALB5xxPercent: 150}.WithDefaults(); return s.Validate() },
+			"ALB5xxPercent: 150 is outside (0, 100]"},
+		{"negative 5xx", func() FieldErrors { s := SignalSettings{ALB5xxPercent: -1}.WithDefaults(); return s.Validate() },
+			"ALB5xxPercent: -1 is outside (0, 100]"},
+		{"sampling above 1", func() FieldErrors { s := SignalSettings{SamplingRate: rate(1.5)}.WithDefaults(); return s.Validate() },
+			"SamplingRate: 1.5 is outside 0-1"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.errs().Err()
+			if tc.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorContains(t, err, tc.want)
+		})
+	}
+	l := ArchiveLifecycle{}.WithDefaults()
+	assert.Equal(t, []int{30, 90, 365}, []int{l.TransitionDays, l.GlacierDays, l.RetentionDays})
+	sig := SignalSettings{}.WithDefaults()
+	assert.Equal(t, 5.0, sig.ALB5xxPercent)
+	assert.Equal(t, 0.05, *sig.SamplingRate)
 }
 
 // countingMocks counts registrations and answers nothing else.

@@ -37,7 +37,7 @@ type Capacity struct {
 
 // ServiceSpec describes the container service a RegionalCluster runs.
 type ServiceSpec struct {
-	// Name names the container and the service. Default "app"; lowercase letters, digits and hyphens,
+	// Name names the container and the service. Default DefaultServiceName; lowercase letters, digits and hyphens,
 	// starting with a letter, and short enough for every name derived from the component name (the
 	// ALB's, 32 characters with a random suffix, is the tightest; see RegionalClusterArgs.Validate).
 	Name string `json:"name,omitempty"`
@@ -65,6 +65,9 @@ type ServiceSpec struct {
 	// 30; allowed 2-120 (Fargate's maximum).
 	StopTimeoutSeconds int `json:"stopTimeoutSeconds,omitempty"`
 }
+
+// DefaultServiceName is the service's name when none is given.
+const DefaultServiceName = "app"
 
 // DefaultHealthPath is the health check path of the service, its target group and its Route 53
 // health checks when none is given.
@@ -342,7 +345,7 @@ func (a *RegionalClusterArgs) WithDefaults() RegionalClusterArgs {
 // WithDefaults returns s with every unset field at its default.
 func (s ServiceSpec) WithDefaults() ServiceSpec {
 	if s.Name == "" {
-		s.Name = "app"
+		s.Name = DefaultServiceName
 	}
 	if s.HealthPath == "" {
 		s.HealthPath = DefaultHealthPath

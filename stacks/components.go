@@ -148,7 +148,7 @@ func (c *Config) dataKey(region string, role components.Role, path string) strin
 	case "Database":
 		switch {
 		case field == "Rejoin":
-			return "" // the stack's rejoin rules name database.rejoin.<region>
+			return "database.rejoin." + region
 		case field == "Instances" && role == components.RoleStandby:
 			return "database.standbyInstances"
 		}

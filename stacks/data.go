@@ -14,67 +14,25 @@ import (
 // MaxCacheSecondaries is how many secondary regions an ElastiCache Global Datastore accepts.
 const MaxCacheSecondaries = 2
 
-// DatabaseConfig is multiregion:database, the database every region holds (writer or replica).
+// DatabaseConfig is multiregion:database, the database every region holds (writer or replica). Its
+// settings are components.DatabaseSpec (JSON names, defaults and rules live there; Instances is the
+// primary's count); the stack adds the standbys' instance count and the rejoin phases by region.
 type DatabaseConfig struct {
-	// Engine is "postgres" (RDS with cross-region read replicas) or "aurora-postgresql" (Aurora Global
-	// Database). Default postgres.
-	Engine string `json:"engine,omitempty"`
-	// EngineVersion is the PostgreSQL version. Default components.DefaultPostgresVersion.
-	EngineVersion string `json:"engineVersion,omitempty"`
-	// InstanceClass is the DB instance class in every region. Default db.r6g.large.
-	InstanceClass string `json:"instanceClass,omitempty"`
-	// AllocatedStorage and MaxAllocatedStorage are the RDS storage and its autoscaling ceiling in
-	// GiB. Defaults 100 and 1000.
-	AllocatedStorage    int `json:"allocatedStorage,omitempty"`
-	MaxAllocatedStorage int `json:"maxAllocatedStorage,omitempty"`
-	// BackupRetentionDays is the automated backup retention. Default 14; allowed 7-35.
-	BackupRetentionDays int `json:"backupRetentionDays,omitempty"`
-	// AdminUsername is the master user. Default dbadmin; postgres, admin, root are rejected.
-	AdminUsername string `json:"adminUsername,omitempty"`
-	// DatabaseName is the initial database. Default app.
-	DatabaseName string `json:"databaseName,omitempty"`
-	// IAMUsername is the database user the service's tasks connect as with IAM authentication: each
-	// region's task role may rds-db:connect as this user on that region's database, and nothing else.
-	// Create it once in the writer (CREATE USER <name>; GRANT rds_iam TO <name>). Default: the service
-	// name with - replaced by _.
-	IAMUsername string `json:"iamUsername,omitempty"`
-	// Instances is the Aurora primary cluster's instance count (writer + readers). Default 2.
-	Instances int `json:"instances,omitempty"`
+	components.DatabaseSpec
 	// StandbyInstances is each Aurora secondary cluster's instance count. Default 0 (headless) in
-	// pilot-light, 1 otherwise.
+	// pilot-light, 1 otherwise; allowed 0-16.
 	StandbyInstances *int `json:"standbyInstances,omitempty"`
-	// ReplicaMultiAZ makes RDS read replicas Multi-AZ. Default false.
-	ReplicaMultiAZ *bool `json:"replicaMultiAz,omitempty"`
-	// MonitoringInterval is the enhanced monitoring interval in seconds. Default 60.
-	MonitoringInterval int `json:"monitoringInterval,omitempty"`
-	// PerformanceInsightsRetentionDays is the Performance Insights retention. Default 7.
-	PerformanceInsightsRetentionDays int `json:"performanceInsightsRetentionDays,omitempty"`
-	// ReplicaLagSeconds is the replica-lag alarm threshold of every standby. Default 60.
-	ReplicaLagSeconds int `json:"replicaLagSeconds,omitempty"`
 	// Rejoin maps a standby region to its RDS rejoin phase ("release", then "rebuild"); see
 	// docs/datatier.md.
 	Rejoin map[string]string `json:"rejoin,omitempty"`
 }
 
-// CacheConfig is multiregion:cache, the ElastiCache Global Datastore.
+// CacheConfig is multiregion:cache, the ElastiCache Global Datastore. Its settings are
+// components.CacheSpec; the stack adds the switch and takes the token from multiregion:cacheAuthToken.
 type CacheConfig struct {
+	components.CacheSpec
 	// Enabled deploys the cache. Default true.
 	Enabled *bool `json:"enabled,omitempty"`
-	// Engine is "redis" or "valkey". Default redis.
-	Engine string `json:"engine,omitempty"`
-	// EngineVersion is the engine version. Default 7.1 (redis) or 8.0 (valkey).
-	EngineVersion string `json:"engineVersion,omitempty"`
-	// NodeType is the node type. Default components.DefaultCacheNodeType.
-	NodeType string `json:"nodeType,omitempty"`
-	// Nodes is the node count of every region's replication group. Default 2; allowed 2-6.
-	Nodes int `json:"nodes,omitempty"`
-	// SnapshotRetentionDays is the snapshot retention. Default 7; allowed 1-35.
-	SnapshotRetentionDays int `json:"snapshotRetentionDays,omitempty"`
-	// AuthMode is "iam" (RBAC, no secret) or "token" (AUTH token from multiregion:cacheAuthToken).
-	// Default iam.
-	AuthMode string `json:"authMode,omitempty"`
-	// LagSeconds is the Global Datastore replication-lag alarm threshold. Default 30.
-	LagSeconds int `json:"lagSeconds,omitempty"`
 }
 
 // standbyInstances is the Aurora secondary cluster's instance count: the configured value, else 0
@@ -89,44 +47,28 @@ func (c *Config) standbyInstances() int {
 	return 1
 }
 
-// iamDBUsername is database.iamUsername, or its default derived from the service name. It is derived
-// when used, because the service name gets its own default after the data defaults.
-func (c *Config) iamDBUsername() string {
-	if u := c.Database.IAMUsername; u != "" {
-		return u
-	}
-	if c.Service.Name == "" {
-		return "app"
-	}
-	return strings.ReplaceAll(c.Service.Name, "-", "_")
-}
-
 // enabled reports whether the cache is deployed.
 func (c *CacheConfig) enabled() bool { return c.Enabled == nil || *c.Enabled }
 
 // applyDataDefaults resolves multiregion:database and multiregion:cache to the values the
-// components will use (their WithDefaults, the one place the defaults live), so that validation
-// and the outputs see them. The stack's own defaults are dataHomeRegion (the first region) and the
-// standby instance count (from the DR strategy).
+// components will use (their WithDefaults, the one place the defaults live), so that validation and
+// the outputs see them. The stack's own defaults are dataHomeRegion (the first region), the IAM user
+// (from the service name, after the service's defaults) and the standby instance count (from the DR
+// strategy).
 func (c *Config) applyDataDefaults() {
 	if c.DataHomeRegion == "" && len(c.Regions) > 0 {
 		c.DataHomeRegion = c.Regions[0].Name
 	}
 	d := &c.Database
-	db := c.databaseSpec("", components.RolePrimary).WithDefaults(components.RolePrimary)
-	d.Engine, d.EngineVersion, d.InstanceClass = string(db.Engine), db.EngineVersion, db.InstanceClass
-	d.AllocatedStorage, d.MaxAllocatedStorage = db.AllocatedStorage, db.MaxAllocatedStorage
-	d.BackupRetentionDays, d.AdminUsername, d.DatabaseName = db.BackupRetentionDays, db.AdminUsername, db.DatabaseName
-	d.Instances, d.MonitoringInterval = db.Instances, db.MonitoringInterval
-	d.PerformanceInsightsRetentionDays, d.ReplicaLagSeconds = db.PerformanceInsightsRetentionDays, db.ReplicaLagSeconds
+	if d.IAMUsername == "" {
+		d.IAMUsername = components.IAMDBUsernameFor(c.Service.Name)
+	}
+	d.DatabaseSpec = d.DatabaseSpec.WithDefaults(components.RolePrimary)
 	if d.StandbyInstances == nil {
 		n := c.standbyInstances()
 		d.StandbyInstances = &n
 	}
-	k := &c.Cache
-	cache := k.spec().WithDefaults()
-	k.Engine, k.EngineVersion, k.NodeType, k.Nodes = string(cache.Engine), cache.EngineVersion, cache.NodeType, cache.Nodes
-	k.SnapshotRetentionDays, k.AuthMode, k.LagSeconds = cache.SnapshotRetentionDays, string(cache.AuthMode), cache.LagSeconds
+	c.Cache.CacheSpec = c.Cache.CacheSpec.WithDefaults()
 }
 
 // validateData checks multiregion:database, multiregion:cache, multiregion:cacheAuthToken and
@@ -141,63 +83,25 @@ func (c *Config) validateData() []error {
 		add("dataHomeRegion", "%q is not among the regions %v (it is where the global cluster and Global Datastore are managed; default: the first region)", c.DataHomeRegion, regions)
 	}
 	d := c.Database
-	engine := components.DBEngine(d.Engine)
-	if !slices.Contains(components.DBEngines, engine) {
-		add("database.engine", "%q is not a database engine (allowed: %s, %s)", d.Engine, components.EnginePostgres, components.EngineAuroraPostgres)
-	} else if err := components.CheckInstanceClass(engine, d.InstanceClass); err != nil {
-		add("database.instanceClass", "%v", err)
-	}
-	if err := components.CheckIAMDBUsername(c.iamDBUsername(), d.AdminUsername); err != nil {
-		hint := ""
-		if d.IAMUsername == "" {
-			hint = " (derived from service.name; set database.iamUsername)"
-		}
-		add("database.iamUsername", "%v%s", err, hint)
-	}
-	if d.Instances < 2 || d.Instances > 16 {
-		add("database.instances", "%d is outside 2-16 (the Aurora primary needs a writer and a reader)", d.Instances)
-	}
-	if n := c.standbyInstances(); n < 0 || n > 16 {
-		add("database.standbyInstances", "%d is outside 0-16", n)
-	}
 	for _, r := range slices.Sorted(maps.Keys(d.Rejoin)) {
-		k := "database.rejoin." + r
-		phase := components.RejoinPhase(d.Rejoin[r])
-		switch {
-		case !slices.Contains(regions, r):
-			add(k, "%q is not among the regions %v", r, regions)
-		case r == c.PrimaryRegion:
-			add(k, "%s is the primary region; only a standby rejoins as a replica", r)
-		case engine != components.EnginePostgres:
-			add(k, "rejoin applies to the postgres engine; Aurora rejoins through switchover (see docs/datatier.md)")
-		case phase != components.RejoinRelease && phase != components.RejoinRebuild:
-			add(k, "%q is not a rejoin phase (allowed: %s, then %s)", phase, components.RejoinRelease, components.RejoinRebuild)
+		if !slices.Contains(regions, r) {
+			add("database.rejoin."+r, "%q is not among the regions %v", r, regions)
 		}
 	}
 	k := c.Cache
 	if !k.enabled() {
 		return errs
 	}
-	if !slices.Contains(components.CacheEngines, components.CacheEngine(k.Engine)) {
-		add("cache.engine", "%q is not a cache engine (allowed: %s, %s)", k.Engine, components.CacheRedis, components.CacheValkey)
-	}
 	if n := len(c.Regions) - 1; n > MaxCacheSecondaries {
 		add("cache", "%d secondary regions configured, but an ElastiCache Global Datastore holds one primary and at most %d secondary regions; use at most %d regions or set cache.enabled to false",
 			n, MaxCacheSecondaries, MaxCacheSecondaries+1)
 	}
-	switch components.CacheAuthMode(k.AuthMode) {
-	case components.CacheAuthIAM:
-		if c.CacheAuthToken != "" {
-			add("cacheAuthToken", "set, but cache.authMode is %q; remove it or set cache.authMode to %q", components.CacheAuthIAM, components.CacheAuthToken)
-		}
-	case components.CacheAuthToken:
-		if c.CacheAuthToken == "" {
-			add("cacheAuthToken", "required when cache.authMode is %q; set it with `pulumi config set --secret %s <token>`", components.CacheAuthToken, key("cacheAuthToken"))
-		} else if err := checkAuthToken(c.CacheAuthToken); err != nil {
+	// Presence against cache.authMode is the component's rule (CacheSpec.AuthToken); the token's form
+	// can be checked only here, where it is still a value and not a secret output.
+	if c.CacheAuthToken != "" && k.AuthMode == components.CacheAuthToken {
+		if err := checkAuthToken(c.CacheAuthToken); err != nil {
 			add("cacheAuthToken", "%v", err)
 		}
-	default:
-		add("cache.authMode", "%q is not an authentication mode (allowed: %s for RBAC with IAM users, %s for an AUTH token)", k.AuthMode, components.CacheAuthIAM, components.CacheAuthToken)
 	}
 	return errs
 }
@@ -229,28 +133,12 @@ func (c *Config) dataOrder() []string {
 
 // databaseSpec is what multiregion:database sets for one region ("" for none in particular).
 func (c *Config) databaseSpec(region string, role components.Role) components.DatabaseSpec {
-	d := c.Database
-	n := d.Instances
+	spec := c.Database.DatabaseSpec
 	if role == components.RoleStandby {
-		n = c.standbyInstances()
+		spec.Instances = c.standbyInstances()
 	}
-	return components.DatabaseSpec{
-		Engine:                           components.DBEngine(d.Engine),
-		EngineVersion:                    d.EngineVersion,
-		InstanceClass:                    d.InstanceClass,
-		AllocatedStorage:                 d.AllocatedStorage,
-		MaxAllocatedStorage:              d.MaxAllocatedStorage,
-		BackupRetentionDays:              d.BackupRetentionDays,
-		AdminUsername:                    d.AdminUsername,
-		DatabaseName:                     d.DatabaseName,
-		IAMUsername:                      c.iamDBUsername(),
-		Instances:                        n,
-		ReplicaMultiAZ:                   d.ReplicaMultiAZ,
-		MonitoringInterval:               d.MonitoringInterval,
-		PerformanceInsightsRetentionDays: d.PerformanceInsightsRetentionDays,
-		ReplicaLagSeconds:                d.ReplicaLagSeconds,
-		Rejoin:                           components.RejoinPhase(d.Rejoin[region]),
-	}
+	spec.Rejoin = components.RejoinPhase(c.Database.Rejoin[region])
+	return spec
 }
 
 // cacheSpec is what multiregion:cache sets, nil when the cache is disabled.
@@ -258,24 +146,11 @@ func (c *Config) cacheSpec() *components.CacheSpec {
 	if !c.Cache.enabled() {
 		return nil
 	}
-	spec := c.Cache.spec()
-	if spec.AuthMode == components.CacheAuthToken {
+	spec := c.Cache.CacheSpec
+	if c.CacheAuthToken != "" {
 		spec.AuthToken = pulumi.ToSecret(pulumi.String(c.CacheAuthToken)).(pulumi.StringOutput)
 	}
 	return &spec
-}
-
-// spec is the cache settings as the component takes them, without the auth token.
-func (k *CacheConfig) spec() components.CacheSpec {
-	return components.CacheSpec{
-		Engine:                components.CacheEngine(k.Engine),
-		EngineVersion:         k.EngineVersion,
-		NodeType:              k.NodeType,
-		Nodes:                 k.Nodes,
-		SnapshotRetentionDays: k.SnapshotRetentionDays,
-		AuthMode:              components.CacheAuthMode(k.AuthMode),
-		LagSeconds:            k.LagSeconds,
-	}
 }
 
 // deployData creates the DataTier of every region on its provider and links them: the home region

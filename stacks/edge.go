@@ -3,6 +3,7 @@ package stacks
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -17,9 +18,12 @@ const AcceleratorRegion = components.AcceleratorRegion
 // createZonePrefix marks a hostedZone reference the library creates and owns.
 const createZonePrefix = "create:"
 
-// EdgeConfig is multiregion:edge, the global entry points. Every part can be turned off; without a
-// domain only Global Accelerator runs (on port 80, the ALBs then serving plain HTTP).
+// EdgeConfig is multiregion:edge, the global entry points. The global services and their settings
+// are components.EdgeSettings (its JSON names, defaults and rules live there); the stack adds the
+// domain, its zone, the DNS caching the failover figures assume and the RTO target. Without a domain
+// only Global Accelerator runs (on port 80, the ALBs then serving plain HTTP).
 type EdgeConfig struct {
+	components.EdgeSettings
 	// Domain is the service's global hostname, e.g. app.example.com. Default none.
 	Domain string `json:"domain,omitempty"`
 	// HostedZone is the Route 53 zone of Domain: a zone ID ("Z..."), an existing zone's name
@@ -27,77 +31,17 @@ type EdgeConfig struct {
 	HostedZone string `json:"hostedZone,omitempty"`
 	// RecordTTL is the DNS caching, in seconds, the failover figures assume for the hostname. Its
 	// alias records answer with the ALBs' 60 s TTL, so it is at least 60. Default 60; allowed 60-86400.
-	RecordTTL *int `json:"recordTTL,omitempty"`
-	// HealthCheckIntervalSeconds is the Route 53 and Global Accelerator check interval. Default 10;
-	// allowed 10 or 30.
-	HealthCheckIntervalSeconds *int `json:"healthCheckIntervalSeconds,omitempty"`
-	// HealthCheckFailureThreshold is the consecutive failures that mark a region unhealthy. Default 3;
-	// allowed 1-10.
-	HealthCheckFailureThreshold *int `json:"healthCheckFailureThreshold,omitempty"`
-	// MeasureLatency turns on Route 53 latency measurement. Default false.
-	MeasureLatency bool `json:"measureLatency,omitempty"`
-	// Route53 turns on health checks and routing records. Default: on when Domain is set.
-	Route53 *bool `json:"route53,omitempty"`
-	// CloudFront turns on the distribution (cdn.<domain>). Default: on when Domain is set.
-	CloudFront *bool `json:"cloudFront,omitempty"`
-	// GlobalAccelerator turns on the accelerator (ga.<domain> with a domain). Default on.
-	GlobalAccelerator *bool `json:"globalAccelerator,omitempty"`
-	// WAF attaches a managed-rules web ACL to CloudFront. Default off.
-	WAF *bool `json:"waf,omitempty"`
-	// ClientAffinity is the accelerator listener's affinity: NONE or SOURCE_IP. Default NONE.
-	ClientAffinity string `json:"clientAffinity,omitempty"`
-	// OriginConnectTimeoutSeconds is CloudFront's origin connection timeout. Default 10; allowed 1-10.
-	OriginConnectTimeoutSeconds *int `json:"originConnectTimeoutSeconds,omitempty"`
-	// CloudFrontWritePaths are path patterns (e.g. "/api/*") CloudFront sends, every method, straight
-	// to the primary region; everything else is GET/HEAD/OPTIONS with origin failover. Default none.
-	CloudFrontWritePaths []string `json:"cloudFrontWritePaths,omitempty"`
-	// OriginConnectionAttempts is CloudFront's origin connection attempts. Default 3; allowed 1-3.
-	OriginConnectionAttempts *int `json:"originConnectionAttempts,omitempty"`
+	RecordTTL int `json:"recordTTL,omitempty"`
 	// RTOSeconds is the recovery time objective of the edge: every enabled path's computed failover
 	// time must fit in it. Default 0 (no target).
 	RTOSeconds int `json:"rtoSeconds,omitempty"`
 }
 
-func intPtr(n int) *int { return &n }
-
 func (e *EdgeConfig) applyDefaults() {
-	domain := e.Domain != ""
-	for _, d := range []struct {
-		p   **int
-		def int
-	}{
-		{&e.RecordTTL, components.ALBAliasTTL},
-		{&e.HealthCheckIntervalSeconds, 10},
-		{&e.HealthCheckFailureThreshold, 3},
-		{&e.OriginConnectTimeoutSeconds, 10},
-		{&e.OriginConnectionAttempts, 3},
-	} {
-		if *d.p == nil {
-			*d.p = intPtr(d.def)
-		}
+	if e.RecordTTL == 0 {
+		e.RecordTTL = components.ALBAliasTTL
 	}
-	for _, d := range []struct {
-		p   **bool
-		def bool
-	}{{&e.Route53, domain}, {&e.CloudFront, domain}, {&e.GlobalAccelerator, true}, {&e.WAF, false}} {
-		if *d.p == nil {
-			*d.p = components.Bool(d.def)
-		}
-	}
-	if e.ClientAffinity == "" {
-		e.ClientAffinity = components.AffinityNone
-	}
-}
-
-// on reads a toggle after applyDefaults.
-func on(p *bool) bool { return p != nil && *p }
-
-// num reads a number after applyDefaults.
-func num(p *int) int {
-	if p == nil {
-		return 0
-	}
-	return *p
+	e.EdgeSettings = e.EdgeSettings.WithDefaults(e.Domain != "")
 }
 
 // ParseZoneReference reads multiregion:edge.hostedZone: "Z..." (a zone ID), "example.com" (an
@@ -141,45 +85,15 @@ func (c *Config) validateEdge() []error {
 	} else if e.HostedZone != "" {
 		add("hostedZone", "%q is set but edge.domain is not; set the domain the zone serves", e.HostedZone)
 	}
-	if ttl := num(e.RecordTTL); ttl < components.ALBAliasTTL || ttl > 86400 {
+	if ttl := e.RecordTTL; ttl < components.ALBAliasTTL || ttl > 86400 {
 		add("recordTTL", "%d is outside %d-86400 (the alias records answer with the ALBs' %d s TTL)", ttl, components.ALBAliasTTL, components.ALBAliasTTL)
-	}
-	if n := num(e.HealthCheckIntervalSeconds); !components.ValidHealthCheckInterval(n) {
-		add("healthCheckIntervalSeconds", "%d is not allowed (only 10 or 30, the intervals Route 53 and Global Accelerator accept)", n)
-	}
-	if n := num(e.HealthCheckFailureThreshold); n < 1 || n > 10 {
-		add("healthCheckFailureThreshold", "%d is outside 1-10", n)
-	}
-	if n := num(e.OriginConnectTimeoutSeconds); n < 1 || n > 10 {
-		add("originConnectTimeoutSeconds", "%d is outside 1-10", n)
-	}
-	if n := num(e.OriginConnectionAttempts); n < 1 || n > 3 {
-		add("originConnectionAttempts", "%d is outside 1-3", n)
-	}
-	for i, p := range e.CloudFrontWritePaths {
-		if err := components.CheckPathPattern(p); err != nil {
-			add(fmt.Sprintf("cloudFrontWritePaths[%d]", i), "%v", err)
-		}
-	}
-	if e.ClientAffinity != components.AffinityNone && e.ClientAffinity != components.AffinitySourceIP {
-		add("clientAffinity", "%q is not NONE or SOURCE_IP", e.ClientAffinity)
 	}
 	if e.RTOSeconds < 0 {
 		add("rtoSeconds", "%d is negative (0 means no target)", e.RTOSeconds)
 	}
-	if !on(e.Route53) && !on(e.CloudFront) && !on(e.GlobalAccelerator) {
-		add("route53/cloudFront/globalAccelerator", "all three are off; the service would have no global entry point (turn at least one on)")
-	}
-	if e.Domain == "" {
-		if on(e.Route53) {
-			add("route53", "true needs edge.domain (the hostname the records answer for); set edge.domain and edge.hostedZone, or set edge.route53: false")
-		}
-		if on(e.CloudFront) {
-			add("cloudFront", "true needs edge.domain (CloudFront reaches the ALBs over HTTPS, which needs their certificate for the domain); set edge.domain and edge.hostedZone, or set edge.cloudFront: false")
-		}
-	}
-	if on(e.WAF) && !on(e.CloudFront) {
-		add("waf", "true needs edge.cloudFront: true (the web ACL protects the distribution)")
+	for _, fe := range e.EdgeSettings.Validate(e.Domain != "") {
+		head, rest := splitPath(fe.Path)
+		add(jsonPath(reflect.TypeFor[components.EdgeSettings](), head)+rest, "%s", fe.Msg)
 	}
 	if len(errs) == 0 && e.RTOSeconds > 0 {
 		errs = append(errs, c.checkRTO()...)
@@ -192,15 +106,15 @@ func (c *Config) validateEdge() []error {
 func (c *Config) FailoverTimes() map[string]components.FailoverTiming {
 	e := &c.Edge
 	out := map[string]components.FailoverTiming{}
-	interval, threshold := num(e.HealthCheckIntervalSeconds), num(e.HealthCheckFailureThreshold)
-	if on(e.Route53) {
-		out["route53"] = components.Route53FailoverTiming(interval, threshold, num(e.RecordTTL))
+	interval, threshold := e.HealthCheckIntervalSeconds, e.HealthCheckFailureThreshold
+	if components.On(e.Route53) {
+		out["route53"] = components.Route53FailoverTiming(interval, threshold, e.RecordTTL)
 	}
-	if on(e.GlobalAccelerator) {
+	if components.On(e.GlobalAccelerator) {
 		out["globalAccelerator"] = components.AcceleratorFailoverTiming(interval, threshold)
 	}
-	if on(e.CloudFront) {
-		out["cloudFront"] = components.CloudFrontFailoverTiming(num(e.OriginConnectTimeoutSeconds), num(e.OriginConnectionAttempts))
+	if components.On(e.CloudFront) {
+		out["cloudFront"] = components.CloudFrontFailoverTiming(e.OriginConnectTimeoutSeconds, e.OriginConnectionAttempts)
 	}
 	return out
 }
@@ -276,7 +190,7 @@ func (d *Deployment) deployDomain(ctx *pulumi.Context) error {
 		Zone:                  zone,
 		Regions:               regions,
 		GlobalProvider:        global,
-		CloudFrontCertificate: components.Bool(on(e.CloudFront)),
+		CloudFrontCertificate: components.Bool(components.On(e.CloudFront)),
 		QueryLogRetentionDays: d.Config.LogRetentionDays,
 		Protect:               components.Bool(d.Config.Protect),
 	})
@@ -304,22 +218,12 @@ func (d *Deployment) deployEdge(ctx *pulumi.Context) error {
 		return err
 	}
 	args := &components.GlobalEdgeArgs{
-		Hostname:                    e.Domain,
-		HealthPath:                  cfg.Service.HealthPath,
-		HealthCheckIntervalSeconds:  num(e.HealthCheckIntervalSeconds),
-		HealthCheckFailureThreshold: num(e.HealthCheckFailureThreshold),
-		MeasureLatency:              e.MeasureLatency,
-		Route53:                     components.Bool(on(e.Route53)),
-		CloudFront:                  components.Bool(on(e.CloudFront)),
-		WAF:                         components.Bool(on(e.WAF)),
-		GlobalAccelerator:           components.Bool(on(e.GlobalAccelerator)),
-		ClientAffinity:              e.ClientAffinity,
-		OriginConnectTimeoutSeconds: num(e.OriginConnectTimeoutSeconds),
-		OriginConnectionAttempts:    num(e.OriginConnectionAttempts),
-		WritePaths:                  e.CloudFrontWritePaths,
-		LogDays:                     cfg.LogRetentionDays,
-		GlobalProvider:              global,
-		Routing:                     components.RoutingFailover,
+		Hostname:       e.Domain,
+		HealthPath:     cfg.Service.HealthPath,
+		EdgeSettings:   e.EdgeSettings,
+		LogDays:        cfg.LogRetentionDays,
+		GlobalProvider: global,
+		Routing:        components.RoutingFailover,
 	}
 	if cfg.Routing() == LatencyRouting {
 		args.Routing = components.RoutingLatency
@@ -329,7 +233,7 @@ func (d *Deployment) deployEdge(ctx *pulumi.Context) error {
 		args.CloudFrontCertificateARN = d.Domain.CloudFrontCertificateARN
 		args.CloudFrontHostname, args.AcceleratorHostname = e.edgeHostnames()
 	}
-	if on(e.GlobalAccelerator) {
+	if components.On(e.GlobalAccelerator) {
 		if args.AcceleratorProvider, err = d.Providers.For(AcceleratorRegion); err != nil {
 			return err
 		}

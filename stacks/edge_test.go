@@ -33,15 +33,16 @@ func TestEdgeDefaults(t *testing.T) {
 	withDomain, err := Parse(lookup(withEdge(t, nil)))
 	require.NoError(t, err)
 	e := withDomain.Edge
-	assert.Equal(t, []int{60, 10, 3, 10, 3}, []int{*e.RecordTTL, *e.HealthCheckIntervalSeconds, *e.HealthCheckFailureThreshold, *e.OriginConnectTimeoutSeconds, *e.OriginConnectionAttempts})
-	assert.Equal(t, []bool{true, true, true, false}, []bool{*e.Route53, *e.CloudFront, *e.GlobalAccelerator, *e.WAF})
-	assert.Equal(t, "NONE", e.ClientAffinity)
+	assert.Equal(t, 60, e.RecordTTL)
+	// The settings the component owns get the component's defaults, so that validation and the
+	// failover figures see what will be deployed.
+	assert.Equal(t, components.EdgeSettings{}.WithDefaults(true), e.EdgeSettings)
 
 	// Without a domain (or without the key at all) only Global Accelerator is on: the defaults
 	// never ask for something the configuration cannot provide.
 	none, err := Parse(lookup(validRaw()))
 	require.NoError(t, err)
-	assert.Equal(t, []bool{false, false, true, false}, []bool{*none.Edge.Route53, *none.Edge.CloudFront, *none.Edge.GlobalAccelerator, *none.Edge.WAF})
+	assert.Equal(t, components.EdgeSettings{}.WithDefaults(false), none.Edge.EdgeSettings)
 	assert.Equal(t, []string{"globalAccelerator"}, keys(none.FailoverTimes()))
 }
 
@@ -58,29 +59,23 @@ func TestEdgeRejects(t *testing.T) {
 		kv   map[string]any
 		want []string // every fragment must appear
 	}{
-		"unknown zone form":      {map[string]any{"hostedZone": "zone/123"}, []string{"multiregion:edge.hostedZone", `"zone/123"`, "create:<name>"}},
-		"create without a name":  {map[string]any{"hostedZone": "create:"}, []string{"multiregion:edge.hostedZone", "create:"}},
-		"lowercase zone id":      {map[string]any{"hostedZone": "z123"}, []string{"multiregion:edge.hostedZone"}},
-		"zone not containing":    {map[string]any{"hostedZone": "example.org"}, []string{"multiregion:edge.hostedZone", "does not contain"}},
-		"zone missing":           {map[string]any{"hostedZone": nil}, []string{"multiregion:edge.hostedZone", "not set"}},
-		"zone without domain":    {map[string]any{"domain": nil, "route53": false, "cloudFront": false}, []string{"multiregion:edge.hostedZone", "edge.domain is not"}},
-		"bad domain":             {map[string]any{"domain": "App_Example"}, []string{"multiregion:edge.domain"}},
-		"ttl too low":            {map[string]any{"recordTTL": 30}, []string{"multiregion:edge.recordTTL", "30", "60-86400"}},
-		"ttl too high":           {map[string]any{"recordTTL": 100000}, []string{"multiregion:edge.recordTTL"}},
-		"ttl zero":               {map[string]any{"recordTTL": 0}, []string{"multiregion:edge.recordTTL"}},
+		"unknown zone form":     {map[string]any{"hostedZone": "zone/123"}, []string{"multiregion:edge.hostedZone", `"zone/123"`, "create:<name>"}},
+		"create without a name": {map[string]any{"hostedZone": "create:"}, []string{"multiregion:edge.hostedZone", "create:"}},
+		"lowercase zone id":     {map[string]any{"hostedZone": "z123"}, []string{"multiregion:edge.hostedZone"}},
+		"zone not containing":   {map[string]any{"hostedZone": "example.org"}, []string{"multiregion:edge.hostedZone", "does not contain"}},
+		"zone missing":          {map[string]any{"hostedZone": nil}, []string{"multiregion:edge.hostedZone", "not set"}},
+		"zone without domain":   {map[string]any{"domain": nil, "route53": false, "cloudFront": false}, []string{"multiregion:edge.hostedZone", "edge.domain is not"}},
+		"bad domain":            {map[string]any{"domain": "App_Example"}, []string{"multiregion:edge.domain"}},
+		"ttl too low":           {map[string]any{"recordTTL": 30}, []string{"multiregion:edge.recordTTL", "30", "60-86400"}},
+		"ttl too high":          {map[string]any{"recordTTL": 100000}, []string{"multiregion:edge.recordTTL"}},
+		"ttl zero":              {map[string]any{"recordTTL": 0}, []string{"multiregion:edge.recordTTL"}},
+		// The component's rules (components.EdgeSettings.Validate) are reported under their keys.
 		"interval 15":            {map[string]any{"healthCheckIntervalSeconds": 15}, []string{"multiregion:edge.healthCheckIntervalSeconds", "15", "only 10 or 30"}},
-		"interval 0":             {map[string]any{"healthCheckIntervalSeconds": 0}, []string{"multiregion:edge.healthCheckIntervalSeconds"}},
-		"threshold 0":            {map[string]any{"healthCheckFailureThreshold": 0}, []string{"multiregion:edge.healthCheckFailureThreshold", "1-10"}},
-		"threshold 11":           {map[string]any{"healthCheckFailureThreshold": 11}, []string{"multiregion:edge.healthCheckFailureThreshold", "11"}},
-		"connect timeout":        {map[string]any{"originConnectTimeoutSeconds": 11}, []string{"multiregion:edge.originConnectTimeoutSeconds"}},
-		"connection attempts":    {map[string]any{"originConnectionAttempts": 4}, []string{"multiregion:edge.originConnectionAttempts"}},
-		"affinity":               {map[string]any{"clientAffinity": "STICKY"}, []string{"multiregion:edge.clientAffinity", "SOURCE_IP"}},
+		"second write path":      {map[string]any{"cloudFrontWritePaths": []string{"/api/*", "/a b"}}, []string{"multiregion:edge.cloudFrontWritePaths[1]", `"/a b"`}},
+		"threshold 0":            {map[string]any{"healthCheckFailureThreshold": 0}, []string{"multiregion:edge.healthCheckFailureThreshold", "0 is not allowed"}},
 		"negative rto":           {map[string]any{"rtoSeconds": -1}, []string{"multiregion:edge.rtoSeconds"}},
 		"unknown key":            {map[string]any{"ttl": 60}, []string{"multiregion:edge", "ttl"}},
-		"route53 without domain": {map[string]any{"domain": nil, "hostedZone": nil, "route53": true, "cloudFront": false}, []string{"multiregion:edge.route53", "needs edge.domain"}},
-		"cloudfront w/o domain":  {map[string]any{"domain": nil, "hostedZone": nil, "route53": false, "cloudFront": true}, []string{"multiregion:edge.cloudFront", "needs edge.domain"}},
-		"waf without cloudfront": {map[string]any{"waf": true, "cloudFront": false}, []string{"multiregion:edge.waf", "cloudFront: true"}},
-		"everything off":         {map[string]any{"route53": false, "cloudFront": false, "globalAccelerator": false}, []string{"multiregion:edge.route53/cloudFront/globalAccelerator"}},
+		"route53 without domain": {map[string]any{"domain": nil, "hostedZone": nil, "route53": true, "cloudFront": false}, []string{"multiregion:edge.route53", "needs a domain"}},
 		"rto below route 53": {map[string]any{"rtoSeconds": 80}, []string{
 			"multiregion:edge.rtoSeconds", "route53 failover time of 90 s", "healthCheckFailureThreshold", "recordTTL",
 		}},

@@ -46,7 +46,7 @@ func (c *Config) Objectives() Objectives {
 		}
 	}
 	promotion := rdsPromotionSeconds
-	aurora := c.Database.Engine == string(components.EngineAuroraPostgres)
+	aurora := c.Database.Engine == components.EngineAuroraPostgres
 	if aurora {
 		promotion = auroraFailoverSeconds
 		if c.standbyInstances() == 0 {

@@ -3,6 +3,7 @@ package stacks
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 
 	"github.com/multiregion/multiregion/components"
@@ -10,9 +11,13 @@ import (
 )
 
 // ObservabilityConfig is multiregion:observability: where alarms go, where logs are archived, the
-// alarm thresholds and the tracing rate. Every field is optional. The replica-lag thresholds are not
-// here: the data tier owns them (multiregion:database.replicaLagSeconds, multiregion:cache.lagSeconds).
+// alarm thresholds and the tracing rate. Every field is optional. The archive's ageing and the
+// thresholds are the components' (components.ArchiveLifecycle, components.SignalSettings: their JSON
+// names, defaults and rules live there). The replica-lag thresholds are not here: the data tier owns
+// them (multiregion:database.replicaLagSeconds, multiregion:cache.lagSeconds).
 type ObservabilityConfig struct {
+	components.ArchiveLifecycle
+	components.SignalSettings
 	// AlarmEmail subscribes this address to every region's alert topic. Default: none.
 	AlarmEmail string `json:"alarmEmail,omitempty"`
 	// AlarmHTTPSEndpoint subscribes this https:// URL (a pager or chat webhook) to every region's alert
@@ -21,47 +26,21 @@ type ObservabilityConfig struct {
 	// LogArchiveRegion holds the central log archive; one of regions. Default: the first configured
 	// region (not primaryRegion, so that a failover never moves the archive).
 	LogArchiveRegion string `json:"logArchiveRegion,omitempty"`
-	// ArchiveTransitionDays moves archived logs to S3 Standard-IA. Default 30; at least 30.
-	ArchiveTransitionDays int `json:"archiveTransitionDays,omitempty"`
-	// ArchiveGlacierDays moves archived logs to S3 Glacier. Default 90; above archiveTransitionDays.
-	ArchiveGlacierDays int `json:"archiveGlacierDays,omitempty"`
-	// ArchiveRetentionDays deletes archived logs. Default 365; above archiveGlacierDays.
-	ArchiveRetentionDays int `json:"archiveRetentionDays,omitempty"`
-	// ALB5xxPercent is the share of 5xx responses that raises a region's alarm. Default 5; (0, 100].
-	ALB5xxPercent float64 `json:"alb5xxPercent,omitempty"`
-	// SamplingRate is the X-Ray fixed sampling rate. Default 0.05; 0-1.
-	SamplingRate *float64 `json:"samplingRate,omitempty"`
 }
-
-// observabilityKey names a field of multiregion:observability the way users write it.
-func observabilityKey(field string) string { return "observability." + field }
 
 func (o *ObservabilityConfig) applyDefaults(c *Config) {
 	if o.LogArchiveRegion == "" && len(c.Regions) > 0 {
 		o.LogArchiveRegion = c.Regions[0].Name
 	}
-	if o.ArchiveTransitionDays == 0 {
-		o.ArchiveTransitionDays = 30
-	}
-	if o.ArchiveGlacierDays == 0 {
-		o.ArchiveGlacierDays = 90
-	}
-	if o.ArchiveRetentionDays == 0 {
-		o.ArchiveRetentionDays = 365
-	}
-	if o.ALB5xxPercent == 0 {
-		o.ALB5xxPercent = 5
-	}
-	if o.SamplingRate == nil {
-		rate := 0.05
-		o.SamplingRate = &rate
-	}
+	o.ArchiveLifecycle = o.ArchiveLifecycle.WithDefaults()
+	o.SignalSettings = o.SignalSettings.WithDefaults()
 }
 
+// validate checks the stack's own observability rules and reports the components' under their keys.
 func (o *ObservabilityConfig) validate(c *Config) []error {
 	var errs []error
 	add := func(field, format string, v ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", key(observabilityKey(field)), fmt.Sprintf(format, v...)))
+		errs = append(errs, fmt.Errorf("%s: %s", key("observability."+field), fmt.Sprintf(format, v...)))
 	}
 	if err := components.CheckAlarmEmail(o.AlarmEmail); err != nil {
 		add("alarmEmail", "%v", err)
@@ -72,20 +51,11 @@ func (o *ObservabilityConfig) validate(c *Config) []error {
 	if !slices.Contains(c.regionNames(), o.LogArchiveRegion) {
 		add("logArchiveRegion", "%q is not among the regions %v (the archive uses that region's KMS key)", o.LogArchiveRegion, c.regionNames())
 	}
-	if o.ArchiveTransitionDays < 30 {
-		add("archiveTransitionDays", "%d: S3 moves objects to Standard-IA after at least 30 days", o.ArchiveTransitionDays)
+	for _, fe := range o.ArchiveLifecycle.Validate() {
+		add(jsonPath(reflect.TypeFor[components.ArchiveLifecycle](), fe.Path), "%s", fe.Msg)
 	}
-	if o.ArchiveGlacierDays <= o.ArchiveTransitionDays {
-		add("archiveGlacierDays", "%d must be above archiveTransitionDays %d", o.ArchiveGlacierDays, o.ArchiveTransitionDays)
-	}
-	if o.ArchiveRetentionDays <= o.ArchiveGlacierDays {
-		add("archiveRetentionDays", "%d must be above archiveGlacierDays %d", o.ArchiveRetentionDays, o.ArchiveGlacierDays)
-	}
-	if o.ALB5xxPercent <= 0 || o.ALB5xxPercent > 100 {
-		add("alb5xxPercent", "%v is outside (0, 100] (a percentage of requests)", o.ALB5xxPercent)
-	}
-	if r := o.SamplingRate; r != nil && (*r < 0 || *r > 1) {
-		add("samplingRate", "%v is outside 0-1 (a fraction of requests, e.g. 0.05)", *r)
+	for _, fe := range o.SignalSettings.Validate() {
+		add(jsonPath(reflect.TypeFor[components.SignalSettings](), fe.Path), "%s", fe.Msg)
 	}
 	return errs
 }
@@ -185,14 +155,11 @@ func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
 		HealthPath:      cfg.Service.HealthPath,
 		Regions:         regions,
 		Providers:       providers,
-		ALB5xxPercent:   o.ALB5xxPercent,
-		SamplingRate:    o.SamplingRate,
+		SignalSettings:  o.SignalSettings,
 		LogArchive: components.LogArchiveArgs{
 			Region:                o.LogArchiveRegion,
 			KMSKeyARN:             archive.Key.ARN,
-			TransitionDays:        o.ArchiveTransitionDays,
-			GlacierDays:           o.ArchiveGlacierDays,
-			RetentionDays:         o.ArchiveRetentionDays,
+			ArchiveLifecycle:      o.ArchiveLifecycle,
 			ErrorLogRetentionDays: cfg.LogRetentionDays,
 			Protect:               components.Bool(cfg.Protect),
 		},

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/multiregion/multiregion/components"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -34,12 +35,8 @@ func TestObservabilityDefaults(t *testing.T) {
 	require.NoError(t, err)
 	o := cfg.Observability
 	assert.Equal(t, "eu-west-1", o.LogArchiveRegion, "first configured region, although us-west-2 is primary")
-	assert.Equal(t, 30, o.ArchiveTransitionDays)
-	assert.Equal(t, 90, o.ArchiveGlacierDays)
-	assert.Equal(t, 365, o.ArchiveRetentionDays)
-	assert.Equal(t, 5.0, o.ALB5xxPercent)
-	require.NotNil(t, o.SamplingRate)
-	assert.Equal(t, 0.05, *o.SamplingRate)
+	assert.Equal(t, components.ArchiveLifecycle{}.WithDefaults(), o.ArchiveLifecycle)
+	assert.Equal(t, components.SignalSettings{}.WithDefaults(), o.SignalSettings)
 	assert.Empty(t, o.AlarmEmail)
 
 	zero, err := parse(baseConfig(map[string]any{"samplingRate": 0}))
@@ -60,20 +57,14 @@ func TestObservabilityValidation(t *testing.T) {
 			[]string{"multiregion:observability.alarmEmail", `"oncall at example"`}},
 		{"plain http endpoint", map[string]any{"alarmHttpsEndpoint": "http://hooks.example.com/x"},
 			[]string{"multiregion:observability.alarmHttpsEndpoint", "https://"}},
-		{"transition too early", map[string]any{"archiveTransitionDays": 7},
-			[]string{"multiregion:observability.archiveTransitionDays", "7", "at least 30"}},
+		// The components' rules (components.ArchiveLifecycle and SignalSettings, tested there) are
+		// reported under their keys.
 		{"glacier before IA", map[string]any{"archiveTransitionDays": 60, "archiveGlacierDays": 45},
-			[]string{"multiregion:observability.archiveGlacierDays", "45", "above archiveTransitionDays 60"}},
-		{"retention before glacier", map[string]any{"archiveRetentionDays": 60},
-			[]string{"multiregion:observability.archiveRetentionDays", "60", "above archiveGlacierDays 90"}},
-		{"5xx above 100", map[string]any{"alb5xxPercent": 150},
-			[]string{"multiregion:observability.alb5xxPercent", "150", "(0, 100]"}},
-		{"negative 5xx", map[string]any{"alb5xxPercent": -1},
-			[]string{"multiregion:observability.alb5xxPercent", "-1"}},
+			[]string{"multiregion:observability.archiveGlacierDays", "45", "above the transition to Standard-IA, 60 days"}},
 		{"replica lag belongs to the data tier", map[string]any{"replicaLagSeconds": 60},
 			[]string{"multiregion:observability", `unknown field "replicaLagSeconds"`}},
-		{"sampling above 1", map[string]any{"samplingRate": 1.5},
-			[]string{"multiregion:observability.samplingRate", "1.5", "0-1"}},
+		{"5xx above 100", map[string]any{"alb5xxPercent": 150},
+			[]string{"multiregion:observability.alb5xxPercent", "150", "(0, 100]"}},
 		{"unknown field", map[string]any{"alarmSms": "+100"},
 			[]string{"multiregion:observability", "alarmSms"}},
 	}
