@@ -116,7 +116,9 @@ func TestDataTierInvalidArgsRegisterNothing(t *testing.T) {
 			a.Role, a.Database.Rejoin = components.RolePrimary, components.RejoinRelease
 		}, `Database.Rejoin: "release": this region is the primary`},
 		{"token missing", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.AuthMode = components.CacheAuthToken }, `Cache.AuthToken: required with AuthMode "token", as a Pulumi secret`},
-		{"token without token mode", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.AuthToken = pulumi.ToSecret(pulumi.String("x")).(pulumi.StringOutput) }, `Cache.AuthToken: set, but AuthMode is "iam"`},
+		{"token without token mode", "web-us-east-1", func(a *components.DataTierArgs) {
+			a.Cache.AuthToken = pulumi.ToSecret(pulumi.String("x")).(pulumi.StringOutput)
+		}, `Cache.AuthToken: set, but AuthMode is "iam"`},
 		{"auth mode", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.AuthMode = "password" }, `Cache.AuthMode: "password" is not supported`},
 		{"cache engine", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.Engine = "memcached" }, `Cache.Engine: "memcached" is not supported (allowed: redis, valkey)`},
 		{"cache snapshots", "web-us-east-1", func(a *components.DataTierArgs) { a.Cache.SnapshotRetentionDays = 36 }, "Cache.SnapshotRetentionDays: 36 is outside 1-35"},
