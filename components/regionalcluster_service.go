@@ -5,11 +5,100 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
+
+// ServiceSpec describes the container service a RegionalCluster runs.
+type ServiceSpec struct {
+	// Name names the container and the service. Default DefaultServiceName; lowercase letters, digits and hyphens,
+	// starting with a letter, and short enough for every name derived from the component name (the
+	// ALB's, 32 characters with a random suffix, is the tightest; see RegionalClusterArgs.Validate).
+	Name string `json:"name,omitempty"`
+	// RepositoryName is the ECR repository the image lives in, the same name in every region (ECR
+	// replication keeps names). Required.
+	RepositoryName string `json:"-"`
+	// ImageTag is the immutable tag to deploy. Required.
+	ImageTag string `json:"-"`
+	// Port is the container port the ALB forwards to. Required; 1-65535.
+	Port int `json:"port"`
+	// CPU is the Fargate task CPU in units (256, 512, 1024, 2048, 4096, 8192, 16384). Required.
+	CPU int `json:"cpu"`
+	// Memory is the Fargate task memory in MiB; must be valid for CPU (see ValidFargateSize). Required.
+	Memory int `json:"memory"`
+	// HealthPath is the HTTP path the target group and Route 53 check. Default DefaultHealthPath.
+	HealthPath string `json:"healthPath,omitempty"`
+	// Environment holds plain, non-secret environment variables.
+	Environment map[string]string `json:"environment,omitempty"`
+	// Secrets maps environment variable names to Secrets Manager or SSM parameter ARNs; they reach
+	// the container only through the task definition's `secrets` (never plain environment).
+	Secrets map[string]string `json:"secrets,omitempty"`
+	// User is the container user. Default "1000:1000"; root ("0", "root") is rejected.
+	User string `json:"user,omitempty"`
+	// StopTimeoutSeconds is how long ECS waits after SIGTERM before it kills the container. Default
+	// 30; allowed 2-120 (Fargate's maximum).
+	StopTimeoutSeconds int `json:"stopTimeoutSeconds,omitempty"`
+}
+
+// DefaultServiceName is the service's name when none is given.
+const DefaultServiceName = "app"
+
+// DefaultHealthPath is the health check path of the service, its target group and its Route 53
+// health checks when none is given.
+const DefaultHealthPath = "/health"
+
+// WithDefaults returns s with every unset field at its default.
+func (s ServiceSpec) WithDefaults() ServiceSpec {
+	if s.Name == "" {
+		s.Name = DefaultServiceName
+	}
+	if s.HealthPath == "" {
+		s.HealthPath = DefaultHealthPath
+	}
+	if s.User == "" {
+		s.User = "1000:1000"
+	}
+	if s.StopTimeoutSeconds == 0 {
+		s.StopTimeoutSeconds = 30
+	}
+	return s
+}
+
+// Validate checks s (after WithDefaults) and returns every problem, on paths relative to s ("Port").
+func (s *ServiceSpec) Validate() FieldErrors {
+	var f FieldErrors
+	if !serviceNamePattern.MatchString(s.Name) {
+		f.Add("Name", "%q must be lowercase letters, digits or hyphens, starting with a letter", s.Name)
+	}
+	if err := CheckRepositoryName(s.RepositoryName); err != nil {
+		f.Add("RepositoryName", "%v", err)
+	}
+	if err := CheckImageTag(s.ImageTag); err != nil {
+		f.Add("ImageTag", "%v", err)
+	}
+	if s.Port < 1 || s.Port > 65535 {
+		f.Add("Port", "%d is outside 1-65535", s.Port)
+	}
+	if !ValidFargateSize(s.CPU, s.Memory) {
+		f.Add("CPU/Memory", "%d/%d is not a Fargate task size (%s)", s.CPU, s.Memory, FargateSizes)
+	}
+	if err := CheckHealthPath(s.HealthPath); err != nil {
+		f.Add("HealthPath", "%v", err)
+	}
+	if s.User == "0" || s.User == "root" || strings.HasPrefix(s.User, "0:") || strings.HasPrefix(s.User, "root:") {
+		f.Add("User", "%q runs as root; use a non-root uid[:gid]", s.User)
+	}
+	if err := CheckVariables(s.Environment, s.Secrets); err != nil {
+		f.Add("Environment/Secrets", "%v (secrets are referenced by ARN, never written in config)", err)
+	}
+	if s.StopTimeoutSeconds < 2 || s.StopTimeoutSeconds > 120 {
+		f.Add("StopTimeoutSeconds", "%d is outside 2-120", s.StopTimeoutSeconds)
+	}
+	return f
+}
 
 // containerDefinition is the subset of the ECS container definition the service uses.
 type containerDefinition struct {

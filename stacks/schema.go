@@ -82,56 +82,26 @@ func Keys() []Key {
 			"standby's task floor as a percentage of service.minCount (rounded up, at least 1). 1-100."},
 		{Name: "azCount", Type: TypeInteger, Default: 3, Description: "Availability zones per region, 2-6 " +
 			"(public and private subnet in each)."},
-		{Name: "service", Type: TypeObject, Description: "The container service: {name (default app), image " +
-			"(\"<ECR repository>:<tag>\"), port, cpu, memory (a Fargate pair), desiredCount, minCount, maxCount " +
-			"(primary region; defaults 2/2/6), healthPath (default /health), environment (plain variables), " +
-			"secrets (name -> Secrets Manager/SSM ARN), spotWeight (default 0), autoscaling (default true), " +
-			"stopTimeoutSeconds (SIGTERM to kill, 2-120, default 30), user (non-root uid[:gid], default 1000:1000)}. " +
-			"The name must leave room for the derived ALB name: at most 19 characters minus the longest region name."},
+		{Name: "service", Type: TypeObject, Description: "The container service: its image " +
+			"(\"<ECR repository>:<tag>\"), size, the primary region's task counts, health check, environment " +
+			"and runtime settings. Every field, its default and its range: README.md, Configuration."},
 		{Name: "logRetentionDays", Type: TypeInteger, Default: 365, Description: "Retention of every " +
 			"CloudWatch log group; a CloudWatch-allowed value (1, 3, 5, 7, 14, 30, 60, 90, ..., 3653)."},
 		{Name: "protect", Type: TypeBoolean, Default: true, Description: "Pulumi protect on stateful resources " +
 			"(keys, repositories, databases, caches) and AWS deletion protection. Turn off only for throwaway stacks."},
-		{Name: "observability", Type: TypeObject, Default: map[string]any{}, Description: "Alarms, log archive " +
-			"and tracing: {alarmEmail and alarmHttpsEndpoint (optional subscriptions of every region's " +
-			"KMS-encrypted alert topic), logArchiveRegion (one of regions; default the FIRST configured region, " +
-			"not the primary, so a failover never moves the archive), archiveTransitionDays (to S3 Standard-IA, " +
-			"default 30, >= 30), archiveGlacierDays (default 90), archiveRetentionDays (default 365), " +
-			"alb5xxPercent (ALB 5xx share of requests that alarms, default 5), samplingRate (X-Ray, default " +
-			"0.05, 0-1)}. Replica-lag thresholds belong to the data tier: database.replicaLagSeconds and " +
-			"cache.lagSeconds."},
-		{Name: "edge", Type: TypeObject, Default: map[string]any{}, Description: "Global entry points: {domain " +
-			"(the service hostname, e.g. app.example.com; certificates also cover cdn.<domain> and " +
-			"ga.<domain>), hostedZone (required with domain: a zone ID \"Z...\", an existing zone's name " +
-			"\"example.com\", or \"create:<name>\" to create and own it with query logging), recordTTL (DNS " +
-			"caching the failover figures assume, 60-86400, default 60), healthCheckIntervalSeconds (10 or 30, " +
-			"default 10), healthCheckFailureThreshold (1-10, default 3), measureLatency (default false), " +
-			"route53 and cloudFront (default on when domain is set), globalAccelerator (default on), waf " +
-			"(CloudFront web ACL, default off), clientAffinity (NONE | SOURCE_IP, default NONE), " +
-			"originConnectTimeoutSeconds (1-10, default 10), originConnectionAttempts (1-3, default 3), " +
-			"cloudFrontWritePaths (path patterns that allow writes through CloudFront), rtoSeconds (every " +
-			"enabled path's computed failover time must fit; default 0 = no target)}. Without a domain only " +
-			"Global Accelerator runs, on port 80."},
-		{Name: "database", Type: TypeObject, Default: map[string]any{}, Description: "The database every region " +
-			"holds (docs/datatier.md): {engine (postgres = RDS writer + cross-region read replicas, or " +
-			"aurora-postgresql = Aurora Global Database; default postgres), engineVersion (default 16.4), " +
-			"instanceClass (default db.r6g.large; Aurora needs db.r5 or newer memory-optimized), " +
-			"allocatedStorage / maxAllocatedStorage (GiB, RDS; defaults 100 / 1000), backupRetentionDays " +
-			"(7-35, default 14), adminUsername (default dbadmin; never postgres, admin or root), databaseName " +
-			"(default app), iamUsername (the user the service's tasks connect as with IAM authentication; each " +
-			"region's task role may rds-db:connect as it on that region's database only; default the service " +
-			"name with - as _), instances (Aurora primary, >= 2, default 2), standbyInstances (Aurora " +
-			"secondaries; default 0 = headless in pilot-light, else 1), replicaMultiAz (RDS replicas, default " +
-			"false), monitoringInterval (1, 5, 10, 15, 30 or 60; default 60), performanceInsightsRetentionDays " +
-			"(default 7), replicaLagSeconds (lag alarm threshold of every standby, also drawn on the dashboard; " +
-			"default 60), rejoin (region -> release | rebuild: the two-step RDS rejoin of a stale standby)}. " +
-			"The master password is always AWS-managed (Secrets Manager)."},
-		{Name: "cache", Type: TypeObject, Default: map[string]any{}, Description: "The ElastiCache Global " +
-			"Datastore (at most 2 secondary regions): {enabled (default true), engine (redis | valkey, default " +
-			"redis), engineVersion (default 7.1 / 8.0), nodeType (M5/M6g/M7g/R5/R6g/R6gd/R7g, default " +
-			"cache.r7g.large), nodes (per region, 2-6, default 2), snapshotRetentionDays (1-35, default 7), " +
-			"authMode (iam = RBAC with IAM users and no secret, or token = AUTH token from cacheAuthToken; " +
-			"default iam), lagSeconds (replication-lag alarm threshold, default 30)}."},
+		{Name: "observability", Type: TypeObject, Default: map[string]any{}, Description: "Alarm subscriptions, the central log archive (its region and ageing), the ALB 5xx alarm " +
+			"threshold and the X-Ray sampling rate. Every field, its default and its range: README.md, Configuration."},
+		{Name: "edge", Type: TypeObject, Default: map[string]any{}, Description: "Global entry points: the domain and its hosted zone, which of Route 53, CloudFront (with WAF) " +
+			"and Global Accelerator run, their health checks, CloudFront's origin behaviour and the RTO target. " +
+			"Without a domain only Global Accelerator runs, on port 80. Every field, its default and its range: " +
+			"README.md, Configuration."},
+		{Name: "database", Type: TypeObject, Default: map[string]any{}, Description: "The database every region holds (docs/datatier.md): engine (RDS PostgreSQL with cross-region " +
+			"read replicas, or an Aurora PostgreSQL Global Database), version, instance class, storage, backups, " +
+			"users, instance counts, monitoring, lag alarm and the RDS rejoin phases. The master password is " +
+			"always AWS-managed. Every field, its default and its range: README.md, Configuration."},
+		{Name: "cache", Type: TypeObject, Default: map[string]any{}, Description: "The ElastiCache Global Datastore (at most 2 secondary regions): on or off, engine, version, " +
+			"node type and count, snapshots, authentication (IAM or an AUTH token from cacheAuthToken) and lag " +
+			"alarm. Every field, its default and its range: README.md, Configuration."},
 		{Name: "cacheAuthToken", Type: TypeString, Default: "", Secret: true, Description: "The cache AUTH token, " +
 			"required when cache.authMode is token and rejected otherwise; 16-128 printable characters without " +
 			"@, \" or /. It must be a secret: set it only with `pulumi config set --secret " +

@@ -242,3 +242,89 @@ func TestREADMEConfigTableCoversEveryKey(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEStatesEverySubFieldDefault: for every field of every object key whose default is a number
+// or a word (what the program gives it when the key is omitted, from the owning component's
+// WithDefaults), README's configuration table states that default next to the field: in the field's
+// own row's default cell, or in the words that follow the field's name in its key's row. A default
+// changed in code and not in the one doc source fails here.
+func TestREADMEStatesEverySubFieldDefault(t *testing.T) {
+	text, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	var rows []string
+	inTable := false
+	for _, line := range strings.Split(string(text), "\n") {
+		if strings.HasPrefix(line, "| key | default |") {
+			inTable = true
+			continue
+		}
+		if inTable && !strings.HasPrefix(line, "|") {
+			break
+		}
+		if inTable {
+			rows = append(rows, line)
+		}
+	}
+	cfg, err := Parse(lookup(validRaw()))
+	require.NoError(t, err)
+	fields := cfg.fields()
+	checked := 0
+	for _, k := range Keys() {
+		if k.Type != TypeObject {
+			continue
+		}
+		v := reflect.ValueOf(fields[k.Name])
+		for _, f := range jsonFields(v.Type()) {
+			fv, ok := fieldByJSON(v, f)
+			for ok && fv.Kind() == reflect.Pointer && !fv.IsNil() {
+				fv = fv.Elem()
+			}
+			if !ok || fv.IsZero() || (fv.Kind() != reflect.Int && fv.Kind() != reflect.Float64 && fv.Kind() != reflect.String) {
+				continue
+			}
+			if raw, set := validRaw()[k.Name]; set && strings.Contains(raw, `"`+f+`"`) {
+				continue // set by the fixture, not a default
+			}
+			want := fmt.Sprint(fv.Interface())
+			if k.Name == "regions" || strings.HasSuffix(f, "Region") || f == "iamUsername" || f == "engineVersion" && k.Name == "cache" {
+				continue // derived from other keys; the row says from which
+			}
+			checked++
+			assert.True(t, statesDefault(rows, k.Name, f, want), "README's configuration table does not state %s.%s's default %s next to it", k.Name, f, want)
+		}
+	}
+	assert.Greater(t, checked, 30, "too few defaults checked; the table's layout changed?")
+}
+
+// statesDefault reports whether a row names key.field with want in its default cell, or a row of key
+// names `field` and states want before the next field's name.
+func statesDefault(rows []string, key, field, want string) bool {
+	for _, row := range rows {
+		cells := strings.Split(row, "|")
+		if len(cells) < 4 {
+			continue
+		}
+		if strings.Contains(cells[1], "`"+key+"."+field+"`") || strings.Contains(cells[1], "`"+field+"`") && strings.Contains(cells[1], "`"+key+".") {
+			if strings.Contains(cells[2], want) {
+				return true
+			}
+		}
+		if !strings.Contains(cells[1], "`"+key+".*`") {
+			continue
+		}
+		_, after, ok := strings.Cut(cells[3], "`"+field+"`")
+		if !ok {
+			continue
+		}
+		if i := strings.Index(after, "; `"); i >= 0 {
+			after = after[:i]
+		}
+		if i := strings.Index(after, ", `"); i >= 0 {
+			after = after[:i]
+		}
+		if strings.Contains(after, want) {
+			return true
+		}
+	}
+	return false
+}
