@@ -41,6 +41,9 @@ type ServiceSpec struct {
 	// StopTimeoutSeconds is how long ECS waits after SIGTERM before it kills the container. Default
 	// 30; allowed 2-120 (Fargate's maximum).
 	StopTimeoutSeconds int `json:"stopTimeoutSeconds,omitempty"`
+	// HealthCheckGracePeriodSeconds is how long ECS ignores failing load balancer health checks of a
+	// new task, so that a slow start is not killed. Default 60; allowed 1-7200.
+	HealthCheckGracePeriodSeconds int `json:"healthCheckGracePeriodSeconds,omitempty"`
 }
 
 // DefaultServiceName is the service's name when none is given.
@@ -63,6 +66,9 @@ func (s ServiceSpec) WithDefaults() ServiceSpec {
 	}
 	if s.StopTimeoutSeconds == 0 {
 		s.StopTimeoutSeconds = 30
+	}
+	if s.HealthCheckGracePeriodSeconds == 0 {
+		s.HealthCheckGracePeriodSeconds = 60
 	}
 	return s
 }
@@ -96,6 +102,9 @@ func (s *ServiceSpec) Validate() FieldErrors {
 	}
 	if s.StopTimeoutSeconds < 2 || s.StopTimeoutSeconds > 120 {
 		f.Add("StopTimeoutSeconds", "%d is outside 2-120", s.StopTimeoutSeconds)
+	}
+	if s.HealthCheckGracePeriodSeconds < 1 || s.HealthCheckGracePeriodSeconds > 7200 {
+		f.Add("HealthCheckGracePeriodSeconds", "%d is outside 1-7200", s.HealthCheckGracePeriodSeconds)
 	}
 	return f
 }
@@ -196,7 +205,7 @@ func (b *clusterBuilder) service() error {
 		DeploymentCircuitBreaker:        &ecs.ServiceDeploymentCircuitBreakerArgs{Enable: pulumi.Bool(true), Rollback: pulumi.Bool(true)},
 		DeploymentMinimumHealthyPercent: pulumi.Int(100),
 		DeploymentMaximumPercent:        pulumi.Int(200),
-		HealthCheckGracePeriodSeconds:   pulumi.Int(60),
+		HealthCheckGracePeriodSeconds:   pulumi.Int(b.a.Service.HealthCheckGracePeriodSeconds),
 		PropagateTags:                   pulumi.String("SERVICE"),
 		EnableEcsManagedTags:            pulumi.Bool(true),
 		WaitForSteadyState:              pulumi.Bool(false),

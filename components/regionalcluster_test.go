@@ -324,6 +324,25 @@ func TestRegionalClusterStopTimeout(t *testing.T) {
 	}
 }
 
+// TestRegionalClusterHealthCheckGracePeriod: ServiceSpec.HealthCheckGracePeriodSeconds reaches the
+// ECS service (default 60), and values outside 1-7200 register nothing.
+func TestRegionalClusterHealthCheckGracePeriod(t *testing.T) {
+	for _, tc := range []struct{ set, want int }{{0, 60}, {1, 1}, {7200, 7200}} {
+		a := clusterArgs()
+		a.Service.HealthCheckGracePeriodSeconds = tc.set
+		e, _, err := runCluster(t, a)
+		require.NoError(t, err)
+		assert.Equal(t, float64(tc.want), e.ByType("aws:ecs/service:Service")[0].Inputs["healthCheckGracePeriodSeconds"].NumberValue())
+	}
+	for _, bad := range []int{7201, -5} {
+		a := clusterArgs()
+		a.Service.HealthCheckGracePeriodSeconds = bad
+		e, _, err := runCluster(t, a)
+		require.ErrorContains(t, err, fmt.Sprintf("Service.HealthCheckGracePeriodSeconds: %d is outside 1-7200", bad))
+		assert.Empty(t, e.ByType("aws:ecs/service:Service"))
+	}
+}
+
 // TestRegionalClusterContract covers the rules added to the input contract: duplicate pinned AZs,
 // more AZs than the region has, names that would break a derived AWS name, and full image URIs.
 func TestRegionalClusterContract(t *testing.T) {
