@@ -63,12 +63,16 @@ func TestRegionalClusterRejectsBadArgs(t *testing.T) {
 		{"no key", func(a *components.RegionalClusterArgs) { a.KMSKeyARN = nil }, "KMSKeyARN: required"},
 		{"bad retention", func(a *components.RegionalClusterArgs) { a.LogRetentionDays = 42 }, "LogRetentionDays: 42"},
 		{"bad Fargate size", func(a *components.RegionalClusterArgs) { a.Service.Memory = 3000 }, "Service.CPU/Memory: 512/3000"},
-		{"bad port", func(a *components.RegionalClusterArgs) { a.Service.Port = 0 }, "Service.Port: 0"},
+		{"bad port", func(a *components.RegionalClusterArgs) { a.Service.Port = 0 }, "Service.Port: 0 is outside 1-65535"},
+		{"port too high", func(a *components.RegionalClusterArgs) { a.Service.Port = 70000 }, "Service.Port: 70000 is outside 1-65535"},
+		{"unknown cpu", func(a *components.RegionalClusterArgs) { a.Service.CPU = 300 }, "Service.CPU/Memory: 300/1024 is not a Fargate task size"},
+		{"CIDR with host bits", func(a *components.RegionalClusterArgs) { a.CIDR = netip.MustParsePrefix("10.20.1.0/16") }, "host bits"},
 		{"root user", func(a *components.RegionalClusterArgs) { a.Service.User = "0:0" }, "runs as root"},
 		{"secret value", func(a *components.RegionalClusterArgs) { a.Service.Secrets = map[string]string{"TOKEN": "abc"} }, "not a Secrets Manager secret"},
 		{"inverted capacity", func(a *components.RegionalClusterArgs) { a.Capacity = components.Capacity{Desired: 1, Min: 3, Max: 2} }, "Capacity: desired 1, min 3, max 2"},
 		{"replicate to self", func(a *components.RegionalClusterArgs) { a.ReplicateTo = []string{testRegion} }, "this cluster's own region"},
-		{"bad health path", func(a *components.RegionalClusterArgs) { a.Service.HealthPath = "health" }, "Service.HealthPath"},
+		{"bad health path", func(a *components.RegionalClusterArgs) { a.Service.HealthPath = "health" }, `Service.HealthPath: "health"`},
+		{"health path with space", func(a *components.RegionalClusterArgs) { a.Service.HealthPath = "/he alth" }, `Service.HealthPath: "/he alth"`},
 		{"bad tag", func(a *components.RegionalClusterArgs) { a.Service.ImageTag = ".x" }, "Service.ImageTag"},
 	}
 	for _, tc := range cases {
