@@ -180,8 +180,14 @@ type DataTierArgs struct {
 	Database DatabaseSpec
 	// Cache configures the cache; nil deploys none.
 	Cache *CacheSpec
-	// SourceDBARN is, for an RDS standby, the ARN of the primary region's instance. Required then.
+	// SourceDBARN is, for an RDS standby, the ARN of the primary region's instance: its DataTier's
+	// DBARN output, which also orders the two. An RDS standby needs it or SourceTier.
 	SourceDBARN pulumi.StringInput
+	// SourceTier names, for an RDS standby, the primary region's DataTier when its outputs are not at
+	// hand (after a change of primary, a program that builds the home region first): the tier builds
+	// the source instance's ARN from it, in its own account and partition (the instance identifier is
+	// the DataTier's name). Ignored when SourceDBARN is set.
+	SourceTier *TierRef
 	// GlobalClusterID is, for Aurora in a region that is not Home, the Home region's GlobalClusterID.
 	GlobalClusterID pulumi.StringInput
 	// GlobalReplicationGroupID is, with a cache in a region that is not Home, the Home region's
@@ -206,6 +212,14 @@ type DataTierArgs struct {
 	// Protect sets Pulumi's protect option on the database, global cluster and replication groups.
 	// Default true.
 	Protect *bool
+}
+
+// TierRef names a DataTier of the same account: its region and its component name.
+type TierRef struct {
+	// Region is the tier's region.
+	Region string
+	// Name is the tier's component name, which is also its DB instance identifier.
+	Name string
 }
 
 // DataTier is one region's database (writer or replica) and cache (primary or Global Datastore
@@ -548,7 +562,14 @@ func (d *DatabaseSpec) validate(a *DataTierArgs, add func(format string, v ...an
 		}
 	}
 	if d.Engine == EnginePostgres && a.Role == RoleStandby && a.SourceDBARN == nil {
-		add("SourceDBARN: required for an RDS standby (the primary instance's ARN)")
+		switch ref := a.SourceTier; {
+		case ref == nil:
+			add("SourceDBARN: required for an RDS standby (the primary instance's ARN), or SourceTier")
+		case checkRegion("", ref.Region) != nil || ref.Region == a.Region:
+			add("SourceTier.Region: %q is not another region", ref.Region)
+		case !dbIdentifierPattern.MatchString(ref.Name) || len(ref.Name) > ReplicationGroupIDLimit:
+			add("SourceTier.Name: %q is not a DataTier name (it is the DB instance identifier)", ref.Name)
+		}
 	}
 	if !ValidMonitoringInterval(d.MonitoringInterval) {
 		add("MonitoringInterval: %d is not one of %v", d.MonitoringInterval, monitoringIntervals)

@@ -164,7 +164,7 @@ func (b *tierBuilder) postgres() error {
 		// A read replica inherits engine, version, user and password from its source; the managed
 		// password of a former primary is left as it is. RDS refuses a final snapshot of a replica,
 		// so a replica is created with none.
-		args.ReplicateSourceDb = a.SourceDBARN
+		args.ReplicateSourceDb = b.sourceDBARN()
 		args.SkipFinalSnapshot = pulumi.Bool(true)
 		ignore = append(ignore, "manageMasterUserPassword", "masterUserSecretKmsKeyId")
 		switch d.Rejoin {
@@ -579,4 +579,13 @@ func (b *tierBuilder) lagAlarm(l lagAlarm) error {
 		return fmt.Errorf("creating %s alarm: %w", l.metric, err)
 	}
 	return nil
+}
+
+// sourceDBARN is the primary instance's ARN an RDS standby replicates: SourceDBARN, else the ARN of
+// SourceTier's instance in this account and partition.
+func (b *tierBuilder) sourceDBARN() pulumi.StringInput {
+	if b.a.SourceDBARN != nil {
+		return b.a.SourceDBARN
+	}
+	return pulumi.String(b.arns.ARN("rds", b.a.SourceTier.Region, "db:"+b.a.SourceTier.Name))
 }

@@ -76,6 +76,18 @@ func TestDataTierHomeCreatesGlobalResources(t *testing.T) {
 	assert.Len(t, e.ByType("aws:rds/clusterInstance:ClusterInstance"), 2)
 }
 
+// TestDataTierSourceTier: a standby given the primary's tier by name (not its output) replicates the
+// instance of that name in its own account and partition.
+func TestDataTierSourceTier(t *testing.T) {
+	a := standbyArgs()
+	a.SourceDBARN, a.SourceTier = nil, &components.TierRef{Region: "us-west-2", Name: "web-us-west-2"}
+	e, err := run(t, "web-us-east-1", a)
+	require.NoError(t, err)
+	db := e.Find("aws:rds/instance:Instance", "web-us-east-1-db")
+	require.NotNil(t, db)
+	assert.Regexp(t, `^arn:aws:rds:us-west-2:\d{12}:db:web-us-west-2$`, db.Str("replicateSourceDb"))
+}
+
 func TestDataTierInvalidArgsRegisterNothing(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -102,7 +114,13 @@ func TestDataTierInvalidArgsRegisterNothing(t *testing.T) {
 		{"IAM user is the admin", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.IAMUsername = "dbadmin" }, `Database.IAMUsername: "dbadmin" is the master user`},
 		{"IAM user is a built-in role", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.IAMUsername = "rds_iam" }, `Database.IAMUsername: "rds_iam" is a built-in`},
 		{"instances", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Instances = 17 }, "Database.Instances: 17 is outside 0-16"},
-		{"source", "web-us-east-1", func(a *components.DataTierArgs) { a.SourceDBARN = nil }, "SourceDBARN"},
+		{"source", "web-us-east-1", func(a *components.DataTierArgs) { a.SourceDBARN = nil }, "SourceDBARN: required for an RDS standby"},
+		{"source tier in this region", "web-us-east-1", func(a *components.DataTierArgs) {
+			a.SourceDBARN, a.SourceTier = nil, &components.TierRef{Region: "us-east-1", Name: "web-us-east-1"}
+		}, `SourceTier.Region: "us-east-1" is not another region`},
+		{"source tier name", "web-us-east-1", func(a *components.DataTierArgs) {
+			a.SourceDBARN, a.SourceTier = nil, &components.TierRef{Region: "us-west-2", Name: "Web_West"}
+		}, `SourceTier.Name: "Web_West" is not a DataTier name`},
 		{"kms", "web-us-east-1", func(a *components.DataTierArgs) { a.KMSKeyARN = nil }, "KMSKeyARN"},
 		{"global cluster", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Engine = components.EngineAuroraPostgres }, "GlobalClusterID"},
 		{"aurora primary of 1", "web-us-east-1", func(a *components.DataTierArgs) {

@@ -135,9 +135,16 @@ type RegionalCluster struct {
 	TaskRoleARN pulumi.StringOutput `pulumi:"taskRoleArn"`
 	// TaskRoleName is the tasks' IAM role name, to attach policies to (e.g. DataTierArgs.TaskRoleName).
 	TaskRoleName pulumi.StringOutput `pulumi:"taskRoleName"`
-	// LogGroupNames are the region's log groups (application, X-Ray, VPC flow logs), for central
-	// logging.
-	LogGroupNames pulumi.StringArrayOutput `pulumi:"logGroupNames"`
+	// AppLogGroupName is the log group of the application and its X-Ray sidecar.
+	AppLogGroupName pulumi.StringOutput `pulumi:"appLogGroupName"`
+	// FlowLogGroupName is the log group of the VPC's flow logs.
+	FlowLogGroupName pulumi.StringOutput `pulumi:"flowLogGroupName"`
+}
+
+// LogGroups returns every log group of the cluster by a stable label ("app", "vpc-flow-logs"): the
+// form ObservedRegion.LogGroups takes, so that central logging ships each of them.
+func (c *RegionalCluster) LogGroups() map[string]pulumi.StringInput {
+	return map[string]pulumi.StringInput{"app": c.AppLogGroupName, "vpc-flow-logs": c.FlowLogGroupName}
 }
 
 var (
@@ -446,6 +453,7 @@ func NewRegionalCluster(ctx *pulumi.Context, name string, args *RegionalClusterA
 		"repositoryUrl":        c.RepositoryURL,
 		"taskRoleArn":          c.TaskRoleARN,
 		"taskRoleName":         c.TaskRoleName,
-		"logGroupNames":        c.LogGroupNames,
+		"appLogGroupName":      c.AppLogGroupName,
+		"flowLogGroupName":     c.FlowLogGroupName,
 	})
 }

@@ -50,8 +50,6 @@ func (b *clusterBuilder) logging() error {
 	if err != nil {
 		return err
 	}
-	b.c.LogGroupNames = pulumi.All(b.appLogs.Name, b.c.LogGroupNames).ApplyT(func(v []any) []string {
-		return append([]string{v[0].(string)}, v[1].([]string)...)
-	}).(pulumi.StringArrayOutput)
+	b.c.AppLogGroupName = b.appLogs.Name
 	return nil
 }

@@ -173,7 +173,7 @@ func (b *clusterBuilder) flowLogs() error {
 	}, parent); err != nil {
 		return fmt.Errorf("creating flow log: %w", err)
 	}
-	b.c.LogGroupNames = pulumi.StringArray{group.Name}.ToStringArrayOutput()
+	b.c.FlowLogGroupName = group.Name
 	return nil
 }
 

@@ -2,7 +2,9 @@ package components_test
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -107,7 +109,9 @@ func TestRegionalClusterOutputs(t *testing.T) {
 	assert.Equal(t, "Z35SXDOTRQ7X7K", mockcloud.Await[string](t, c.ALBZoneID))
 	assert.Equal(t, "123456789012.dkr.ecr.us-east-1.amazonaws.com/web", mockcloud.Await[string](t, c.RepositoryURL))
 	assert.Len(t, mockcloud.Await[[]string](t, c.PrivateSubnetIDs), 3)
-	assert.ElementsMatch(t, []string{"/multiregion/web-us-east-1/web", "/multiregion/web-us-east-1/vpc-flow-logs"}, mockcloud.Await[[]string](t, c.LogGroupNames))
+	assert.Equal(t, "/multiregion/web-us-east-1/web", mockcloud.Await[string](t, c.AppLogGroupName))
+	assert.Equal(t, "/multiregion/web-us-east-1/vpc-flow-logs", mockcloud.Await[string](t, c.FlowLogGroupName))
+	assert.Equal(t, []string{"app", "vpc-flow-logs"}, slices.Sorted(maps.Keys(c.LogGroups())))
 	assert.Contains(t, string(mockcloud.Await[pulumi.ID](t, c.TaskSecurityGroupID)), "web-us-east-1-tasks")
 }
 

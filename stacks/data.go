@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/multiregion/multiregion/components"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -189,8 +188,13 @@ func (d *Deployment) deployData(ctx *pulumi.Context) error {
 			}
 		}
 		if args.Database.Engine == components.EnginePostgres && r.Plan.Role == components.RoleStandby {
-			if args.SourceDBARN, err = d.primaryDBARN(ctx); err != nil {
-				return err
+			// The primary's output when its tier is built (the normal case, a real dependency); after
+			// a change of primary the home region, built first, is a standby and names the primary's tier.
+			primary := cfg.PrimaryRegion
+			if t := d.Regions[primary].Data; t != nil {
+				args.SourceDBARN = t.DBARN
+			} else {
+				args.SourceTier = &components.TierRef{Region: primary, Name: d.name(primary)}
 			}
 		}
 		tier, err := components.NewDataTier(ctx, d.name(region), args, opts...)
@@ -203,25 +207,6 @@ func (d *Deployment) deployData(ctx *pulumi.Context) error {
 		}
 	}
 	return nil
-}
-
-// primaryDBARN is the primary region's RDS instance ARN: its output when the primary's tier is
-// already built (the normal case, a real dependency), else the ARN RDS gives the instance's fixed
-// identifier (after a change of primary, when the home region, built first, is a standby).
-func (d *Deployment) primaryDBARN(ctx *pulumi.Context) (pulumi.StringInput, error) {
-	primary := d.Config.PrimaryRegion
-	if t := d.Regions[primary].Data; t != nil {
-		return t.DBARN, nil
-	}
-	provider, err := d.Providers.For(primary)
-	if err != nil {
-		return nil, err
-	}
-	caller, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(provider))
-	if err != nil {
-		return nil, fmt.Errorf("reading the account ID for the %s database ARN: %w", primary, err)
-	}
-	return pulumi.String(components.CallerARNs(caller).ARN("rds", primary, "db:"+d.name(primary))), nil
 }
 
 // peerTaskRoles returns every other region's task role name, by region.

@@ -103,11 +103,6 @@ func (d *Deployment) alertTopicIn(ctx *pulumi.Context, region string) (*componen
 	return t, nil
 }
 
-// clusterLogGroups labels RegionalCluster.LogGroupNames by position: the application group (the
-// application and the X-Ray daemon log there) first, then the VPC flow logs. The whole-stack tests
-// fail if a log group appears that is not shipped.
-var clusterLogGroups = []string{"app", "vpc-flow-logs"}
-
 // deployObservability creates the stack's dashboard, alarms, X-Ray rules and central log archive over
 // every region, last, from the outputs of the regional, data and global components.
 func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
@@ -128,10 +123,6 @@ func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
 			return err
 		}
 		c := r.Cluster
-		groups := map[string]pulumi.StringInput{}
-		for i, label := range clusterLogGroups {
-			groups[label] = c.LogGroupNames.Index(pulumi.Int(i))
-		}
 		observed := components.ObservedRegion{
 			Role:                 r.Plan.Role,
 			MinTasks:             r.Plan.Capacity.Min,
@@ -140,7 +131,7 @@ func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
 			ClusterName:          c.ClusterName,
 			ServiceName:          c.ServiceName,
 			AlarmTopicARN:        r.Alerts.ARN,
-			LogGroups:            groups,
+			LogGroups:            c.LogGroups(),
 		}
 		d.observeData(&observed, r.Data)
 		regions[name] = observed

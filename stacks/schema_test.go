@@ -195,22 +195,9 @@ func TestKeysAreWellFormed(t *testing.T) {
 // every object key the program reads, and states each scalar key's default as Keys has it, so the
 // documentation cannot silently miss or contradict a setting.
 func TestREADMEConfigTableCoversEveryKey(t *testing.T) {
-	text, err := os.ReadFile("../README.md")
-	require.NoError(t, err)
 	rows := map[string]string{} // first cell -> whole row
-	inTable := false
-	for _, line := range strings.Split(string(text), "\n") {
-		if strings.HasPrefix(line, "| key | default |") {
-			inTable = true
-			continue
-		}
-		if inTable && !strings.HasPrefix(line, "|") {
-			break
-		}
-		if inTable && !strings.HasPrefix(line, "|---") {
-			cells := strings.Split(line, "|")
-			rows[cells[1]] = line
-		}
+	for _, line := range readmeConfigRows(t) {
+		rows[strings.Split(line, "|")[1]] = line
 	}
 	require.NotEmpty(t, rows, "README.md has no configuration table")
 	// row returns the rows whose first cell names key (`key`, `key.*` or `key.field`).
@@ -249,22 +236,7 @@ func TestREADMEConfigTableCoversEveryKey(t *testing.T) {
 // own row's default cell, or in the words that follow the field's name in its key's row. A default
 // changed in code and not in the one doc source fails here.
 func TestREADMEStatesEverySubFieldDefault(t *testing.T) {
-	text, err := os.ReadFile("../README.md")
-	require.NoError(t, err)
-	var rows []string
-	inTable := false
-	for _, line := range strings.Split(string(text), "\n") {
-		if strings.HasPrefix(line, "| key | default |") {
-			inTable = true
-			continue
-		}
-		if inTable && !strings.HasPrefix(line, "|") {
-			break
-		}
-		if inTable {
-			rows = append(rows, line)
-		}
-	}
+	rows := readmeConfigRows(t)
 	cfg, err := Parse(lookup(validRaw()))
 	require.NoError(t, err)
 	fields := cfg.fields()
@@ -327,4 +299,24 @@ func statesDefault(rows []string, key, field, want string) bool {
 		}
 	}
 	return false
+}
+
+// readmeConfigRows returns the rows of README's configuration table, without its header.
+func readmeConfigRows(t *testing.T) []string {
+	t.Helper()
+	text, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	var rows []string
+	inTable := false
+	for _, line := range strings.Split(string(text), "\n") {
+		switch {
+		case strings.HasPrefix(line, "| key | default |"):
+			inTable = true
+		case inTable && !strings.HasPrefix(line, "|"):
+			return rows
+		case inTable && !strings.HasPrefix(line, "|---"):
+			rows = append(rows, line)
+		}
+	}
+	return rows
 }
