@@ -17,8 +17,21 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Program is the Pulumi program: Load, then Deploy, then export the outputs.
-func Program(ctx *pulumi.Context) error { return NewProgram()(ctx) }
+// Program is the Pulumi program: Load, then Deploy, then export the outputs. It calls Deploy itself
+// rather than through NewProgram: the SDK records the Go call stack of every registration, so each
+// frame between the program and a resource costs every resource (see README, Performance).
+func Program(ctx *pulumi.Context) error {
+	cfg, err := Load(ctx)
+	if err != nil {
+		return err
+	}
+	d, err := Deploy(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	d.export(ctx)
+	return nil
+}
 
 // NewProgram returns the Pulumi program with options, for callers that deploy the stack somewhere
 // other than AWS itself (the local tier's emulator, through WithProviderHook).
@@ -32,10 +45,15 @@ func NewProgram(opts ...Option) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
-		for _, k := range slices.Sorted(maps.Keys(d.Outputs)) {
-			ctx.Export(k, d.Outputs[k])
-		}
+		d.export(ctx)
 		return nil
+	}
+}
+
+// export exports every output of the deployment as a stack output.
+func (d *Deployment) export(ctx *pulumi.Context) {
+	for _, k := range slices.Sorted(maps.Keys(d.Outputs)) {
+		ctx.Export(k, d.Outputs[k])
 	}
 }
 
