@@ -385,9 +385,7 @@ func globalName(name, region string) string {
 // default (the one place the defaults of DataTierArgs, DatabaseSpec and CacheSpec live).
 func (a *DataTierArgs) WithDefaults(name string) DataTierArgs {
 	c := *a
-	if c.GlobalName == "" {
-		c.GlobalName = globalName(name, c.Region)
-	}
+	orDefault(&c.GlobalName, globalName(name, c.Region))
 	c.Database = c.Database.WithDefaults(c.Role)
 	if c.Cache != nil {
 		cache := c.Cache.WithDefaults()
@@ -399,77 +397,35 @@ func (a *DataTierArgs) WithDefaults(name string) DataTierArgs {
 // WithDefaults returns d with every unset field at its default. role decides Instances: 2 for a
 // primary; a standby keeps what it is given (0: a headless Aurora secondary).
 func (d DatabaseSpec) WithDefaults(role Role) DatabaseSpec {
-	if d.Engine == "" {
-		d.Engine = EnginePostgres
-	}
-	if d.EngineVersion == "" {
-		d.EngineVersion = DefaultPostgresVersion
-	}
-	if d.InstanceClass == "" {
-		d.InstanceClass = "db.r6g.large"
-	}
-	if d.AllocatedStorage == 0 {
-		d.AllocatedStorage = 100
-	}
-	if d.MaxAllocatedStorage == 0 {
-		d.MaxAllocatedStorage = max(1000, d.AllocatedStorage)
-	}
-	if d.BackupRetentionDays == 0 {
-		d.BackupRetentionDays = 14
-	}
-	if d.AdminUsername == "" {
-		d.AdminUsername = "dbadmin"
-	}
-	if d.DatabaseName == "" {
-		d.DatabaseName = "app"
-	}
-	if d.IAMUsername == "" {
-		d.IAMUsername = IAMDBUsernameFor(DefaultServiceName)
-	}
-	if d.Port == 0 {
-		d.Port = 5432
-	}
+	orDefault(&d.Engine, EnginePostgres)
+	orDefault(&d.EngineVersion, DefaultPostgresVersion)
+	orDefault(&d.InstanceClass, "db.r6g.large")
+	orDefault(&d.AllocatedStorage, 100)
+	orDefault(&d.MaxAllocatedStorage, max(1000, d.AllocatedStorage))
+	orDefault(&d.BackupRetentionDays, 14)
+	orDefault(&d.AdminUsername, "dbadmin")
+	orDefault(&d.DatabaseName, "app")
+	orDefault(&d.IAMUsername, IAMDBUsernameFor(DefaultServiceName))
+	orDefault(&d.Port, 5432)
 	if d.Instances == 0 && role == RolePrimary {
 		d.Instances = 2
 	}
-	if d.MonitoringInterval == 0 {
-		d.MonitoringInterval = 60
-	}
-	if d.PerformanceInsightsRetentionDays == 0 {
-		d.PerformanceInsightsRetentionDays = 7
-	}
-	if d.ReplicaLagSeconds == 0 {
-		d.ReplicaLagSeconds = 60
-	}
+	orDefault(&d.MonitoringInterval, 60)
+	orDefault(&d.PerformanceInsightsRetentionDays, 7)
+	orDefault(&d.ReplicaLagSeconds, 60)
 	return d
 }
 
 // WithDefaults returns c with every unset field at its default.
 func (c CacheSpec) WithDefaults() CacheSpec {
-	if c.Engine == "" {
-		c.Engine = CacheRedis
-	}
-	if c.EngineVersion == "" {
-		c.EngineVersion = map[CacheEngine]string{CacheRedis: "7.1", CacheValkey: "8.0"}[c.Engine]
-	}
-	if c.NodeType == "" {
-		c.NodeType = DefaultCacheNodeType
-	}
-	if c.Nodes == 0 {
-		c.Nodes = 2
-	}
-	if c.Port == 0 {
-		c.Port = 6379
-	}
-	if c.SnapshotRetentionDays == 0 {
-		c.SnapshotRetentionDays = 7
-	}
-	if c.AuthMode == "" {
-		c.AuthMode = CacheAuthIAM
-	}
-	if c.LagSeconds == 0 {
-		c.LagSeconds = 30
-	}
+	orDefault(&c.Engine, CacheRedis)
+	orDefault(&c.EngineVersion, map[CacheEngine]string{CacheRedis: "7.1", CacheValkey: "8.0"}[c.Engine])
+	orDefault(&c.NodeType, DefaultCacheNodeType)
+	orDefault(&c.Nodes, 2)
+	orDefault(&c.Port, 6379)
+	orDefault(&c.SnapshotRetentionDays, 7)
+	orDefault(&c.AuthMode, CacheAuthIAM)
+	orDefault(&c.LagSeconds, 30)
 	return c
 }
 

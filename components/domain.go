@@ -139,12 +139,8 @@ type Domain struct {
 
 func (a *DomainArgs) withDefaults() DomainArgs {
 	c := *a
-	if c.QueryLogRetentionDays == 0 {
-		c.QueryLogRetentionDays = 365
-	}
-	if c.ValidationTTL == 0 {
-		c.ValidationTTL = 300
-	}
+	orDefault(&c.QueryLogRetentionDays, 365)
+	orDefault(&c.ValidationTTL, 300)
 	c.AlternateNames = slices.Clone(c.AlternateNames)
 	sort.Strings(c.AlternateNames)
 	c.Regions = maps.Clone(c.Regions)

@@ -134,12 +134,8 @@ type GlobalEdge struct {
 
 func (a *GlobalEdgeArgs) withDefaults() GlobalEdgeArgs {
 	c := *a
-	if c.Routing == "" {
-		c.Routing = RoutingFailover
-	}
-	if c.HealthPath == "" {
-		c.HealthPath = DefaultHealthPath
-	}
+	orDefault(&c.Routing, RoutingFailover)
+	orDefault(&c.HealthPath, DefaultHealthPath)
 	domain := c.Hostname != ""
 	c.EdgeSettings = c.EdgeSettings.WithDefaults(domain)
 	if c.CloudFrontHostname == "" && domain {
@@ -148,18 +144,10 @@ func (a *GlobalEdgeArgs) withDefaults() GlobalEdgeArgs {
 	if c.AcceleratorHostname == "" && domain {
 		c.AcceleratorHostname = "ga." + c.Hostname
 	}
-	if c.PriceClass == "" {
-		c.PriceClass = "PriceClass_All"
-	}
-	if c.WAFRateLimit == 0 {
-		c.WAFRateLimit = 2000
-	}
-	if c.EndpointWeight == 0 {
-		c.EndpointWeight = DefaultEndpointWeight
-	}
-	if c.LogDays == 0 {
-		c.LogDays = 365
-	}
+	orDefault(&c.PriceClass, "PriceClass_All")
+	orDefault(&c.WAFRateLimit, 2000)
+	orDefault(&c.EndpointWeight, DefaultEndpointWeight)
+	orDefault(&c.LogDays, 365)
 	c.Endpoints = slices.Clone(c.Endpoints)
 	return c
 }

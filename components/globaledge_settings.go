@@ -51,21 +51,11 @@ const maxWritePaths = 25
 // WithDefaults returns s with every unset field at its default; hostname says whether the edge has
 // a hostname (Route 53 and CloudFront default to on with one, off without).
 func (s EdgeSettings) WithDefaults(hostname bool) EdgeSettings {
-	if s.HealthCheckIntervalSeconds == 0 {
-		s.HealthCheckIntervalSeconds = 10
-	}
-	if s.HealthCheckFailureThreshold == 0 {
-		s.HealthCheckFailureThreshold = 3
-	}
-	if s.OriginConnectTimeoutSeconds == 0 {
-		s.OriginConnectTimeoutSeconds = 10
-	}
-	if s.OriginConnectionAttempts == 0 {
-		s.OriginConnectionAttempts = 3
-	}
-	if s.ClientAffinity == "" {
-		s.ClientAffinity = AffinityNone
-	}
+	orDefault(&s.HealthCheckIntervalSeconds, 10)
+	orDefault(&s.HealthCheckFailureThreshold, 3)
+	orDefault(&s.OriginConnectTimeoutSeconds, 10)
+	orDefault(&s.OriginConnectionAttempts, 3)
+	orDefault(&s.ClientAffinity, AffinityNone)
 	for _, t := range []struct {
 		p   **bool
 		def bool

@@ -165,12 +165,8 @@ func CheckObservabilityName(name string) error {
 
 func (a *ObservabilityArgs) withDefaults(name string) ObservabilityArgs {
 	c := *a
-	if c.DashboardName == "" {
-		c.DashboardName = name
-	}
-	if c.HealthPath == "" {
-		c.HealthPath = DefaultHealthPath
-	}
+	orDefault(&c.DashboardName, name)
+	orDefault(&c.HealthPath, DefaultHealthPath)
 	c.SignalSettings = c.SignalSettings.WithDefaults()
 	if c.ReservoirPerSecond == nil {
 		n := 1
@@ -178,9 +174,7 @@ func (a *ObservabilityArgs) withDefaults(name string) ObservabilityArgs {
 	}
 	l := &c.LogArchive
 	l.ArchiveLifecycle = l.ArchiveLifecycle.WithDefaults()
-	if l.ErrorLogRetentionDays == 0 {
-		l.ErrorLogRetentionDays = 365
-	}
+	orDefault(&l.ErrorLogRetentionDays, 365)
 	c.Regions = maps.Clone(c.Regions)
 	c.Providers = maps.Clone(c.Providers)
 	c.HealthChecks = maps.Clone(c.HealthChecks)

@@ -14,15 +14,9 @@ type ArchiveLifecycle struct {
 
 // WithDefaults returns l with every unset field at its default.
 func (l ArchiveLifecycle) WithDefaults() ArchiveLifecycle {
-	if l.TransitionDays == 0 {
-		l.TransitionDays = 30
-	}
-	if l.GlacierDays == 0 {
-		l.GlacierDays = 90
-	}
-	if l.RetentionDays == 0 {
-		l.RetentionDays = 365
-	}
+	orDefault(&l.TransitionDays, 30)
+	orDefault(&l.GlacierDays, 90)
+	orDefault(&l.RetentionDays, 365)
 	return l
 }
 
@@ -54,9 +48,7 @@ type SignalSettings struct {
 
 // WithDefaults returns s with every unset field at its default.
 func (s SignalSettings) WithDefaults() SignalSettings {
-	if s.ALB5xxPercent == 0 {
-		s.ALB5xxPercent = 5
-	}
+	orDefault(&s.ALB5xxPercent, 5)
 	if s.SamplingRate == nil {
 		rate := 0.05
 		s.SamplingRate = &rate

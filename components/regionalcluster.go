@@ -274,36 +274,20 @@ func CheckHealthPath(p string) error {
 // defaults of RegionalClusterArgs and ServiceSpec live).
 func (a *RegionalClusterArgs) WithDefaults() RegionalClusterArgs {
 	c := *a
-	if c.AZCount == 0 {
-		c.AZCount = 3
-	}
+	orDefault(&c.AZCount, 3)
 	if len(c.AvailabilityZones) > 0 {
 		c.AZCount = len(c.AvailabilityZones)
 	}
 	if c.NATPerAZ == nil {
 		c.NATPerAZ = Bool(c.Role == RolePrimary)
 	}
-	if c.LogRetentionDays == 0 {
-		c.LogRetentionDays = 365
-	}
-	if c.CPUTarget == 0 {
-		c.CPUTarget = 60
-	}
-	if c.RequestsPerTarget == 0 {
-		c.RequestsPerTarget = 1000
-	}
-	if c.TLSPolicy == "" {
-		c.TLSPolicy = DefaultTLSPolicy
-	}
-	if c.AccessLogDays == 0 {
-		c.AccessLogDays = 365
-	}
-	if c.ImagesKept == 0 {
-		c.ImagesKept = 30
-	}
-	if c.XRayDaemonImage == "" {
-		c.XRayDaemonImage = DefaultXRayDaemonImage
-	}
+	orDefault(&c.LogRetentionDays, 365)
+	orDefault(&c.CPUTarget, 60)
+	orDefault(&c.RequestsPerTarget, 1000)
+	orDefault(&c.TLSPolicy, DefaultTLSPolicy)
+	orDefault(&c.AccessLogDays, 365)
+	orDefault(&c.ImagesKept, 30)
+	orDefault(&c.XRayDaemonImage, DefaultXRayDaemonImage)
 	c.Service = c.Service.WithDefaults()
 	c.AvailabilityZones = slices.Clone(c.AvailabilityZones)
 	c.ReplicateTo = slices.Clone(c.ReplicateTo)

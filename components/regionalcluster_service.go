@@ -55,21 +55,11 @@ const DefaultHealthPath = "/health"
 
 // WithDefaults returns s with every unset field at its default.
 func (s ServiceSpec) WithDefaults() ServiceSpec {
-	if s.Name == "" {
-		s.Name = DefaultServiceName
-	}
-	if s.HealthPath == "" {
-		s.HealthPath = DefaultHealthPath
-	}
-	if s.User == "" {
-		s.User = "1000:1000"
-	}
-	if s.StopTimeoutSeconds == 0 {
-		s.StopTimeoutSeconds = 30
-	}
-	if s.HealthCheckGracePeriodSeconds == 0 {
-		s.HealthCheckGracePeriodSeconds = 60
-	}
+	orDefault(&s.Name, DefaultServiceName)
+	orDefault(&s.HealthPath, DefaultHealthPath)
+	orDefault(&s.User, "1000:1000")
+	orDefault(&s.StopTimeoutSeconds, 30)
+	orDefault(&s.HealthCheckGracePeriodSeconds, 60)
 	return s
 }
 

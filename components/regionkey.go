@@ -39,9 +39,7 @@ type RegionKey struct {
 // WithDefaults returns a copy of a with every unset field at its default.
 func (a *RegionKeyArgs) WithDefaults() RegionKeyArgs {
 	c := *a
-	if c.DeletionWindowDays == 0 {
-		c.DeletionWindowDays = 30
-	}
+	orDefault(&c.DeletionWindowDays, 30)
 	return c
 }
 

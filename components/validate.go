@@ -227,3 +227,11 @@ func CheckProviderRegion(ctx *pulumi.Context, field string, p pulumi.ProviderRes
 	}
 	return nil
 }
+
+// orDefault sets *field to def when it holds its zero value: the one form of every WithDefaults.
+func orDefault[T comparable](field *T, def T) {
+	var zero T
+	if *field == zero {
+		*field = def
+	}
+}
