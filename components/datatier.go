@@ -2,6 +2,8 @@ package components
 
 import (
 	"fmt"
+	"maps"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -204,6 +206,11 @@ type DataTierArgs struct {
 	// writes to the writer, wherever it is. The grant does not depend on roles, so a change of primary
 	// changes no policy. Default none.
 	PeerTaskRoleNames map[string]pulumi.StringInput
+	// PeerClientCIDRs are, by region, the private subnet ranges of other regions' service tasks
+	// (RegionalCluster.PrivateSubnetCIDRs), admitted over RegionLinks to the database and cache ports:
+	// a standby's tasks write to the primary's writer wherever it is. The rules are named by region
+	// and do not depend on roles, so a failover changes none of them. Default none.
+	PeerClientCIDRs map[string][]string
 	// AlarmActions are the ARNs (SNS topics) the replica-lag alarms notify. Default none.
 	AlarmActions pulumi.StringArrayInput
 	// DeletionProtection sets AWS deletion protection on the database and the global cluster. Default
@@ -466,6 +473,19 @@ func (a *DataTierArgs) Validate(name string) FieldErrors {
 	} {
 		if req.missing {
 			add("%s: required", req.field)
+		}
+	}
+	for _, r := range slices.Sorted(maps.Keys(a.PeerClientCIDRs)) {
+		p := "PeerClientCIDRs[" + r + "]"
+		if err := checkRegion(p, r); err != nil {
+			f = append(f, AsFieldErrors(err)...)
+		} else if r == a.Region {
+			f.Add(p, "%q is this tier's own region (its tasks are admitted by ClientSecurityGroupID)", r)
+		}
+		for i, c := range a.PeerClientCIDRs[r] {
+			if pfx, err := netip.ParsePrefix(c); err != nil || !pfx.Addr().Is4() || pfx.Masked() != pfx {
+				f.Add(fmt.Sprintf("%s[%d]", p, i), "%q is not an IPv4 CIDR", c)
+			}
 		}
 	}
 	a.Database.validate(a, pathAdder(&f, "Database."))

@@ -71,6 +71,20 @@ func (b *tierBuilder) securityGroup(suffix, what string, port int) (*ec2.Securit
 	}, b.parent); err != nil {
 		return nil, fmt.Errorf("creating %s ingress: %w", what, err)
 	}
+	for _, region := range slices.Sorted(maps.Keys(b.a.PeerClientCIDRs)) {
+		for i, cidr := range b.a.PeerClientCIDRs[region] {
+			if _, err := vpc.NewSecurityGroupIngressRule(b.ctx, fmt.Sprintf("%s-in-%s-%d", b.child(suffix), region, i), &vpc.SecurityGroupIngressRuleArgs{
+				SecurityGroupId: sg.ID(),
+				IpProtocol:      pulumi.String("tcp"),
+				FromPort:        pulumi.Int(port),
+				ToPort:          pulumi.Int(port),
+				CidrIpv4:        pulumi.String(cidr),
+				Description:     pulumi.String(fmt.Sprintf("%s clients: the service tasks of %s, over the region link", what, region)),
+			}, b.parent); err != nil {
+				return nil, fmt.Errorf("creating %s ingress from %s: %w", what, region, err)
+			}
+		}
+	}
 	return sg, nil
 }
 

@@ -80,6 +80,10 @@ type RegionalClusterArgs struct {
 	// ReplicateTo lists the regions the ECR registry of this region replicates to (the primary's
 	// secondaries). Empty: no replication rule.
 	ReplicateTo []string
+	// PeerCIDRs are the VPC ranges of other regions, by region, that this region's tasks reach over
+	// RegionLinks (their writer and caches): the task security group allows TCP out to each. The rule
+	// of a region is named by that region, never by role. Default none.
+	PeerCIDRs map[string]netip.Prefix
 	// ImagesKept is how many images the ECR lifecycle policy keeps. Default 30.
 	ImagesKept int
 	// XRayDaemonImage is the X-Ray daemon sidecar image. Default DefaultXRayDaemonImage.
@@ -107,6 +111,12 @@ type RegionalCluster struct {
 	PublicSubnetIDs pulumi.StringArrayOutput `pulumi:"publicSubnetIds"`
 	// PrivateSubnetIDs are the private subnets (tasks, data tier), one per AZ.
 	PrivateSubnetIDs pulumi.StringArrayOutput `pulumi:"privateSubnetIds"`
+	// PrivateSubnetCIDRs are the private subnets' ranges, one per AZ, in AZ order: where this
+	// region's tasks run, for other regions' data tiers to admit (DataTierArgs.PeerClientCIDRs).
+	PrivateSubnetCIDRs []string
+	// PrivateRouteTableIDs are the private subnets' route tables, one per AZ: RegionLink routes the
+	// other regions' ranges through them.
+	PrivateRouteTableIDs []pulumi.StringInput
 	// ClusterARN is the ECS cluster's ARN.
 	ClusterARN pulumi.StringOutput `pulumi:"clusterArn"`
 	// ClusterName is the ECS cluster's name.
@@ -291,6 +301,7 @@ func (a *RegionalClusterArgs) WithDefaults() RegionalClusterArgs {
 	c.Service = c.Service.WithDefaults()
 	c.AvailabilityZones = slices.Clone(c.AvailabilityZones)
 	c.ReplicateTo = slices.Clone(c.ReplicateTo)
+	c.PeerCIDRs = maps.Clone(c.PeerCIDRs)
 	sort.Strings(c.ReplicateTo)
 	return c
 }
@@ -364,6 +375,19 @@ func (a *RegionalClusterArgs) Validate(name string) FieldErrors {
 	}
 	if a.ImagesKept < 1 || a.ImagesKept > 1000 {
 		f.Add("ImagesKept", "%d is outside 1-1000", a.ImagesKept)
+	}
+	for _, r := range slices.Sorted(maps.Keys(a.PeerCIDRs)) {
+		p, cidr := "PeerCIDRs["+r+"]", a.PeerCIDRs[r]
+		switch {
+		case checkRegion(p, r) != nil:
+			f = append(f, AsFieldErrors(checkRegion(p, r))...)
+		case r == a.Region:
+			f.Add(p, "%q is this cluster's own region", r)
+		case !cidr.IsValid() || !cidr.Addr().Is4():
+			f.Add(p, "%v is not an IPv4 CIDR", cidr)
+		case a.CIDR.IsValid() && cidr.Overlaps(a.CIDR):
+			f.Add(p, "%v overlaps this cluster's CIDR %v; peered VPCs must not overlap", cidr, a.CIDR)
+		}
 	}
 	for i, r := range a.ReplicateTo {
 		p := fmt.Sprintf("ReplicateTo[%d]", i)

@@ -2,6 +2,8 @@ package components
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -87,6 +89,7 @@ func (b *clusterBuilder) network() error {
 				}
 			} else {
 				b.privateSubnets = append(b.privateSubnets, s.ID().ToStringOutput())
+				b.c.PrivateSubnetCIDRs = append(b.c.PrivateSubnetCIDRs, tier.cidr)
 			}
 		}
 	}
@@ -120,6 +123,7 @@ func (b *clusterBuilder) network() error {
 		if err != nil {
 			return fmt.Errorf("creating private route table in %s: %w", az, err)
 		}
+		b.c.PrivateRouteTableIDs = append(b.c.PrivateRouteTableIDs, rt.ID().ToStringOutput())
 		if _, err := ec2.NewRouteTableAssociation(ctx, b.child("private-"+az), &ec2.RouteTableAssociationArgs{
 			SubnetId: b.privateSubnets[i], RouteTableId: rt.ID(),
 		}, parent); err != nil {
@@ -248,6 +252,19 @@ func (b *clusterBuilder) securityGroups() error {
 		Description:     pulumi.String("to the data tier inside the VPC"),
 	}, parent); err != nil {
 		return fmt.Errorf("creating task VPC egress: %w", err)
+	}
+	for _, region := range slices.Sorted(maps.Keys(a.PeerCIDRs)) {
+		cidr := a.PeerCIDRs[region]
+		if _, err := vpc.NewSecurityGroupEgressRule(ctx, b.child("tasks-out-"+region), &vpc.SecurityGroupEgressRuleArgs{
+			SecurityGroupId: b.taskSG.ID(),
+			IpProtocol:      pulumi.String("tcp"),
+			FromPort:        pulumi.Int(0),
+			ToPort:          pulumi.Int(65535),
+			CidrIpv4:        pulumi.String(cidr.String()),
+			Description:     pulumi.String("to the data tier of " + region + " over the region link"),
+		}, parent); err != nil {
+			return fmt.Errorf("creating task egress to %s: %w", region, err)
+		}
 	}
 	b.c.ALBSecurityGroupID = b.albSG.ID()
 	b.c.TaskSecurityGroupID = b.taskSG.ID()

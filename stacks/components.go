@@ -25,6 +25,7 @@ func (c *Config) clusterArgs(rc RegionConfig, cidr netip.Prefix, kmsKeyARN, cert
 	}
 	spec := c.Service.ServiceSpec
 	spec.RepositoryName, spec.ImageTag, _ = components.ParseImage(c.Service.Image)
+	spec.Environment = c.serviceEnvironment(rc.Name)
 	return &components.RegionalClusterArgs{
 		Region:            rc.Name,
 		Role:              plan.Role,
@@ -39,6 +40,7 @@ func (c *Config) clusterArgs(rc RegionConfig, cidr netip.Prefix, kmsKeyARN, cert
 		Autoscaling:       c.Service.Autoscaling,
 		SpotWeight:        c.Service.SpotWeight,
 		ReplicateTo:       replicateTo,
+		PeerCIDRs:         c.peerCIDRs(rc.Name),
 		CertificateARN:    certARN,
 		Protect:           components.Bool(c.Protect),
 		// A throwaway stack (protect: false) must be destroyable: AWS deletion protection follows.

@@ -293,6 +293,7 @@ func (c *Config) problems() []error {
 	errs = append(errs, c.Service.validate()...)
 	errs = append(errs, c.componentProblems()...)
 	errs = append(errs, c.validateData()...)
+	errs = append(errs, c.validateDataPath()...)
 	errs = append(errs, c.validateEdge()...)
 	errs = append(errs, c.Observability.validate(c)...)
 	return dedupe(errs)

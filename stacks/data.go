@@ -174,6 +174,7 @@ func (d *Deployment) deployData(ctx *pulumi.Context) error {
 		args.ClientSecurityGroupID = r.Cluster.TaskSecurityGroupID.ToStringOutput()
 		args.TaskRoleName = r.Cluster.TaskRoleName
 		args.PeerTaskRoleNames = d.peerTaskRoles(region)
+		args.PeerClientCIDRs = d.peerClients(region)
 		if r.Alerts != nil {
 			args.AlarmActions = pulumi.StringArray{r.Alerts.ARN}
 		}

@@ -129,7 +129,13 @@ func Deploy(ctx *pulumi.Context, cfg *Config, opts ...Option) (*Deployment, erro
 			return nil, err
 		}
 	}
+	if err := d.deployLinks(ctx); err != nil {
+		return nil, err
+	}
 	if err := d.deployData(ctx); err != nil {
+		return nil, err
+	}
+	if err := d.deployDataNames(ctx); err != nil {
 		return nil, err
 	}
 	if err := d.deployEdge(ctx); err != nil {

@@ -272,21 +272,42 @@ func TestDataControls(t *testing.T) {
 			assert.True(t, rg.Protect, msg)
 		}
 		assert.True(t, e.ByType(cacheGlobal)[0].Protect)
-		// Row 24, 25: the DB and cache security groups admit only the task security group.
+		// Row 24, 25: the DB and cache security groups admit the region's task security group and,
+		// over the region links, the other regions' private (task) subnets; nothing else.
 		for _, region := range prodRegions {
 			tier := e.Component(components.DataTierType, "web-"+region)
 			tasks := e.Find(securityGroup, "web-"+region+"-tasks")
 			require.NotNil(t, tasks)
+			peers := map[string]bool{}
+			for _, other := range prodRegions {
+				if other != region {
+					for _, s := range e.Filter(func(r *mockcloud.Resource) bool {
+						return r.Type == "aws:ec2/subnet:Subnet" && r.Region == other && r.Str("tags.tier") == "private"
+					}) {
+						peers[s.Str("cidrBlock")] = true
+					}
+				}
+			}
+			require.Len(t, peers, 6, region)
 			rules := e.ChildrenOfType(tier, ingressRule)
-			require.Len(t, rules, 2, region)
+			require.Len(t, rules, 2+2*len(peers), region)
 			ports := map[float64]bool{}
+			local := 0
 			for _, r := range rules {
-				assert.Equal(t, tasks.ID, r.Str("referencedSecurityGroupId"), r.Name)
-				assert.False(t, r.Has("cidrIpv4"), r.Name)
 				assert.NotEmpty(t, r.Str("description"), r.Name)
 				p, _ := r.Num("fromPort")
 				ports[p] = true
+				if r.Has("referencedSecurityGroupId") {
+					local++
+					assert.Equal(t, tasks.ID, r.Str("referencedSecurityGroupId"), r.Name)
+					assert.False(t, r.Has("cidrIpv4"), r.Name)
+					continue
+				}
+				assert.True(t, peers[r.Str("cidrIpv4")], "%s admits %s, not another region's private subnet", r.Name, r.Str("cidrIpv4"))
+				assert.NotContains(t, r.Name, "primary", r.Name)
+				assert.NotContains(t, r.Name, "standby", r.Name)
 			}
+			assert.Equal(t, 2, local, region)
 			assert.Equal(t, map[float64]bool{5432: true, 6379: true}, ports, region)
 			for _, sg := range e.ChildrenOfType(tier, securityGroup) {
 				assert.NotEmpty(t, sg.Str("description"), sg.Name)

@@ -33,6 +33,8 @@ func resourceTokens() map[string]string {
 		"aws_security_group":                  "aws:ec2/securityGroup:SecurityGroup",
 		"aws_security_group_rule":             "aws:ec2/securityGroupRule:SecurityGroupRule",
 		"aws_vpc_endpoint":                    "aws:ec2/vpcEndpoint:VpcEndpoint",
+		"aws_vpc_peering_connection":          "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+		"aws_vpc_peering_connection_accepter": "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
 		"aws_vpc_security_group_ingress_rule": "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
 		"aws_vpc_security_group_egress_rule":  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
 
@@ -106,10 +108,11 @@ func resourceTokens() map[string]string {
 		"aws_elasticache_user_group":               "aws:elasticache/userGroup:UserGroup",
 
 		// Route 53.
-		"aws_route53_zone":         "aws:route53/zone:Zone",
-		"aws_route53_record":       "aws:route53/record:Record",
-		"aws_route53_health_check": "aws:route53/healthCheck:HealthCheck",
-		"aws_route53_query_log":    "aws:route53/queryLog:QueryLog",
+		"aws_route53_zone":             "aws:route53/zone:Zone",
+		"aws_route53_record":           "aws:route53/record:Record",
+		"aws_route53_health_check":     "aws:route53/healthCheck:HealthCheck",
+		"aws_route53_query_log":        "aws:route53/queryLog:QueryLog",
+		"aws_route53_zone_association": "aws:route53/zoneAssociation:ZoneAssociation",
 
 		// ACM.
 		"aws_acm_certificate":            "aws:acm/certificate:Certificate",
