@@ -6,7 +6,6 @@ import (
 	"net/mail"
 	"net/url"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -28,6 +27,10 @@ type AlertTopicArgs struct {
 	// HTTPSEndpoint, when set, subscribes this https:// URL (it must confirm the subscription).
 	// Default: none.
 	HTTPSEndpoint string
+	// Account is the account and partition the component's ARNs and policies are built in. Default:
+	// read from the provider (aws.GetCallerIdentity); a stack sets it to read the account once, and so
+	// that nothing is asked of a region whose API is unreachable.
+	Account *AccountARNs
 }
 
 // AlertTopic is one region's KMS-encrypted SNS topic that the region's CloudWatch alarms publish to,
@@ -45,6 +48,9 @@ func (a *AlertTopicArgs) withDefaults() AlertTopicArgs { return *a }
 
 func (a *AlertTopicArgs) validate(name string) error {
 	errs := []error{checkRegion("Region", a.Region), checkName(name, a.Region)}
+	var account FieldErrors
+	checkAccount(&account, "Account", a.Account)
+	errs = append(errs, account.Err())
 	if a.KMSKeyARN == nil {
 		errs = append(errs, errors.New("KMSKeyARN: required (the region's RegionKey); alert topics are always encrypted"))
 	}
@@ -101,11 +107,11 @@ func NewAlertTopic(ctx *pulumi.Context, name string, args *AlertTopicArgs, opts 
 		return nil, err
 	}
 	parent := pulumi.Parent(t)
-	caller, err := aws.GetCallerIdentity(ctx, nil, parent)
+	arns, err := accountOf(ctx, a.Account, parent)
 	if err != nil {
-		return nil, fmt.Errorf("alert topic %q: reading the account ID: %w", name, err)
+		return nil, fmt.Errorf("alert topic %q: %w", name, err)
 	}
-	account, arns := caller.AccountId, CallerARNs(caller)
+	account := arns.AccountID
 	t.Topic, err = sns.NewTopic(ctx, name+"-alerts", &sns.TopicArgs{
 		Name:           pulumi.String(name + "-alerts"),
 		DisplayName:    pulumi.String(fmt.Sprintf("multiregion alarms %s", a.Region)),

@@ -1,9 +1,12 @@
 package components
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // AccountARNs builds the ARNs of one AWS account in one partition. It is the one place that writes the
@@ -55,4 +58,36 @@ func (a AccountARNs) AWSManagedPolicy(path string) string {
 // buildARN joins the six fields of an ARN.
 func buildARN(partition, service, region, account, resource string) string {
 	return "arn:" + partition + ":" + service + ":" + region + ":" + account + ":" + resource
+}
+
+var (
+	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+	partitionPattern = regexp.MustCompile(`^aws(-[a-z]+)*$`)
+)
+
+// checkAccount reports, on path field, why a (an Args' Account; nil is allowed) cannot build ARNs.
+func checkAccount(f *FieldErrors, field string, a *AccountARNs) {
+	if a == nil {
+		return
+	}
+	if !accountIDPattern.MatchString(a.AccountID) {
+		f.Add(field+".AccountID", "%q is not a 12-digit AWS account ID", a.AccountID)
+	}
+	if !partitionPattern.MatchString(a.Partition) {
+		f.Add(field+".Partition", "%q is not an AWS partition (aws, aws-cn, aws-us-gov)", a.Partition)
+	}
+}
+
+// accountOf returns account when it is given, else the account and partition of the caller identity
+// the provider in opts answers (one invoke). Components take an Account so that a stack reads it
+// once, and so that nothing is asked of a region whose API is unreachable.
+func accountOf(ctx *pulumi.Context, account *AccountARNs, opts ...pulumi.InvokeOption) (AccountARNs, error) {
+	if account != nil {
+		return *account, nil
+	}
+	caller, err := aws.GetCallerIdentity(ctx, nil, opts...)
+	if err != nil {
+		return AccountARNs{}, fmt.Errorf("reading the account ID: %w", err)
+	}
+	return CallerARNs(caller), nil
 }

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
@@ -219,6 +218,10 @@ type DataTierArgs struct {
 	// Protect sets Pulumi's protect option on the database, global cluster and replication groups.
 	// Default true.
 	Protect *bool
+	// Account is the account and partition the component's ARNs and policies are built in. Default:
+	// read from the provider (aws.GetCallerIdentity); a stack sets it to read the account once, and so
+	// that nothing is asked of a region whose API is unreachable.
+	Account *AccountARNs
 }
 
 // TierRef names a DataTier of the same account: its region and its component name.
@@ -450,6 +453,7 @@ func pathAdder(f *FieldErrors, prefix string) func(format string, v ...any) {
 // registers anything.
 func (a *DataTierArgs) Validate(name string) FieldErrors {
 	var f FieldErrors
+	checkAccount(&f, "Account", a.Account)
 	add := pathAdder(&f, "")
 	for _, err := range []error{checkRegion("Region", a.Region), checkRole("Role", a.Role), checkName(name, a.Region)} {
 		f = append(f, AsFieldErrors(err)...)
@@ -628,11 +632,11 @@ func NewDataTier(ctx *pulumi.Context, name string, args *DataTierArgs, opts ...p
 		return nil, err
 	}
 	b := &tierBuilder{ctx: ctx, name: name, a: a, t: t, parent: pulumi.Parent(t)}
-	caller, err := aws.GetCallerIdentity(ctx, nil, b.parent)
+	arns, err := accountOf(ctx, a.Account, b.parent)
 	if err != nil {
-		return nil, fmt.Errorf("data tier %q: reading the account ID: %w", name, err)
+		return nil, fmt.Errorf("data tier %q: %w", name, err)
 	}
-	b.account, b.arns = caller.AccountId, CallerARNs(caller)
+	b.account, b.arns = arns.AccountID, arns
 	t.KMSKeyARN = a.KMSKeyARN.ToStringOutput()
 	t.DBIAMUsername = pulumi.String(a.Database.IAMUsername).ToStringOutput()
 	t.CacheReplicationGroupID = pulumi.String("").ToStringOutput()

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
@@ -109,6 +108,10 @@ type DomainArgs struct {
 	ValidationTTL int
 	// Protect sets Pulumi's protect option on a created zone. Default true.
 	Protect *bool
+	// Account is the account and partition the component's ARNs and policies are built in. Default:
+	// read from the provider (aws.GetCallerIdentity); a stack sets it to read the account once, and so
+	// that nothing is asked of a region whose API is unreachable.
+	Account *AccountARNs
 }
 
 // Domain is the service's hosted zone (looked up or created) and its DNS-validated certificates: one
@@ -149,6 +152,11 @@ func (a *DomainArgs) withDefaults() DomainArgs {
 
 func (a *DomainArgs) validate() error {
 	var errs []error
+	var account FieldErrors
+	checkAccount(&account, "Account", a.Account)
+	if err := account.Err(); err != nil {
+		errs = append(errs, err)
+	}
 	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
 	if err := CheckHostname(a.Hostname); err != nil {
 		add("Hostname: %w", err)
@@ -305,9 +313,9 @@ func (d *Domain) zone(ctx *pulumi.Context, name string, a *DomainArgs, parent, g
 	}
 	d.Zone = zone
 	d.ZoneID, d.ZoneName, d.NameServers = zone.ZoneId, pulumi.String(z.Name).ToStringOutput(), zone.NameServers
-	caller, err := aws.GetCallerIdentity(ctx, nil, parent, global)
+	arns, err := accountOf(ctx, a.Account, parent, global)
 	if err != nil {
-		return fmt.Errorf("reading the account ID: %w", err)
+		return err
 	}
 	group, err := cloudwatch.NewLogGroup(ctx, name+"-query-logs", &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String("/aws/route53/" + z.Name),
@@ -317,7 +325,7 @@ func (d *Domain) zone(ctx *pulumi.Context, name string, a *DomainArgs, parent, g
 	if err != nil {
 		return fmt.Errorf("creating the query log group: %w", err)
 	}
-	account := caller.AccountId
+	account := arns.AccountID
 	policy, err := cloudwatch.NewLogResourcePolicy(ctx, name+"-query-logs", &cloudwatch.LogResourcePolicyArgs{
 		PolicyName: pulumi.String(name + "-route53-query-logs"),
 		PolicyDocument: policyOutput(func(v []string) []statement {

@@ -97,6 +97,10 @@ type GlobalEdgeArgs struct {
 	// AcceleratorProvider is a us-west-2 provider: the Global Accelerator API lives only there.
 	// Required with GlobalAccelerator.
 	AcceleratorProvider pulumi.ProviderResource
+	// Account is the account and partition the component's ARNs and policies are built in. Default:
+	// read from the provider (aws.GetCallerIdentity); a stack sets it to read the account once, and so
+	// that nothing is asked of a region whose API is unreachable.
+	Account *AccountARNs
 }
 
 // GlobalEdge is the service's global layer: Route 53 health checks and failover (or latency) records,
@@ -154,6 +158,11 @@ func (a *GlobalEdgeArgs) withDefaults() GlobalEdgeArgs {
 
 func (a *GlobalEdgeArgs) validate() error {
 	var errs []error
+	var account FieldErrors
+	checkAccount(&account, "Account", a.Account)
+	if err := account.Err(); err != nil {
+		errs = append(errs, err)
+	}
 	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
 	for _, e := range a.EdgeSettings.Validate(a.Hostname != "") {
 		errs = append(errs, e)

@@ -3,7 +3,6 @@ package components
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/globalaccelerator"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
@@ -145,11 +144,11 @@ func (b *edgeBuilder) aliasRecord(suffix, name, typ string, target pulumi.String
 // CloudFront standard logging writes with an ACL grant; private, SSE-S3, versioned, TLS-only.
 func (b *edgeBuilder) logBucket() error {
 	ctx, parent, global := b.ctx, b.parent, b.global
-	caller, err := aws.GetCallerIdentity(ctx, nil, parent, global)
+	arns, err := accountOf(ctx, b.a.Account, parent, global)
 	if err != nil {
-		return fmt.Errorf("reading the account ID: %w", err)
+		return err
 	}
-	account := caller.AccountId
+	account := arns.AccountID
 	logs, err := newHardenedBucket(ctx, bucketSpec{
 		name:      b.child("logs"),
 		what:      "the log bucket",

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kinesis"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
@@ -115,6 +114,10 @@ type ObservabilityArgs struct {
 	ReservoirPerSecond *int
 	// LogArchive is the central log archive. Required.
 	LogArchive LogArchiveArgs
+	// Account is the account and partition the component's ARNs and policies are built in. Default:
+	// read from the provider (aws.GetCallerIdentity); a stack sets it to read the account once, and so
+	// that nothing is asked of a region whose API is unreachable.
+	Account *AccountARNs
 }
 
 // Observability is the stack's cross-region operations view: one dashboard, the alarm set, X-Ray
@@ -183,6 +186,11 @@ func (a *ObservabilityArgs) withDefaults(name string) ObservabilityArgs {
 
 func (a *ObservabilityArgs) validate(name string) error {
 	var errs []error
+	var account FieldErrors
+	checkAccount(&account, "Account", a.Account)
+	if err := account.Err(); err != nil {
+		errs = append(errs, err)
+	}
 	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
 	needProvider := func(field, region string) {
 		if err := checkRegion(field, region); err != nil {
@@ -355,11 +363,11 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 	}
 	b := &obsBuilder{ctx: ctx, name: name, a: a, o: o, parent: pulumi.Parent(o),
 		regions: slices.Sorted(maps.Keys(a.Regions)), alarms: map[string][]pulumi.StringOutput{}}
-	caller, err := aws.GetCallerIdentity(ctx, nil, b.parent, pulumi.Provider(a.Providers[a.LogArchive.Region]))
+	arns, err := accountOf(ctx, a.Account, b.parent, pulumi.Provider(a.Providers[a.LogArchive.Region]))
 	if err != nil {
-		return nil, fmt.Errorf("observability %q: reading the account ID: %w", name, err)
+		return nil, fmt.Errorf("observability %q: %w", name, err)
 	}
-	b.account, b.arns = caller.AccountId, CallerARNs(caller)
+	b.account, b.arns = arns.AccountID, arns
 	steps := []struct {
 		what string
 		run  func() error

@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -90,6 +89,10 @@ type RegionalClusterArgs struct {
 	XRayDaemonImage string
 	// Protect sets Pulumi's protect option on the ECR repository. Default true.
 	Protect *bool
+	// Account is the account and partition the component's ARNs and policies are built in. Default:
+	// read from the provider (aws.GetCallerIdentity); a stack sets it to read the account once, and so
+	// that nothing is asked of a region whose API is unreachable.
+	Account *AccountARNs
 }
 
 // RegionalCluster is one region's VPC, ECS cluster, load balancer, service and registry.
@@ -324,6 +327,7 @@ func clusterDerivedNames(name string) []derivedName {
 // to report every problem in its own terms.
 func (a *RegionalClusterArgs) Validate(name string) FieldErrors {
 	var f FieldErrors
+	checkAccount(&f, "Account", a.Account)
 	for _, err := range []error{checkRegion("Region", a.Region), checkRole("Role", a.Role), checkName(name, a.Region)} {
 		f = append(f, AsFieldErrors(err)...)
 	}
@@ -422,11 +426,11 @@ func NewRegionalCluster(ctx *pulumi.Context, name string, args *RegionalClusterA
 		return nil, err
 	}
 	b := &clusterBuilder{ctx: ctx, name: name, a: a, c: c, parent: pulumi.Parent(c)}
-	caller, err := aws.GetCallerIdentity(ctx, nil, b.parent)
+	arns, err := accountOf(ctx, a.Account, b.parent)
 	if err != nil {
-		return nil, fmt.Errorf("regional cluster %q: reading the account ID: %w", name, err)
+		return nil, fmt.Errorf("regional cluster %q: %w", name, err)
 	}
-	b.account = caller.AccountId
+	b.account = arns.AccountID
 	steps := []struct {
 		what string
 		run  func() error

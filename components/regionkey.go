@@ -3,7 +3,6 @@ package components
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -20,6 +19,10 @@ type RegionKeyArgs struct {
 	DeletionWindowDays int
 	// Protect sets Pulumi's protect option on the key. Default true.
 	Protect *bool
+	// Account is the account and partition the component's ARNs and policies are built in. Default:
+	// read from the provider (aws.GetCallerIdentity); a stack sets it to read the account once, and so
+	// that nothing is asked of a region whose API is unreachable.
+	Account *AccountARNs
 }
 
 // RegionKey is one region's customer-managed KMS key. Every encrypted resource of the region (log
@@ -46,6 +49,7 @@ func (a *RegionKeyArgs) WithDefaults() RegionKeyArgs {
 // Validate checks a (after WithDefaults) for a component called name and returns every problem.
 func (a *RegionKeyArgs) Validate(name string) FieldErrors {
 	var f FieldErrors
+	checkAccount(&f, "Account", a.Account)
 	for _, err := range []error{checkRegion("Region", a.Region), checkName(name, a.Region)} {
 		f = append(f, AsFieldErrors(err)...)
 	}
@@ -74,11 +78,11 @@ func NewRegionKey(ctx *pulumi.Context, name string, args *RegionKeyArgs, opts ..
 		return nil, err
 	}
 	parent := pulumi.Parent(k)
-	caller, err := aws.GetCallerIdentity(ctx, nil, parent)
+	arns, err := accountOf(ctx, a.Account, parent)
 	if err != nil {
-		return nil, fmt.Errorf("region key %q: reading the account ID: %w", name, err)
+		return nil, fmt.Errorf("region key %q: %w", name, err)
 	}
-	policy, err := keyPolicy(CallerARNs(caller), a.Region)
+	policy, err := keyPolicy(arns, a.Region)
 	if err != nil {
 		return nil, fmt.Errorf("region key %q: %w", name, err)
 	}

@@ -175,6 +175,7 @@ func (d *Deployment) deployData(ctx *pulumi.Context) error {
 		args.TaskRoleName = r.Cluster.TaskRoleName
 		args.PeerTaskRoleNames = d.peerTaskRoles(region)
 		args.PeerClientCIDRs = d.peerClients(region)
+		args.Account = &d.Account
 		if r.Alerts != nil {
 			args.AlarmActions = pulumi.StringArray{r.Alerts.ARN}
 		}

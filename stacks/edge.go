@@ -185,6 +185,7 @@ func (d *Deployment) deployDomain(ctx *pulumi.Context) error {
 	}
 	cdn, ga := e.edgeHostnames()
 	d.Domain, err = components.NewDomain(ctx, d.Config.Service.Name+"-domain", &components.DomainArgs{
+		Account:               &d.Account,
 		Hostname:              e.Domain,
 		AlternateNames:        []string{cdn, ga},
 		Zone:                  zone,
@@ -221,6 +222,7 @@ func (d *Deployment) deployEdge(ctx *pulumi.Context) error {
 		Hostname:       e.Domain,
 		HealthPath:     cfg.Service.HealthPath,
 		EdgeSettings:   e.EdgeSettings,
+		Account:        &d.Account,
 		LogDays:        cfg.LogRetentionDays,
 		GlobalProvider: global,
 		Routing:        components.RoutingFailover,

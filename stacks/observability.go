@@ -65,6 +65,7 @@ func (o *ObservabilityConfig) validate(c *Config) []error {
 func (d *Deployment) deployAlertTopic(ctx *pulumi.Context, region string, key *components.RegionKey, opts ...pulumi.ResourceOption) (*components.AlertTopic, error) {
 	o := d.Config.Observability
 	return components.NewAlertTopic(ctx, d.name(region), &components.AlertTopicArgs{
+		Account:       &d.Account,
 		Region:        region,
 		KMSKeyARN:     key.ARN,
 		Email:         o.AlarmEmail,
@@ -87,7 +88,8 @@ func (d *Deployment) alertTopicIn(ctx *pulumi.Context, region string) (*componen
 	}
 	opts := []pulumi.ResourceOption{pulumi.Provider(provider)}
 	k, err := components.NewRegionKey(ctx, d.name(region), &components.RegionKeyArgs{
-		Region: region, Protect: components.Bool(d.Config.Protect),
+		Account: &d.Account,
+		Region:  region, Protect: components.Bool(d.Config.Protect),
 	}, opts...)
 	if err != nil {
 		return nil, err
@@ -147,6 +149,7 @@ func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
 		Regions:         regions,
 		Providers:       providers,
 		SignalSettings:  o.SignalSettings,
+		Account:         &d.Account,
 		LogArchive: components.LogArchiveArgs{
 			Region:                o.LogArchiveRegion,
 			KMSKeyARN:             archive.Key.ARN,

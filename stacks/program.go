@@ -9,11 +9,13 @@
 package stacks
 
 import (
+	"fmt"
 	"maps"
 	"net/netip"
 	"slices"
 
 	"github.com/multiregion/multiregion/components"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -101,6 +103,9 @@ type Deployment struct {
 	// Observability is the dashboard, alarms, tracing and central log archive over every region.
 	Observability *components.Observability
 
+	// Account is the account and partition every component builds its ARNs in, read once from the
+	// primary region's provider.
+	Account components.AccountARNs
 	// extraTopics are alert topics in regions without a workload (us-east-1 for health checks).
 	extraTopics map[string]*components.AlertTopic
 }
@@ -118,6 +123,9 @@ func Deploy(ctx *pulumi.Context, cfg *Config, opts ...Option) (*Deployment, erro
 		opt(&o)
 	}
 	d := &Deployment{Config: cfg, Providers: NewProviders(ctx, o.providerHook), Regions: map[string]*Region{}, Outputs: pulumi.Map{}}
+	if err := d.readAccount(ctx); err != nil {
+		return nil, err
+	}
 	// The certificates come first: each region's HTTPS listener takes its region's certificate.
 	if err := d.deployDomain(ctx); err != nil {
 		return nil, err
@@ -151,6 +159,21 @@ func Deploy(ctx *pulumi.Context, cfg *Config, opts ...Option) (*Deployment, erro
 	return d, nil
 }
 
+// readAccount reads the account and partition once, from the primary region's provider (a region the
+// configuration says is reachable), for every component.
+func (d *Deployment) readAccount(ctx *pulumi.Context) error {
+	p, err := d.Providers.For(d.Config.PrimaryRegion)
+	if err != nil {
+		return err
+	}
+	caller, err := aws.GetCallerIdentity(ctx, nil, pulumi.Provider(p))
+	if err != nil {
+		return fmt.Errorf("reading the account ID from the %s provider: %w", d.Config.PrimaryRegion, err)
+	}
+	d.Account = components.CallerARNs(caller)
+	return nil
+}
+
 // name is the component name of a region: stateful children are named after it, by region.
 func (d *Deployment) name(region string) string { return d.Config.name(region) }
 
@@ -165,6 +188,7 @@ func (d *Deployment) deployRegion(ctx *pulumi.Context, rc RegionConfig) error {
 	name := d.name(rc.Name)
 	regionKey, err := components.NewRegionKey(ctx, name, &components.RegionKeyArgs{
 		Region:  rc.Name,
+		Account: &d.Account,
 		Protect: components.Bool(cfg.Protect),
 	}, opts...)
 	if err != nil {
@@ -174,7 +198,9 @@ func (d *Deployment) deployRegion(ctx *pulumi.Context, rc RegionConfig) error {
 	if err != nil {
 		return err
 	}
-	cluster, err := components.NewRegionalCluster(ctx, name, cfg.clusterArgs(rc, netip.MustParsePrefix(rc.CIDR), regionKey.ARN, d.certificateARN(rc.Name)), opts...)
+	clusterArgs := cfg.clusterArgs(rc, netip.MustParsePrefix(rc.CIDR), regionKey.ARN, d.certificateARN(rc.Name))
+	clusterArgs.Account = &d.Account
+	cluster, err := components.NewRegionalCluster(ctx, name, clusterArgs, opts...)
 	if err != nil {
 		return err
 	}
