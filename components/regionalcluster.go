@@ -114,6 +114,9 @@ type RegionalCluster struct {
 	PublicSubnetIDs pulumi.StringArrayOutput `pulumi:"publicSubnetIds"`
 	// PrivateSubnetIDs are the private subnets (tasks, data tier), one per AZ.
 	PrivateSubnetIDs pulumi.StringArrayOutput `pulumi:"privateSubnetIds"`
+	// AvailabilityZones are the AZs the cluster spans, in subnet order (pinned, or the first AZCount
+	// available ones).
+	AvailabilityZones []string
 	// PrivateSubnetCIDRs are the private subnets' ranges, one per AZ, in AZ order: where this
 	// region's tasks run, for other regions' data tiers to admit (DataTierArgs.PeerClientCIDRs).
 	PrivateSubnetCIDRs []string

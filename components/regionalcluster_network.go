@@ -30,6 +30,7 @@ func (b *clusterBuilder) network() error {
 		}
 		b.azs = names[:a.AZCount]
 	}
+	b.c.AvailabilityZones = slices.Clone(b.azs)
 	plan, err := subnetPlan(a.CIDR, 2*len(b.azs))
 	if err != nil {
 		return fmt.Errorf("planning subnets: %w", err)

@@ -21,7 +21,11 @@ func (c *Config) clusterArgs(rc RegionConfig, cidr netip.Prefix, kmsKeyARN, cert
 	plan := c.Plan(rc.Name)
 	var replicateTo []string
 	if plan.Role == components.RolePrimary {
-		replicateTo = c.Secondaries()
+		for _, r := range c.Regions {
+			if r.Name != rc.Name {
+				replicateTo = append(replicateTo, r.Name)
+			}
+		}
 	}
 	spec := c.Service.ServiceSpec
 	spec.RepositoryName, spec.ImageTag, _ = components.ParseImage(c.Service.Image)

@@ -87,6 +87,12 @@ type Config struct {
 	// CacheAuthToken is multiregion:cacheAuthToken, a Pulumi secret, required when cache.authMode is
 	// "token".
 	CacheAuthToken string
+	// frozenRoles are the roles lost regions had at the last deployment (Deployment.readFrozen); their
+	// plans keep them, so nothing there changes.
+	frozenRoles map[string]components.Role
+	// LostRegions is multiregion:lostRegions: regions whose APIs are unreachable. Nothing is asked of
+	// them; their resources stay as the last deployment left them (see Deployment.freeze).
+	LostRegions []string
 	// DataHomeRegion is multiregion:dataHomeRegion, where the Aurora global cluster and the Global
 	// Datastore are created and managed; the first region by default. Never change it.
 	DataHomeRegion string
@@ -192,6 +198,7 @@ func (c *Config) fields() map[string]any {
 		"cache":              &c.Cache,
 		"cacheAuthToken":     &c.CacheAuthToken,
 		"dataHomeRegion":     &c.DataHomeRegion,
+		"lostRegions":        &c.LostRegions,
 	}
 }
 
@@ -294,6 +301,7 @@ func (c *Config) problems() []error {
 	errs = append(errs, c.componentProblems()...)
 	errs = append(errs, c.validateData()...)
 	errs = append(errs, c.validateDataPath()...)
+	errs = append(errs, c.validateLost()...)
 	errs = append(errs, c.validateEdge()...)
 	errs = append(errs, c.Observability.validate(c)...)
 	return dedupe(errs)

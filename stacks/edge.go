@@ -243,10 +243,12 @@ func (d *Deployment) deployEdge(ctx *pulumi.Context) error {
 	// Standbys fail over in the order of multiregion:regions.
 	for _, rc := range cfg.Regions {
 		r := d.Regions[rc.Name]
+		// The edge follows primaryRegion, also while the old primary is lost (and frozen as it was).
+		plan := cfg.planAs(rc.Name, cfg.RoleOf(rc.Name))
 		args.Endpoints = append(args.Endpoints, components.EdgeEndpoint{
 			Region:      rc.Name,
-			Role:        r.Plan.Role,
-			TrafficDial: r.Plan.TrafficDial,
+			Role:        plan.Role,
+			TrafficDial: plan.TrafficDial,
 			ALBARN:      r.Cluster.ALBARN,
 			DNSName:     r.Cluster.ALBDNSName,
 			ZoneID:      r.Cluster.ALBZoneID,

@@ -106,6 +106,10 @@ type Deployment struct {
 	// Account is the account and partition every component builds its ARNs in, read once from the
 	// primary region's provider.
 	Account components.AccountARNs
+	// frozen is what the last deployment left in each lost region (readFrozen).
+	frozen map[string]frozenRegion
+	// lostProviders are the URNs of the lost regions' providers (Freeze).
+	lostProviders map[string]bool
 	// extraTopics are alert topics in regions without a workload (us-east-1 for health checks).
 	extraTopics map[string]*components.AlertTopic
 }
@@ -123,7 +127,17 @@ func Deploy(ctx *pulumi.Context, cfg *Config, opts ...Option) (*Deployment, erro
 		opt(&o)
 	}
 	d := &Deployment{Config: cfg, Providers: NewProviders(ctx, o.providerHook), Regions: map[string]*Region{}, Outputs: pulumi.Map{}}
+	d.Providers.lost = map[string]bool{}
+	for _, r := range cfg.LostRegions {
+		d.Providers.lost[r] = true
+	}
+	if err := d.readFrozen(ctx); err != nil {
+		return nil, err
+	}
 	if err := d.readAccount(ctx); err != nil {
+		return nil, err
+	}
+	if err := d.freezeLost(ctx); err != nil {
 		return nil, err
 	}
 	// The certificates come first: each region's HTTPS listener takes its region's certificate.
@@ -200,6 +214,9 @@ func (d *Deployment) deployRegion(ctx *pulumi.Context, rc RegionConfig) error {
 	}
 	clusterArgs := cfg.clusterArgs(rc, netip.MustParsePrefix(rc.CIDR), regionKey.ARN, d.certificateARN(rc.Name))
 	clusterArgs.Account = &d.Account
+	if f, ok := d.frozen[rc.Name]; ok {
+		clusterArgs.AvailabilityZones = f.azs // no availability-zone lookup in a lost region
+	}
 	cluster, err := components.NewRegionalCluster(ctx, name, clusterArgs, opts...)
 	if err != nil {
 		return err
@@ -215,15 +232,17 @@ func (d *Deployment) exportRegions() {
 		r := d.Regions[name]
 		c := r.Cluster
 		regions[name] = pulumi.Map{
-			"role":          pulumi.String(string(r.Plan.Role)),
-			"albDnsName":    c.ALBDNSName,
-			"albZoneId":     c.ALBZoneID,
-			"clusterArn":    c.ClusterARN,
-			"serviceArn":    c.ServiceARN,
-			"serviceName":   c.ServiceName,
-			"vpcId":         c.VPCID,
-			"repositoryUrl": c.RepositoryURL,
-			"kmsKeyArn":     r.Key.ARN,
+			"role":              pulumi.String(string(r.Plan.Role)),
+			"lost":              pulumi.Bool(d.Config.Lost(name)),
+			"availabilityZones": pulumi.ToStringArray(c.AvailabilityZones),
+			"albDnsName":        c.ALBDNSName,
+			"albZoneId":         c.ALBZoneID,
+			"clusterArn":        c.ClusterARN,
+			"serviceArn":        c.ServiceARN,
+			"serviceName":       c.ServiceName,
+			"vpcId":             c.VPCID,
+			"repositoryUrl":     c.RepositoryURL,
+			"kmsKeyArn":         r.Key.ARN,
 		}
 		if t := r.Data; t != nil {
 			m := regions[name].(pulumi.Map)

@@ -22,6 +22,8 @@ type Providers struct {
 	ctx    *pulumi.Context
 	hook   ProviderHook
 	byName map[string]*aws.Provider
+	// lost are the regions whose APIs are unreachable: their providers skip every start-up call.
+	lost map[string]bool
 }
 
 // NewProviders returns an empty provider set; For creates each region's provider on first use, passing
@@ -46,6 +48,12 @@ func (p *Providers) For(region string) (*aws.Provider, error) {
 	}
 	if p.hook != nil {
 		p.hook(region, args)
+	}
+	if p.lost[region] {
+		// No call at start-up: no credentials check, no account lookup, no region or metadata check.
+		yes := pulumi.BoolPtr(true)
+		args.SkipCredentialsValidation, args.SkipRequestingAccountId = yes, yes
+		args.SkipRegionValidation, args.SkipMetadataApiCheck = yes, yes
 	}
 	pr, err := aws.NewProvider(p.ctx, "aws-"+region, args)
 	if err != nil {

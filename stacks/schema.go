@@ -24,7 +24,7 @@ const (
 	TypeBoolean KeyType = "boolean"
 	// TypeObject is a structured value (a YAML mapping).
 	TypeObject KeyType = "object"
-	// TypeArray is a list of objects.
+	// TypeArray is a list (of Items).
 	TypeArray KeyType = "array"
 )
 
@@ -34,8 +34,10 @@ const (
 type Key struct {
 	// Name is the key without its namespace, e.g. "drStrategy".
 	Name string
-	// Type is the key's type; an array holds objects.
+	// Type is the key's type.
 	Type KeyType
+	// Items is the type of an array's elements. Default TypeObject.
+	Items KeyType
 	// Default is the value a stack that omits the key gets, as the CLI applies it from Pulumi.yaml and
 	// Parse applies it when no CLI is involved (mock tests). Nil means the key is required.
 	Default any
@@ -107,6 +109,10 @@ func Keys() []Key {
 			"@, \" or /. It must be a secret: set it only with `pulumi config set --secret " +
 			"multiregion:cacheAuthToken <token>`; the program rejects a value in clear. (Pulumi.yaml cannot mark " +
 			"an optional key secret, so the program checks it.)"},
+		{Name: "lostRegions", Type: TypeArray, Items: TypeString, Default: []string{}, Description: "Regions whose " +
+			"AWS APIs are unreachable (a regional outage): the program asks nothing of them and keeps every " +
+			"resource there as the last deployment left it, while it moves everything else. Set it together " +
+			"with a primaryRegion that is not lost; remove a region once it is back (docs/lostregion.md)."},
 		{Name: "dataHomeRegion", Type: TypeString, Default: "", Description: "The region that creates and " +
 			"manages the Aurora global cluster and the ElastiCache Global Datastore; default (empty) the first " +
 			"entry of regions. It must be primaryRegion on the first deployment and never change afterwards (a " +
@@ -147,7 +153,11 @@ func ProjectYAML() string {
 		fmt.Fprintf(&b, "  %s:\n", key(k.Name))
 		fmt.Fprintf(&b, "    type: %s\n", k.Type)
 		if k.Type == TypeArray {
-			b.WriteString("    items:\n      type: object\n")
+			items := k.Items
+			if items == "" {
+				items = TypeObject
+			}
+			fmt.Fprintf(&b, "    items:\n      type: %s\n", items)
 		}
 		if k.Default != nil {
 			fmt.Fprintf(&b, "    default: %s\n", yamlScalar(k.Default))

@@ -38,10 +38,19 @@ func (c *Config) Routing() Routing {
 	return FailoverRouting
 }
 
-// Plan returns what the strategy sets for region.
+// Plan returns what the strategy sets for region's own resources: for a lost region, the plan of the
+// role it had at the last deployment (so nothing there changes), else that of its role.
 func (c *Config) Plan(region string) RegionPlan {
+	if role, ok := c.frozenRoles[region]; ok {
+		return c.planAs(region, role)
+	}
+	return c.planAs(region, c.RoleOf(region))
+}
+
+// planAs returns what the strategy sets for region in role.
+func (c *Config) planAs(region string, role components.Role) RegionPlan {
 	s := c.Service
-	p := RegionPlan{Region: region, Role: c.RoleOf(region)}
+	p := RegionPlan{Region: region, Role: role}
 	primary := components.Capacity{Desired: s.DesiredCount, Min: s.MinCount, Max: s.MaxCount}
 	switch {
 	case p.Role == components.RolePrimary || c.Strategy == ActiveActive:
