@@ -11,6 +11,7 @@ import uuid
 
 from moto.core.responses import BaseResponse
 from moto.core.utils import camelcase_to_underscores
+from moto.ec2.models import route_tables as ec2_route_tables
 from moto.ec2.models import security_groups as ec2_security_groups
 from moto.ecs import responses as ecs_responses
 from moto.logs import models as logs_models
@@ -69,6 +70,31 @@ def _remove_replica(self, replica):
 
 
 rds_models.DBInstance.remove_replica = _remove_replica
+
+_create_route = ec2_route_tables.RouteBackend.create_route
+
+
+def _create_route_once(self, route_table_id, destination_cidr_block, *args, **kwargs):
+    # CreateRoute has no client token: when the SDK retries a request whose first attempt moto
+    # served but whose response was lost (a connection reset on a loaded machine), the retry
+    # fails with RouteAlreadyExists and the route table is left half created. An identical
+    # route (same destination, same target) is that retry: answer it with the route.
+    table = self.get_route_table(route_table_id)
+    target = {k: v for k, v in kwargs.items() if v}
+    for route in table._routes.values():
+        if route.local or route.destination_cidr_block != destination_cidr_block:
+            continue
+        same = {
+            "gateway_id": getattr(route.gateway, "id", None),
+            "nat_gateway_id": getattr(route.nat_gateway, "id", None),
+            "vpc_peering_connection_id": getattr(route.vpc_pcx, "id", None),
+        }
+        if target and all(same.get(k) == v for k, v in target.items()):
+            return route
+    return _create_route(self, route_table_id, destination_cidr_block, *args, **kwargs)
+
+
+ec2_route_tables.RouteBackend.create_route = _create_route_once
 
 _update_instance = rds_models.DBInstance.update
 
