@@ -17,7 +17,10 @@ from moto.ecs import responses as ecs_responses
 from moto.logs import models as logs_models
 from moto.logs.exceptions import ResourceNotFoundException
 from moto.rds import models as rds_models
+from moto.core.responses import ActionResult
+from moto.core.utils import utcnow as route53_utcnow
 from moto.route53 import models as route53_models
+from moto.route53 import responses as route53_responses
 from moto.server import main
 from moto.utilities.arns import parse_arn
 from moto.xray import responses as xray_responses
@@ -215,6 +218,41 @@ def _create_query_logging_config_any_arn(self, hosted_zone_id, log_group_arn):
 
 
 route53_models.Route53Backend.create_query_logging_config = _create_query_logging_config_any_arn
+
+
+def _create_hosted_zone_private_with_vpc(self):
+    # AWS makes a zone created with a VPC private; moto reads only HostedZoneConfig.PrivateZone,
+    # which Terraform's aws_route53_zone does not send, so its zone came out public and every
+    # later AssociateVPCWithHostedZone failed with PublicZoneVPCAssociation. moto's own handler,
+    # with the VPC deciding.
+    vpcid = self._get_param("VPC.VPCId")
+    private_zone = bool(vpcid) or self._get_bool_param("HostedZoneConfig.PrivateZone", False)
+    vpcregion = self._get_param("VPC.VPCRegion") if private_zone else None
+    name = self._get_param("Name")
+    if name[-1] != ".":
+        name += "."
+    new_zone = self.backend.create_hosted_zone(
+        name,
+        comment=self._get_param("HostedZoneConfig.Comment"),
+        private_zone=private_zone,
+        caller_reference=self._get_param("CallerReference"),
+        vpcid=vpcid if private_zone else None,
+        vpcregion=vpcregion,
+        delegation_set_id=self._get_param("DelegationSetId"),
+    )
+    result = {
+        "HostedZone": new_zone,
+        "ChangeInfo": {"Id": "/change/C1PA6795UKMFR9", "Status": "INSYNC", "SubmittedAt": route53_utcnow()},
+        "DelegationSet": new_zone.delegation_set if not private_zone else None,
+        "VPC": {"VPCRegion": new_zone.vpcs[0].get("vpc_region"), "VPCId": new_zone.vpcs[0].get("vpc_id")}
+        if new_zone.private_zone and new_zone.vpcs
+        else None,
+        "Location": f"https://route53.amazonaws.com/2013-04-01/hostedzone/{new_zone.resource_id}",
+    }
+    return ActionResult(result)
+
+
+route53_responses.Route53.create_hosted_zone = _create_hosted_zone_private_with_vpc
 
 _put_subscription_filter = logs_models.LogsBackend.put_subscription_filter
 
