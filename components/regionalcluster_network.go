@@ -116,13 +116,21 @@ func (b *clusterBuilder) network() error {
 		natIDs[i] = nat.ID()
 	}
 	for i, az := range b.azs {
+		// No inline routes: other regions' routes (RegionLink) are separate Route resources on this
+		// table, and Terraform's route table would otherwise remove them on every refresh and update.
 		rt, err := ec2.NewRouteTable(ctx, b.child("private-"+az), &ec2.RouteTableArgs{
-			VpcId:  b.vpc.ID(),
-			Routes: ec2.RouteTableRouteArray{ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), NatGatewayId: natIDs[min(i, nats-1)]}},
-			Tags:   pulumi.StringMap{"Name": pulumi.String(b.child("private-" + az))},
+			VpcId: b.vpc.ID(),
+			Tags:  pulumi.StringMap{"Name": pulumi.String(b.child("private-" + az))},
 		}, parent)
 		if err != nil {
 			return fmt.Errorf("creating private route table in %s: %w", az, err)
+		}
+		if _, err := ec2.NewRoute(ctx, b.child("private-"+az+"-default"), &ec2.RouteArgs{
+			RouteTableId:         rt.ID(),
+			DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
+			NatGatewayId:         natIDs[min(i, nats-1)],
+		}, parent); err != nil {
+			return fmt.Errorf("routing the private subnet in %s to its NAT gateway: %w", az, err)
 		}
 		b.c.PrivateRouteTableIDs = append(b.c.PrivateRouteTableIDs, rt.ID().ToStringOutput())
 		if _, err := ec2.NewRouteTableAssociation(ctx, b.child("private-"+az), &ec2.RouteTableAssociationArgs{

@@ -133,7 +133,7 @@ func TestTasksFollowTheWriterName(t *testing.T) {
 	path := func(e *mockcloud.Engine) map[string]string {
 		m := map[string]string{}
 		for _, r := range e.Resources() {
-			if r.Type == "aws:ec2/route:Route" || r.Type == "aws:ec2/vpcPeeringConnection:VpcPeeringConnection" ||
+			if r.Type == "aws:ec2/route:Route" && r.Has("vpcPeeringConnectionId") || r.Type == "aws:ec2/vpcPeeringConnection:VpcPeeringConnection" ||
 				strings.Contains(r.Name, "-tasks-out-") || strings.Contains(r.Name, "-in-") && strings.HasPrefix(r.Type, "aws:vpc/") {
 				b, _ := json.Marshal(r.Inputs.Mappable())
 				m[r.URN] = string(b)
