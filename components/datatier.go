@@ -654,6 +654,7 @@ func NewDataTier(ctx *pulumi.Context, name string, args *DataTierArgs, opts ...p
 		{"database network", b.dbNetwork},
 		{"database", b.database},
 		{"cache", b.cache},
+		{"cross-region network", b.peerNetwork},
 		{"data access", b.dataAccess},
 		{"alarms", b.alarms},
 	}

@@ -32,6 +32,7 @@ type tierBuilder struct {
 	monitoring    *iam.Role
 	// cacheUser is the IAM-authenticated cache user, nil without a cache or in token mode.
 	cacheUser *elasticache.User
+	cacheSG   *ec2.SecurityGroup
 }
 
 func (b *tierBuilder) child(suffix string) string { return b.name + "-" + suffix }
@@ -71,21 +72,38 @@ func (b *tierBuilder) securityGroup(suffix, what string, port int) (*ec2.Securit
 	}, b.parent); err != nil {
 		return nil, fmt.Errorf("creating %s ingress: %w", what, err)
 	}
-	for _, region := range slices.Sorted(maps.Keys(b.a.PeerClientCIDRs)) {
-		for i, cidr := range b.a.PeerClientCIDRs[region] {
-			if _, err := vpc.NewSecurityGroupIngressRule(b.ctx, fmt.Sprintf("%s-in-%s-%d", b.child(suffix), region, i), &vpc.SecurityGroupIngressRuleArgs{
-				SecurityGroupId: sg.ID(),
-				IpProtocol:      pulumi.String("tcp"),
-				FromPort:        pulumi.Int(port),
-				ToPort:          pulumi.Int(port),
-				CidrIpv4:        pulumi.String(cidr),
-				Description:     pulumi.String(fmt.Sprintf("%s clients: the service tasks of %s, over the region link", what, region)),
-			}, b.parent); err != nil {
-				return nil, fmt.Errorf("creating %s ingress from %s: %w", what, region, err)
+	return sg, nil
+}
+
+// peerNetwork admits the other regions' private subnets (their tasks, over the region links) to the
+// database port and, with a cache, the cache port. Rules are named by region, never by role.
+func (b *tierBuilder) peerNetwork() error {
+	type group struct {
+		suffix, what string
+		sg           *ec2.SecurityGroup
+		port         int
+	}
+	groups := []group{{"db", "database", b.dbSG, b.a.Database.Port}}
+	if b.cacheSG != nil {
+		groups = append(groups, group{"cache", "cache", b.cacheSG, b.a.Cache.Port})
+	}
+	for _, g := range groups {
+		for _, region := range slices.Sorted(maps.Keys(b.a.PeerClientCIDRs)) {
+			for i, cidr := range b.a.PeerClientCIDRs[region] {
+				if _, err := vpc.NewSecurityGroupIngressRule(b.ctx, fmt.Sprintf("%s-in-%s-%d", b.child(g.suffix), region, i), &vpc.SecurityGroupIngressRuleArgs{
+					SecurityGroupId: g.sg.ID(),
+					IpProtocol:      pulumi.String("tcp"),
+					FromPort:        pulumi.Int(g.port),
+					ToPort:          pulumi.Int(g.port),
+					CidrIpv4:        pulumi.String(cidr),
+					Description:     pulumi.String(fmt.Sprintf("%s clients: the service tasks of %s, over the region link", g.what, region)),
+				}, b.parent); err != nil {
+					return fmt.Errorf("creating %s ingress from %s: %w", g.what, region, err)
+				}
 			}
 		}
 	}
-	return sg, nil
+	return nil
 }
 
 // dbNetwork creates the database security group, its subnet group and the enhanced monitoring role.
@@ -338,6 +356,7 @@ func (b *tierBuilder) cache() error {
 	if err != nil {
 		return err
 	}
+	b.cacheSG = sg
 	b.t.CacheSecurityGroupID = sg.ID().ToStringOutput()
 	subnets, err := elasticache.NewSubnetGroup(ctx, b.child("cache"), &elasticache.SubnetGroupArgs{
 		Name:        pulumi.String(b.child("cache")),

@@ -439,6 +439,8 @@ func NewRegionalCluster(ctx *pulumi.Context, name string, args *RegionalClusterA
 		run  func() error
 	}{
 		{"network", b.network},
+		{"flow logs", b.flowLogs},
+		{"security groups", b.securityGroups},
 		{"registry", b.registry},
 		{"logging", b.logging},
 		{"load balancer", b.loadBalancer},

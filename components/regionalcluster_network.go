@@ -141,10 +141,7 @@ func (b *clusterBuilder) network() error {
 	}
 	b.c.PublicSubnetIDs = b.publicSubnets.ToStringArrayOutput()
 	b.c.PrivateSubnetIDs = b.privateSubnets.ToStringArrayOutput()
-	if err := b.flowLogs(); err != nil {
-		return err
-	}
-	return b.securityGroups()
+	return nil
 }
 
 // flowLogs sends every VPC flow (accepted and rejected) to an encrypted log group (EC2.6).

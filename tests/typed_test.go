@@ -1,6 +1,9 @@
 package tests
 
 import (
+	"testing"
+
+	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/appautoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
@@ -22,6 +25,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/xray"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
 )
 
 // typedResource returns an empty SDK struct of the resource type, so that the direct baseline pays
@@ -49,6 +53,9 @@ func typedResource(typ string) pulumi.CustomResource {
 		"aws:ec2/internetGateway:InternetGateway":                              func() pulumi.CustomResource { return &ec2.InternetGateway{} },
 		"aws:ec2/natGateway:NatGateway":                                        func() pulumi.CustomResource { return &ec2.NatGateway{} },
 		"aws:ec2/routeTable:RouteTable":                                        func() pulumi.CustomResource { return &ec2.RouteTable{} },
+		"aws:ec2/route:Route":                                                  func() pulumi.CustomResource { return &ec2.Route{} },
+		"aws:ec2/vpcPeeringConnection:VpcPeeringConnection":                    func() pulumi.CustomResource { return &ec2.VpcPeeringConnection{} },
+		"aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter":    func() pulumi.CustomResource { return &ec2.VpcPeeringConnectionAccepter{} },
 		"aws:ec2/routeTableAssociation:RouteTableAssociation":                  func() pulumi.CustomResource { return &ec2.RouteTableAssociation{} },
 		"aws:ec2/securityGroup:SecurityGroup":                                  func() pulumi.CustomResource { return &ec2.SecurityGroup{} },
 		"aws:ec2/subnet:Subnet":                                                func() pulumi.CustomResource { return &ec2.Subnet{} },
@@ -99,10 +106,22 @@ func typedResource(typ string) pulumi.CustomResource {
 		"aws:rds/clusterInstance:ClusterInstance":                   func() pulumi.CustomResource { return &rds.ClusterInstance{} },
 		"aws:rds/globalCluster:GlobalCluster":                       func() pulumi.CustomResource { return &rds.GlobalCluster{} },
 		"aws:route53/zone:Zone":                                     func() pulumi.CustomResource { return &route53.Zone{} },
+		"aws:route53/zoneAssociation:ZoneAssociation":               func() pulumi.CustomResource { return &route53.ZoneAssociation{} },
 		"aws:route53/queryLog:QueryLog":                             func() pulumi.CustomResource { return &route53.QueryLog{} },
 	}
 	if f, ok := constructors[typ]; ok {
 		return f()
 	}
 	return nil
+}
+
+// TestEveryProdTypeIsTyped keeps BenchmarkBaselineDirect runnable: every type prod registers has an
+// SDK struct in typedResource (benchmarks do not run under `go test`, so they cannot fail there).
+func TestEveryProdTypeIsTyped(t *testing.T) {
+	e, _ := deploy(t, prodConfig(t))
+	for _, r := range e.Resources() {
+		if r.Custom && r.Type != mockcloud.AWSProviderType && r.Type != mockcloud.StackReferenceType {
+			assert.NotNil(t, typedResource(r.Type), "add %s to typedResource", r.Type)
+		}
+	}
 }
