@@ -83,7 +83,10 @@ func (d *Deployment) readFrozen(ctx *pulumi.Context) error {
 	if err != nil {
 		return fmt.Errorf("%s: reading the last deployment's regions output: %w", key("lostRegions"), err)
 	}
-	regions, _ := out.Value.(map[string]any)
+	var regions map[string]any
+	if out != nil {
+		regions, _ = out.Value.(map[string]any)
+	}
 	d.frozen = map[string]frozenRegion{}
 	for _, r := range cfg.LostRegions {
 		last, _ := regions[r].(map[string]any)
