@@ -1,0 +1,135 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// RegionProxy sits between the AWS provider and moto: it reads each request's region and service
+// from its SigV4 credential scope, counts them, and can refuse every request of a region, as a
+// region whose APIs are dark would (the connection is closed without an answer). The lost-region
+// and fault drills point the providers at it instead of at moto.
+type RegionProxy struct {
+	server   *http.Server
+	listener net.Listener
+
+	mu      sync.Mutex
+	counts  map[string]map[string]int // region -> service -> requests served
+	refused map[string]int            // region -> requests refused
+	dark    map[string]bool
+}
+
+// StartRegionProxy starts a proxy on 127.0.0.1 in front of the emulator at target.
+func StartRegionProxy(target string) (*RegionProxy, error) {
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, fmt.Errorf("parsing the emulator URL %q: %w", target, err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listening for the region proxy: %w", err)
+	}
+	p := &RegionProxy{listener: ln, counts: map[string]map[string]int{}, refused: map[string]int{}, dark: map[string]bool{}}
+	forward := httputil.NewSingleHostReverseProxy(u)
+	p.server = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		region, service := CredentialScope(r.Header.Get("Authorization"))
+		if !p.admit(region, service) {
+			// A dark region: no answer at all. Close the connection under the client.
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					_ = conn.Close()
+					return
+				}
+			}
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		forward.ServeHTTP(w, r)
+	}), ReadHeaderTimeout: 30 * time.Second}
+	go func() { _ = p.server.Serve(ln) }()
+	return p, nil
+}
+
+// URL is the proxy's endpoint, for every service of every region.
+func (p *RegionProxy) URL() string { return "http://" + p.listener.Addr().String() }
+
+// CredentialScope returns the region and service of a SigV4 Authorization header
+// ("AWS4-HMAC-SHA256 Credential=AKID/20260101/us-west-2/ec2/aws4_request, ..."), or "" for each
+// when the header carries none.
+func CredentialScope(auth string) (region, service string) {
+	_, rest, ok := strings.Cut(auth, "Credential=")
+	if !ok {
+		return "", ""
+	}
+	scope, _, _ := strings.Cut(rest, ",")
+	parts := strings.Split(strings.TrimSpace(scope), "/")
+	if len(parts) != 5 {
+		return "", ""
+	}
+	return parts[2], strings.ToLower(parts[3])
+}
+
+// admit counts a request and reports whether its region answers.
+func (p *RegionProxy) admit(region, service string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.dark[region] {
+		p.refused[region]++
+		return false
+	}
+	if p.counts[region] == nil {
+		p.counts[region] = map[string]int{}
+	}
+	p.counts[region][service]++
+	return true
+}
+
+// Darken makes every later request of region go unanswered.
+func (p *RegionProxy) Darken(region string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.dark[region] = true
+}
+
+// Restore makes region answer again.
+func (p *RegionProxy) Restore(region string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.dark, region)
+}
+
+// Counts returns the requests served, by region and service, and the requests refused, by region,
+// since the start or the last Reset.
+func (p *RegionProxy) Counts() (served map[string]map[string]int, refused map[string]int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	served = map[string]map[string]int{}
+	for r, m := range p.counts {
+		served[r] = maps.Clone(m)
+	}
+	return served, maps.Clone(p.refused)
+}
+
+// Reset zeroes the counts.
+func (p *RegionProxy) Reset() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.counts, p.refused = map[string]map[string]int{}, map[string]int{}
+}
+
+// Stop shuts the proxy down.
+func (p *RegionProxy) Stop(ctx context.Context) error {
+	if err := p.server.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("stopping the region proxy: %w", err)
+	}
+	return nil
+}
