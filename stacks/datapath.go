@@ -35,7 +35,9 @@ const (
 )
 
 // DataEnvironment lists the variables the stack sets in every task; service.environment may not set them.
-var DataEnvironment = []string{EnvDBWriterHost, EnvDBReaderHost, EnvDBPort, EnvDBName, EnvDBUser, EnvCacheHost, EnvCacheReaderHost, EnvCachePort}
+func DataEnvironment() []string {
+	return []string{EnvDBWriterHost, EnvDBReaderHost, EnvDBPort, EnvDBName, EnvDBUser, EnvCacheHost, EnvCacheReaderHost, EnvCachePort}
+}
 
 // DataZone is the private hosted zone of the data names: "<service name>.internal".
 func (c *Config) DataZone() string { return c.Service.Name + ".internal" }
@@ -76,9 +78,9 @@ func (c *Config) validateDataPath() []error {
 		vars map[string]string
 	}{{"service.environment", c.Service.Environment}, {"service.secrets", c.Service.Secrets}} {
 		for _, name := range slices.Sorted(maps.Keys(m.vars)) {
-			if slices.Contains(DataEnvironment, name) {
+			if slices.Contains(DataEnvironment(), name) {
 				errs = append(errs, fmt.Errorf("%s: %s is set by the stack (the data endpoints every task gets, %v); remove it or rename it",
-					key(m.key+"."+name), name, DataEnvironment))
+					key(m.key+"."+name), name, DataEnvironment()))
 			}
 		}
 	}

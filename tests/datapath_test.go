@@ -109,7 +109,7 @@ func TestTasksFollowTheWriterName(t *testing.T) {
 			stacks.EnvDBWriterHost: "writer.web.internal", stacks.EnvDBReaderHost: h.Reader, stacks.EnvDBPort: "5432",
 			stacks.EnvDBName: "app", stacks.EnvDBUser: "web",
 			stacks.EnvCacheHost: "cache.web.internal", stacks.EnvCacheReaderHost: h.CacheReader, stacks.EnvCachePort: "6379",
-		}, pick(env, stacks.DataEnvironment), region)
+		}, pick(env, stacks.DataEnvironment()), region)
 		assert.Equal(t, env, appEnv(t, after, region), "%s: a flip changes no task environment", region)
 	}
 	address := func(e *mockcloud.Engine, region string) string {
