@@ -47,10 +47,7 @@ type AlertTopic struct {
 func (a *AlertTopicArgs) withDefaults() AlertTopicArgs { return *a }
 
 func (a *AlertTopicArgs) validate(name string) error {
-	errs := []error{checkRegion("Region", a.Region), checkName(name, a.Region)}
-	var account FieldErrors
-	checkAccount(&account, "Account", a.Account)
-	errs = append(errs, account.Err())
+	errs := []error{checkRegion("Region", a.Region), checkName(name, a.Region), checkAccount("Account", a.Account)}
 	if a.KMSKeyARN == nil {
 		errs = append(errs, errors.New("KMSKeyARN: required (the region's RegionKey); alert topics are always encrypted"))
 	}

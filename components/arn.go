@@ -65,10 +65,12 @@ var (
 	partitionPattern = regexp.MustCompile(`^aws(-[a-z]+)*$`)
 )
 
-// checkAccount reports, on path field, why a (an Args' Account; nil is allowed) cannot build ARNs.
-func checkAccount(f *FieldErrors, field string, a *AccountARNs) {
+// checkAccount reports, on path field, why a (an Args' Account; nil is allowed) cannot build ARNs,
+// or nil.
+func checkAccount(field string, a *AccountARNs) error {
+	var f FieldErrors
 	if a == nil {
-		return
+		return nil
 	}
 	if !accountIDPattern.MatchString(a.AccountID) {
 		f.Add(field+".AccountID", "%q is not a 12-digit AWS account ID", a.AccountID)
@@ -76,6 +78,7 @@ func checkAccount(f *FieldErrors, field string, a *AccountARNs) {
 	if !partitionPattern.MatchString(a.Partition) {
 		f.Add(field+".Partition", "%q is not an AWS partition (aws, aws-cn, aws-us-gov)", a.Partition)
 	}
+	return f.Err()
 }
 
 // accountOf returns account when it is given, else the account and partition of the caller identity

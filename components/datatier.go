@@ -453,7 +453,7 @@ func pathAdder(f *FieldErrors, prefix string) func(format string, v ...any) {
 // registers anything.
 func (a *DataTierArgs) Validate(name string) FieldErrors {
 	var f FieldErrors
-	checkAccount(&f, "Account", a.Account)
+	f = append(f, AsFieldErrors(checkAccount("Account", a.Account))...)
 	add := pathAdder(&f, "")
 	for _, err := range []error{checkRegion("Region", a.Region), checkRole("Role", a.Role), checkName(name, a.Region)} {
 		f = append(f, AsFieldErrors(err)...)

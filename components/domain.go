@@ -151,12 +151,7 @@ func (a *DomainArgs) withDefaults() DomainArgs {
 }
 
 func (a *DomainArgs) validate() error {
-	var errs []error
-	var account FieldErrors
-	checkAccount(&account, "Account", a.Account)
-	if err := account.Err(); err != nil {
-		errs = append(errs, err)
-	}
+	errs := []error{checkAccount("Account", a.Account)}
 	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
 	if err := CheckHostname(a.Hostname); err != nil {
 		add("Hostname: %w", err)

@@ -157,12 +157,7 @@ func (a *GlobalEdgeArgs) withDefaults() GlobalEdgeArgs {
 }
 
 func (a *GlobalEdgeArgs) validate() error {
-	var errs []error
-	var account FieldErrors
-	checkAccount(&account, "Account", a.Account)
-	if err := account.Err(); err != nil {
-		errs = append(errs, err)
-	}
+	errs := []error{checkAccount("Account", a.Account)}
 	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
 	for _, e := range a.EdgeSettings.Validate(a.Hostname != "") {
 		errs = append(errs, e)

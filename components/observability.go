@@ -185,12 +185,7 @@ func (a *ObservabilityArgs) withDefaults(name string) ObservabilityArgs {
 }
 
 func (a *ObservabilityArgs) validate(name string) error {
-	var errs []error
-	var account FieldErrors
-	checkAccount(&account, "Account", a.Account)
-	if err := account.Err(); err != nil {
-		errs = append(errs, err)
-	}
+	errs := []error{checkAccount("Account", a.Account)}
 	add := func(format string, v ...any) { errs = append(errs, fmt.Errorf(format, v...)) }
 	needProvider := func(field, region string) {
 		if err := checkRegion(field, region); err != nil {

@@ -330,7 +330,7 @@ func clusterDerivedNames(name string) []derivedName {
 // to report every problem in its own terms.
 func (a *RegionalClusterArgs) Validate(name string) FieldErrors {
 	var f FieldErrors
-	checkAccount(&f, "Account", a.Account)
+	f = append(f, AsFieldErrors(checkAccount("Account", a.Account))...)
 	for _, err := range []error{checkRegion("Region", a.Region), checkRole("Role", a.Role), checkName(name, a.Region)} {
 		f = append(f, AsFieldErrors(err)...)
 	}

@@ -49,7 +49,7 @@ func (a *RegionKeyArgs) WithDefaults() RegionKeyArgs {
 // Validate checks a (after WithDefaults) for a component called name and returns every problem.
 func (a *RegionKeyArgs) Validate(name string) FieldErrors {
 	var f FieldErrors
-	checkAccount(&f, "Account", a.Account)
+	f = append(f, AsFieldErrors(checkAccount("Account", a.Account))...)
 	for _, err := range []error{checkRegion("Region", a.Region), checkName(name, a.Region)} {
 		f = append(f, AsFieldErrors(err)...)
 	}
