@@ -13,6 +13,9 @@ import (
 type bucketSpec struct {
 	// name is the logical name of the bucket and of each of its settings resources.
 	name string
+	// bucketName, when set, is the bucket's physical name; "" lets Pulumi auto-name it from name (the
+	// logical name and a random suffix), as every bucket made before the state backend is.
+	bucketName string
 	// what names the bucket in errors, e.g. "the archive bucket".
 	what string
 	// ownership is the object ownership: "BucketOwnerEnforced" (ACLs off), or "BucketOwnerPreferred"
@@ -33,14 +36,19 @@ type bucketSpec struct {
 }
 
 // bucketLifecycle is a lifecycle rule: optional transitions to colder storage, then expiry. Noncurrent
-// versions expire after 30 days and incomplete multipart uploads are aborted after 7, for every bucket.
+// versions expire (after 30 days unless noncurrentDays says otherwise) and incomplete multipart uploads
+// are aborted after 7, for every bucket.
 type bucketLifecycle struct {
 	// ruleID names the rule.
 	ruleID string
 	// transitions move objects to colder storage classes, in order. Default none.
 	transitions []bucketTransition
-	// expireDays deletes current objects this many days after creation.
+	// expireDays deletes current objects this many days after creation; 0 never expires them (a
+	// bucket of records, such as Pulumi state, rather than of logs).
 	expireDays int
+	// noncurrentDays deletes noncurrent versions this many days after they became noncurrent; 0 means
+	// 30.
+	noncurrentDays int
 }
 
 // bucketTransition moves objects to storageClass after days.
@@ -57,6 +65,8 @@ type hardenedBucket struct {
 	ownership *s3.BucketOwnershipControls
 	// policy is its bucket policy (log delivery waits for its grants).
 	policy *s3.BucketPolicy
+	// versioning is its versioning configuration (replication waits for it on both buckets).
+	versioning *s3.BucketVersioningV2
 }
 
 // newHardenedBucket creates a private bucket the way every bucket of the components is made: force
@@ -65,8 +75,11 @@ type hardenedBucket struct {
 // not over TLS to the writers' grants.
 func newHardenedBucket(ctx *pulumi.Context, spec bucketSpec) (*hardenedBucket, error) {
 	n, opts := spec.name, spec.opts
-	bucket, err := s3.NewBucketV2(ctx, n, &s3.BucketV2Args{ForceDestroy: pulumi.Bool(false)},
-		slices.Concat(opts, spec.bucketOpts)...)
+	bucketArgs := &s3.BucketV2Args{ForceDestroy: pulumi.Bool(false)}
+	if spec.bucketName != "" {
+		bucketArgs.Bucket = pulumi.String(spec.bucketName)
+	}
+	bucket, err := s3.NewBucketV2(ctx, n, bucketArgs, slices.Concat(opts, spec.bucketOpts)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating %s: %w", spec.what, err)
 	}
@@ -92,10 +105,11 @@ func newHardenedBucket(ctx *pulumi.Context, spec bucketSpec) (*hardenedBucket, e
 	}, opts...); err != nil {
 		return nil, fmt.Errorf("encrypting %s: %w", spec.what, err)
 	}
-	if _, err := s3.NewBucketVersioningV2(ctx, n, &s3.BucketVersioningV2Args{
+	versioning, err := s3.NewBucketVersioningV2(ctx, n, &s3.BucketVersioningV2Args{
 		Bucket:                  bucket.ID(),
 		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, opts...); err != nil {
+	}, opts...)
+	if err != nil {
 		return nil, fmt.Errorf("versioning %s: %w", spec.what, err)
 	}
 	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, n, &s3.BucketLifecycleConfigurationV2Args{
@@ -126,7 +140,7 @@ func newHardenedBucket(ctx *pulumi.Context, spec bucketSpec) (*hardenedBucket, e
 	if err != nil {
 		return nil, fmt.Errorf("creating the policy of %s: %w", spec.what, err)
 	}
-	return &hardenedBucket{bucket: bucket, ownership: ownership, policy: policy}, nil
+	return &hardenedBucket{bucket: bucket, ownership: ownership, policy: policy, versioning: versioning}, nil
 }
 
 // encryption is the default-encryption rule: the KMS key with a bucket key, or SSE-S3.
@@ -149,13 +163,17 @@ func (spec bucketSpec) encryption() s3.BucketServerSideEncryptionConfigurationV2
 
 // rule renders the lifecycle rule for the whole bucket (empty prefix filter).
 func (l bucketLifecycle) rule() s3.BucketLifecycleConfigurationV2RuleArgs {
+	noncurrent := l.noncurrentDays
+	orDefault(&noncurrent, 30)
 	r := s3.BucketLifecycleConfigurationV2RuleArgs{
 		Id:                             pulumi.String(l.ruleID),
 		Status:                         pulumi.String("Enabled"),
 		Filter:                         &s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
-		Expiration:                     &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(l.expireDays)},
-		NoncurrentVersionExpiration:    &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(30)},
+		NoncurrentVersionExpiration:    &s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(noncurrent)},
 		AbortIncompleteMultipartUpload: &s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{DaysAfterInitiation: pulumi.Int(7)},
+	}
+	if l.expireDays > 0 {
+		r.Expiration = &s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(l.expireDays)}
 	}
 	if len(l.transitions) > 0 {
 		ts := make(s3.BucketLifecycleConfigurationV2RuleTransitionArray, len(l.transitions))
