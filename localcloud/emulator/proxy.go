@@ -16,16 +16,23 @@ import (
 
 // RegionProxy sits between the AWS provider and moto: it reads each request's region and service
 // from its SigV4 credential scope, counts them, and can refuse every request of a region, as a
-// region whose APIs are dark would (the connection is closed without an answer). The lost-region
-// and fault drills point the providers at it instead of at moto.
+// region whose APIs are dark would (the connection is closed without an answer), and inject faults
+// (throttling, server errors, resets, latency: SetFaults). The lost-region and fault drills point
+// the providers at it instead of at moto.
 type RegionProxy struct {
 	server   *http.Server
 	listener net.Listener
+
+	forward http.Handler // the reverse proxy to the emulator
 
 	mu      sync.Mutex
 	counts  map[string]map[string]int // region -> service -> requests served
 	refused map[string]int            // region -> requests refused
 	dark    map[string]bool
+
+	faults      *faultState                  // nil: no fault injection (faults.go)
+	faultCounts map[string]map[FaultKind]int // service -> kind -> faults injected
+	faultSeq    uint64                       // numbers the request ids of the injected errors
 }
 
 // StartRegionProxy starts a proxy on 127.0.0.1 in front of the emulator at target.
@@ -39,24 +46,33 @@ func StartRegionProxy(target string) (*RegionProxy, error) {
 		return nil, fmt.Errorf("listening for the region proxy: %w", err)
 	}
 	p := &RegionProxy{listener: ln, counts: map[string]map[string]int{}, refused: map[string]int{}, dark: map[string]bool{}}
-	forward := httputil.NewSingleHostReverseProxy(u)
-	p.server = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		region, service := CredentialScope(r.Header.Get("Authorization"))
-		if !p.admit(region, service) {
-			// A dark region: no answer at all. Close the connection under the client.
-			if hj, ok := w.(http.Hijacker); ok {
-				if conn, _, err := hj.Hijack(); err == nil {
-					_ = conn.Close()
-					return
-				}
-			}
-			w.WriteHeader(http.StatusServiceUnavailable)
-			return
-		}
-		forward.ServeHTTP(w, r)
-	}), ReadHeaderTimeout: 30 * time.Second}
+	p.forward = httputil.NewSingleHostReverseProxy(u)
+	p.server = &http.Server{Handler: http.HandlerFunc(p.serve), ReadHeaderTimeout: 30 * time.Second}
 	go func() { _ = p.server.Serve(ln) }()
 	return p, nil
+}
+
+// serve answers one request: a dark region's requests go unanswered (before any fault is drawn),
+// a request drawn for a fault gets it (faults.go), every other request goes to the emulator.
+func (p *RegionProxy) serve(w http.ResponseWriter, r *http.Request) {
+	region, service := CredentialScope(r.Header.Get("Authorization"))
+	v := p.admit(region, service, p.exempt(service, r))
+	if v.refuse {
+		// A dark region: no answer at all. Close the connection under the client.
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return
+	}
+	if v.kind != "" {
+		p.inject(w, r, service, v)
+		return
+	}
+	p.forward.ServeHTTP(w, r)
 }
 
 // URL is the proxy's endpoint, for every service of every region.
@@ -78,19 +94,24 @@ func CredentialScope(auth string) (region, service string) {
 	return parts[2], strings.ToLower(parts[3])
 }
 
-// admit counts a request and reports whether its region answers.
-func (p *RegionProxy) admit(region, service string) bool {
+// admit decides the fate of a request and counts it: refused when its region is dark (no fault is
+// drawn then), else the fault drawn for it, if any (exempt: it is in the never-fault set). It counts
+// as served only when it will reach the emulator: not refused, and no fault or one that forwards.
+func (p *RegionProxy) admit(region, service string, exempt bool) verdict {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.dark[region] {
 		p.refused[region]++
-		return false
+		return verdict{refuse: true}
 	}
-	if p.counts[region] == nil {
-		p.counts[region] = map[string]int{}
+	v := p.drawFault(service, exempt)
+	if v.kind == "" || v.kind.forwards() {
+		if p.counts[region] == nil {
+			p.counts[region] = map[string]int{}
+		}
+		p.counts[region][service]++
 	}
-	p.counts[region][service]++
-	return true
+	return v
 }
 
 // Darken makes every later request of region go unanswered.
@@ -108,7 +129,8 @@ func (p *RegionProxy) Restore(region string) {
 }
 
 // Counts returns the requests served, by region and service, and the requests refused, by region,
-// since the start or the last Reset.
+// since the start or the last Reset. Served means forwarded to the emulator: a request answered by
+// an injected fault without being forwarded (see SetFaults) is not served; FaultCounts counts it.
 func (p *RegionProxy) Counts() (served map[string]map[string]int, refused map[string]int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -119,11 +141,13 @@ func (p *RegionProxy) Counts() (served map[string]map[string]int, refused map[st
 	return served, maps.Clone(p.refused)
 }
 
-// Reset zeroes the counts.
+// Reset zeroes the counts, FaultCounts' too. It leaves the faults set and their random sequence
+// where they are.
 func (p *RegionProxy) Reset() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.counts, p.refused = map[string]map[string]int{}, map[string]int{}
+	p.faultCounts = nil
 }
 
 // Stop shuts the proxy down.
