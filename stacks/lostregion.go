@@ -3,6 +3,7 @@ package stacks
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/multiregion/multiregion/components"
@@ -17,9 +18,9 @@ import (
 //     deployment, so no invoke goes there;
 //   - its components are built with the role it had at the last deployment (read from this stack's own
 //     outputs), so the program registers the same resources there, under the same names;
-//   - every resource on its provider is registered with ignoreChanges ["*"] (a stack transform): the
-//     engine keeps the inputs the last deployment recorded and never asks the provider to update,
-//     replace or delete it.
+//   - every resource on its provider is registered with ignoreChanges on all its inputs (a stack
+//     transform): the engine keeps the inputs the last deployment recorded and never asks the
+//     provider to update, replace or delete it.
 // docs/lostregion.md has the runbook and what stays frozen.
 
 // Lost reports whether region is in multiregion:lostRegions.
@@ -137,8 +138,14 @@ func (d *Deployment) freezeLost(ctx *pulumi.Context) error {
 }
 
 // Freeze is the stack transform of a deployment with lost regions: a custom resource on a lost
-// region's provider is registered with ignoreChanges ["*"], so that the engine keeps the inputs the
-// last deployment recorded and asks that provider for nothing. Other resources are left alone (nil).
+// region's provider is registered with ignoreChanges on every input the program gives it, so that the
+// engine keeps the values the last deployment recorded and asks that provider for nothing. Other
+// resources are left alone (nil).
+//
+// It lists the inputs by name rather than ignoring "*": the provider applies an ignored path by taking
+// the value of its last state, and "*" also takes the computed attributes no program sets (an SNS
+// subscription's filter_policy_scope), which its own validation then rejects. A lost region's
+// components are built with the role and zones of the last deployment, so they set the same inputs.
 func (d *Deployment) Freeze(ctx context.Context, args *pulumi.ResourceTransformArgs) *pulumi.ResourceTransformResult {
 	if !args.Custom || args.Opts.Provider == nil || len(d.lostProviders) == 0 {
 		return nil
@@ -148,6 +155,6 @@ func (d *Deployment) Freeze(ctx context.Context, args *pulumi.ResourceTransformA
 		return nil
 	}
 	opts := args.Opts
-	opts.IgnoreChanges = []string{"*"}
+	opts.IgnoreChanges = slices.Sorted(maps.Keys(args.Props))
 	return &pulumi.ResourceTransformResult{Props: args.Props, Opts: opts}
 }

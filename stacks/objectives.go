@@ -21,11 +21,16 @@ const (
 	applySeconds             = 120
 )
 
+// The writer name's TTL (components.DefaultDataNamesTTL): after the up repoints it, resolvers may hold
+// the old writer this long.
+const writerNameSeconds = components.DefaultDataNamesTTL
+
 // Objectives are the expected recovery time and recovery point of the configured deployment when the
 // primary region fails: computed from the settings, never measured.
 type Objectives struct {
-	// RTOSeconds is detection + the failover `pulumi up` + the slower of database promotion and
-	// standby capacity; operator decision time is not included.
+	// RTOSeconds is detection + any AWS-side failover the operator runs first + the failover
+	// `pulumi up` + the slower of database promotion and standby capacity + the writer name's TTL;
+	// operator decision time is not included.
 	RTOSeconds int
 	// RTOParts names each addend of RTOSeconds.
 	RTOParts map[string]int
@@ -35,8 +40,19 @@ type Objectives struct {
 	Basis string
 }
 
-// Objectives computes the expected RTO and RPO of the configuration.
-func (c *Config) Objectives() Objectives {
+// Objectives computes the expected RTO and RPO of the configuration when the primary region fails and
+// its APIs still answer (a planned failover, or a region that serves badly): `pulumi up` with the new
+// primaryRegion.
+func (c *Config) Objectives() Objectives { return c.objectives(false) }
+
+// LostObjectives computes them for the lost-region path (docs/lostregion.md): the primary region's APIs
+// are dark, so the change also lists it in lostRegions. An RDS replica is promoted by the same up. An
+// Aurora global cluster cannot switch over without its primary region: the operator first runs the
+// AWS-side failover with data loss allowed, then the up. The RPO is the same: the replica lag at the loss.
+func (c *Config) LostObjectives() Objectives { return c.objectives(true) }
+
+// objectives computes the Objectives of the configuration; lost is the lost-region path.
+func (c *Config) objectives(lost bool) Objectives {
 	detection := 0
 	paths := c.FailoverTimes()
 	for _, name := range []string{"route53", "globalAccelerator", "cloudFront"} {
@@ -45,10 +61,14 @@ func (c *Config) Objectives() Objectives {
 			break
 		}
 	}
-	promotion := rdsPromotionSeconds
+	promotion, awsSide := rdsPromotionSeconds, 0
 	aurora := c.Database.Engine == components.EngineAuroraPostgres
 	if aurora {
 		promotion = auroraFailoverSeconds
+		if lost {
+			// failover-global-cluster --allow-data-loss, run before the up; the up then finds the writer.
+			awsSide, promotion = auroraFailoverSeconds, 0
+		}
 		if c.standbyInstances() == 0 {
 			promotion += auroraAddInstanceSeconds // a headless secondary needs its writer instance first
 		}
@@ -57,9 +77,10 @@ func (c *Config) Objectives() Objectives {
 	if c.Strategy == PilotLight {
 		capacity = coldStartSeconds
 	}
-	parts := map[string]int{"detection": detection, "apply": applySeconds, "promotion": promotion, "capacity": capacity}
+	parts := map[string]int{"detection": detection, "awsSideFailover": awsSide, "apply": applySeconds,
+		"promotion": promotion, "capacity": capacity, "writerName": writerNameSeconds}
 	o := Objectives{
-		RTOSeconds: detection + applySeconds + max(promotion, capacity),
+		RTOSeconds: detection + awsSide + applySeconds + max(promotion, capacity) + writerNameSeconds,
 		RTOParts:   parts,
 		RPOSeconds: c.Database.ReplicaLagSeconds,
 	}
@@ -67,9 +88,14 @@ func (c *Config) Objectives() Objectives {
 	if aurora {
 		engine = "Aurora Global Database storage replication (asynchronous; typically under a second behind)"
 	}
-	o.Basis = fmt.Sprintf("%s strategy, %s: RTO = detection %d s + pulumi up %d s + max(promotion %d s, standby capacity %d s); "+
+	path := "the primary region's APIs answer"
+	if lost {
+		path = "the primary region's APIs are dark (lostRegions)"
+	}
+	o.Basis = fmt.Sprintf("%s strategy, %s, %s: RTO = detection %d s + AWS-side failover %d s + pulumi up %d s + "+
+		"max(promotion %d s, standby capacity %d s) + writer name TTL %d s; "+
 		"RPO = the replica-lag alarm threshold %d s (database.replicaLagSeconds), beyond which the alarms fire",
-		c.Strategy, engine, detection, applySeconds, promotion, capacity, c.Database.ReplicaLagSeconds)
+		c.Strategy, engine, path, detection, awsSide, applySeconds, promotion, capacity, writerNameSeconds, c.Database.ReplicaLagSeconds)
 	return o
 }
 

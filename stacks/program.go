@@ -170,6 +170,7 @@ func Deploy(ctx *pulumi.Context, cfg *Config, opts ...Option) (*Deployment, erro
 	d.Outputs["primaryRegion"] = pulumi.String(cfg.PrimaryRegion)
 	d.Outputs["drStrategy"] = pulumi.String(string(cfg.Strategy))
 	d.Outputs["expectedRto"], d.Outputs["expectedRpo"] = cfg.Objectives().outputs()
+	d.Outputs["expectedRtoLostRegion"], _ = cfg.LostObjectives().outputs()
 	return d, nil
 }
 

@@ -3,6 +3,7 @@ package tests
 import (
 	"encoding/json"
 	"maps"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -56,6 +57,27 @@ func TestRegionMeshRoutesBothWays(t *testing.T) {
 			out := e.Find("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "web-"+from+"-tasks-out-"+to)
 			if assert.NotNil(t, out, "%s tasks -> %s", from, to) {
 				assert.Equal(t, prodCIDRs[to], out.Str("cidrIpv4"))
+			}
+			// The database and cache of to admit from's private subnets (its tasks), on their ports.
+			for _, port := range []struct {
+				group string
+				port  float64
+			}{{"db", 5432}, {"cache", 6379}} {
+				sg := e.Find("aws:ec2/securityGroup:SecurityGroup", "web-"+to+"-"+port.group)
+				require.NotNil(t, sg, "%s %s security group", to, port.group)
+				rules := e.Filter(func(r *mockcloud.Resource) bool {
+					return r.Type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" &&
+						strings.HasPrefix(r.Name, "web-"+to+"-"+port.group+"-in-"+from+"-")
+				})
+				if assert.Len(t, rules, 3, "%s %s <- %s: one rule per private subnet", to, port.group, from) {
+					for _, r := range rules {
+						assert.Equal(t, sg.ID, r.Str("securityGroupId"), r.Name)
+						lo, _ := r.Num("fromPort")
+						hi, _ := r.Num("toPort")
+						assert.Equal(t, []float64{port.port, port.port}, []float64{lo, hi}, r.Name)
+						assert.True(t, cidrWithin(r.Str("cidrIpv4"), prodCIDRs[from]), "%s: %s is not in %s", r.Name, r.Str("cidrIpv4"), prodCIDRs[from])
+					}
+				}
 			}
 		}
 	}
@@ -172,4 +194,11 @@ func TestDataEnvironmentIsReserved(t *testing.T) {
 		assert.NotContains(t, env, k)
 	}
 	assert.NotContains(t, dataRecords(e), "cache.web.internal")
+}
+
+// cidrWithin reports whether the network inner lies within outer.
+func cidrWithin(inner, outer string) bool {
+	in, err1 := netip.ParsePrefix(inner)
+	out, err2 := netip.ParsePrefix(outer)
+	return err1 == nil && err2 == nil && out.Bits() <= in.Bits() && out.Contains(in.Addr())
 }

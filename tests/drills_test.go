@@ -230,7 +230,7 @@ func TestStackOutputsForOtherStacks(t *testing.T) {
 	_, d := deploy(t, prodConfig(t))
 	for _, k := range []string{
 		"globalHostname", "regions", "repositoryUrl", "dbWriterEndpoint", "dbMasterSecretArn", "cachePrimaryEndpoint",
-		"alertTopicArns", "primaryRegion", "drStrategy", "expectedRto", "expectedRpo", "failoverTimes",
+		"alertTopicArns", "primaryRegion", "drStrategy", "expectedRto", "expectedRtoLostRegion", "expectedRpo", "failoverTimes",
 		"cloudFrontDomain", "acceleratorDnsName", "acceleratorIps", "healthCheckIds", "dashboardUrl",
 	} {
 		assert.Contains(t, d.Outputs, k)

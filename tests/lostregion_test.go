@@ -56,7 +56,7 @@ func inputsOf(e *mockcloud.Engine, region string) map[string]string {
 // TestLostPrimaryRegion is the unplanned failover with us-west-2 dark: primaryRegion moves to us-east-1
 // with lostRegions [us-west-2]. Nothing is asked of us-west-2 (its provider skips every start-up call;
 // no invoke goes there but the provider's static tables), the same resources stay registered there and
-// every one of them is frozen (ignoreChanges ["*"]), while the writer, the writer name, the edge and the
+// every one of them is frozen (ignoreChanges on each of its inputs), while the writer, the writer name, the edge and the
 // capacity move to us-east-1.
 func TestLostPrimaryRegion(t *testing.T) {
 	for _, strategy := range []string{"pilot-light", "warm-standby", "active-active"} {
@@ -95,10 +95,16 @@ func TestLostPrimaryRegion(t *testing.T) {
 				if !r.Custom || r.Type == mockcloud.AWSProviderType || providers[r.Region] == nil {
 					continue
 				}
-				res := d.Freeze(context.Background(), &pulumi.ResourceTransformArgs{Custom: true, Type: r.Type, Name: r.Name, Opts: pulumi.ResourceOptions{Provider: providers[r.Region]}})
+				props := pulumi.Map{}
+				for k := range r.Inputs {
+					props[string(k)] = pulumi.String("")
+				}
+				res := d.Freeze(context.Background(), &pulumi.ResourceTransformArgs{Custom: true, Type: r.Type, Name: r.Name,
+					Props: props, Opts: pulumi.ResourceOptions{Provider: providers[r.Region]}})
 				if r.Region == "us-west-2" {
 					if assert.NotNil(t, res, "%s %s is not frozen", r.Type, r.Name) {
-						assert.Equal(t, []string{"*"}, res.Opts.IgnoreChanges)
+						assert.Equal(t, slices.Sorted(maps.Keys(props)), res.Opts.IgnoreChanges, "every input of %s is kept", r.Name)
+						assert.NotContains(t, res.Opts.IgnoreChanges, "*", "no computed attribute may be pulled into the inputs")
 						frozen++
 					}
 				} else {

@@ -28,59 +28,115 @@ func losesData(op apitype.OpType) bool {
 	return false
 }
 
-// failover drills f on stack: it sets f's configuration, previews with the real provider's diff
-// and refuses any step that would replace or delete a stateful resource, applies the change
-// (watching the applied steps the same way), checks the emulator, and finally refreshes and
-// previews again: the promoted state must read back as the program declares it.
-func failover(ctx context.Context, stack auto.Stack, name string, f Failover, endpoint string, log io.Writer) error {
-	for _, key := range sortedKeys(f.Config) {
-		if err := stack.SetConfig(ctx, key, auto.ConfigValue{Value: f.Config[key]}); err != nil {
-			return fmt.Errorf("failover: setting %s: %w", key, err)
+// change drills c on stack: it runs c.Before, sets and removes c's configuration, previews with
+// the real provider's diff and refuses any step that would replace or delete a stateful resource
+// (unless c.Replaces allows it), applies the change (watching the applied steps the same way),
+// runs c.Check, and, when c.Settle is set, refreshes and previews again: the changed state must
+// read back as the program declares it.
+func change(ctx context.Context, stack auto.Stack, name string, c Change, cloud Cloud, log io.Writer) error {
+	label := c.Name
+	if c.Before != nil {
+		if err := c.Before(ctx, cloud); err != nil {
+			return fmt.Errorf("%s: %w", label, err)
+		}
+	}
+	path := &auto.ConfigOptions{Path: true}
+	for _, key := range sortedKeys(c.Config) {
+		if err := stack.SetConfigWithOptions(ctx, key, auto.ConfigValue{Value: c.Config[key]}, path); err != nil {
+			return fmt.Errorf("%s: setting %s: %w", label, key, err)
+		}
+	}
+	for _, key := range c.Remove {
+		if err := stack.RemoveConfigWithOptions(ctx, key, path); err != nil {
+			return fmt.Errorf("%s: removing %s: %w", label, key, err)
 		}
 	}
 
 	t0 := time.Now()
 	var pre auto.PreviewResult
-	w, err := watch(func(ch chan<- events.EngineEvent) (err error) {
+	w, err := guarded(ctx, c.Guard, cloud, func(ctx context.Context, ch chan<- events.EngineEvent) (err error) {
 		pre, err = stack.Preview(ctx, optpreview.EventStreams(ch), optpreview.Diff(),
 			optpreview.ProgressStreams(log), optpreview.ErrorProgressStreams(log))
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("failover preview: %w", err)
+		return fmt.Errorf("%s preview: %w", label, err)
 	}
-	phase(name, "failover preview", time.Since(t0), summary(pre.ChangeSummary))
-	if err := keeps(w.Steps, f.Stateful); err != nil {
-		return fmt.Errorf("failover preview: %w", err)
+	phase(name, label+" preview", time.Since(t0), summary(pre.ChangeSummary))
+	if err := keeps(w.Steps, c.Stateful, c.Replaces); err != nil {
+		return fmt.Errorf("%s preview: %w", label, err)
 	}
-	if f.Expect != nil {
-		if err := f.Expect(w.Steps); err != nil {
-			return fmt.Errorf("failover preview: %w", err)
+	if c.Expect != nil {
+		if err := c.Expect(ctx, cloud, w.Steps); err != nil {
+			return fmt.Errorf("%s preview: %w", label, err)
 		}
 	}
 
 	t0 = time.Now()
 	var up auto.UpResult
-	w, err = watch(func(ch chan<- events.EngineEvent) (err error) {
+	w, err = guarded(ctx, c.Guard, cloud, func(ctx context.Context, ch chan<- events.EngineEvent) (err error) {
 		up, err = stack.Up(ctx, optup.EventStreams(ch), optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("failover up: %w", err)
+		return fmt.Errorf("%s up: %w", label, err)
 	}
-	phase(name, "failover up", time.Since(t0), summary(opMap(up.Summary.ResourceChanges)))
-	if err := keeps(w.Steps, f.Stateful); err != nil {
-		return fmt.Errorf("failover up: %w", err)
+	phase(name, label+" up", time.Since(t0), summary(opMap(up.Summary.ResourceChanges)))
+	if err := keeps(w.Steps, c.Stateful, c.Replaces); err != nil {
+		return fmt.Errorf("%s up: %w", label, err)
+	}
+	if c.Applied != nil {
+		if err := c.Applied(ctx, cloud, w.Steps); err != nil {
+			return fmt.Errorf("%s up: %w", label, err)
+		}
 	}
 
-	if f.Check != nil {
+	if c.Check != nil {
 		t0 = time.Now()
-		if err := f.Check(ctx, endpoint, up.Outputs); err != nil {
-			return fmt.Errorf("failover check: %w", err)
+		if err := c.Check(ctx, cloud, up.Outputs); err != nil {
+			return fmt.Errorf("%s check: %w", label, err)
 		}
-		phase(name, "failover check", time.Since(t0), "ok")
+		phase(name, label+" check", time.Since(t0), "ok")
 	}
-	return settle(ctx, stack, name, "failover ", log)
+	if !c.Settle {
+		return nil
+	}
+	return settle(ctx, stack, name, label+" ", log)
+}
+
+// guarded runs op under watch while asking guard every second; the first error guard returns
+// cancels op's context and is the result. A nil guard just watches op.
+func guarded(ctx context.Context, guard func(Cloud) error, cloud Cloud, op func(context.Context, chan<- events.EngineEvent) error) (watched, error) {
+	if guard == nil {
+		return watch(func(ch chan<- events.EngineEvent) error { return op(ctx, ch) })
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		tick := time.NewTicker(time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if err := guard(cloud); err != nil {
+					cancel(err)
+					return
+				}
+			}
+		}
+	}()
+	w, err := watch(func(ch chan<- events.EngineEvent) error { return op(ctx, ch) })
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		return w, fmt.Errorf("stopped: %w", cause)
+	}
+	if err == nil {
+		err = guard(cloud) // what happened in the last second
+	}
+	return w, err
 }
 
 // settle refreshes the stack from the emulator and previews it: the preview must show no
@@ -131,7 +187,7 @@ func watch(op func(ch chan<- events.EngineEvent) error) (watched, error) {
 				continue
 			}
 			m := e.ResourcePreEvent.Metadata
-			w.Steps = append(w.Steps, Step{Op: m.Op, URN: m.URN, Type: m.Type, Diffs: m.Diffs, Keys: m.Keys})
+			w.Steps = append(w.Steps, Step{Op: m.Op, URN: m.URN, Type: m.Type, Provider: m.Provider, Diffs: m.Diffs, Keys: m.Keys})
 		}
 		done <- w
 	}()
@@ -147,11 +203,12 @@ func watch(op func(ch chan<- events.EngineEvent) error) (watched, error) {
 	}
 }
 
-// keeps fails if a step would replace or delete a resource of a stateful type.
-func keeps(steps []Step, stateful []string) error {
+// keeps fails if a step would replace or delete a resource of a stateful type, unless allowed
+// (which may be nil) allows that step.
+func keeps(steps []Step, stateful []string, allowed func(Step) bool) error {
 	var lost []string
 	for _, s := range steps {
-		if slices.Contains(stateful, s.Type) && losesData(s.Op) {
+		if slices.Contains(stateful, s.Type) && losesData(s.Op) && (allowed == nil || !allowed(s)) {
 			detail := ""
 			if len(s.Keys) > 0 {
 				detail = " (replaced for " + strings.Join(s.Keys, ", ") + ")"

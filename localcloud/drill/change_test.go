@@ -2,6 +2,7 @@ package drill
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -27,7 +28,7 @@ func TestKeeps(t *testing.T) {
 		{"old copy deleted", []Step{{Op: apitype.OpDeleteReplaced, URN: "u::db", Type: db}}, "delete-replaced u::db"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := keeps(tc.steps, stateful)
+			err := keeps(tc.steps, stateful, nil)
 			switch {
 			case tc.lost == "" && err != nil:
 				t.Errorf("keeps: %v, want nil", err)
@@ -70,5 +71,27 @@ func TestPrintOutputsHidesSecrets(t *testing.T) {
 		"localcloud: d: output token = [secret]\n"
 	if b.String() != want {
 		t.Errorf("printed\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+func TestGuardedStopsTheOperation(t *testing.T) {
+	dark := errors.New("3 requests went to the dark region")
+	w, err := guarded(t.Context(), func(Cloud) error { return dark }, Cloud{}, func(ctx context.Context, ch chan<- events.EngineEvent) error {
+		defer close(ch)
+		<-ctx.Done() // the CLI, killed when the guard trips
+		return ctx.Err()
+	})
+	if !errors.Is(err, dark) || len(w.Steps) != 0 {
+		t.Errorf("guarded = %v, %v; want the guard's error", w, err)
+	}
+	// A guard that trips only in the last second is still heard after the operation ends.
+	_, err = guarded(t.Context(), func(Cloud) error { return dark }, Cloud{},
+		func(_ context.Context, ch chan<- events.EngineEvent) error { close(ch); return nil })
+	if !errors.Is(err, dark) {
+		t.Errorf("guarded = %v; want the guard's last word", err)
+	}
+	// No guard: the operation's own result.
+	if _, err := guarded(t.Context(), nil, Cloud{}, func(_ context.Context, ch chan<- events.EngineEvent) error { close(ch); return nil }); err != nil {
+		t.Errorf("guarded without a guard = %v", err)
 	}
 }

@@ -1,8 +1,10 @@
 // Package drill takes a Pulumi program through a whole lifecycle on the real engine against
-// moto: preview -> up -> refresh -> preview (which must show no change) -> an optional
-// failover (a config change whose preview and up may replace or delete no stateful resource,
-// then refresh and a no-change preview again) -> destroy, timing every phase, then stops moto
-// and checks that no plugin or Terraform provider process is left behind. localcloud/runner
+// moto: preview -> up -> refresh -> preview (which must show no change) -> optional changes
+// (config changes, such as a failover, whose preview and up may replace or delete no stateful
+// resource, each optionally followed by refresh and a no-change preview) -> destroy, timing
+// every phase, then stops moto and checks that no plugin or Terraform provider process is left
+// behind. The program's providers reach moto through a RegionProxy, which counts the requests
+// per region and service and can darken a region. localcloud/runner
 // (the smoke drill) and localcloud/stackrunner (the real stack) are its two commands.
 package drill
 
@@ -49,8 +51,8 @@ type Spec struct {
 	Name string
 	// Project is the Pulumi project name.
 	Project string
-	// Program builds the Pulumi program for the emulator at endpoint, and the stack
-	// configuration that goes with it.
+	// Program builds the Pulumi program for the emulator at endpoint (the region proxy in front
+	// of moto), and the stack configuration that goes with it.
 	Program func(endpoint string) (pulumi.RunFunc, map[string]string)
 	// Settings, if any, is the stack settings file (Pulumi.<stack>.yaml) to start from.
 	Settings []byte
@@ -61,26 +63,59 @@ type Spec struct {
 	// PreviewOnly stops the drill after the first preview (nothing is deployed).
 	PreviewOnly bool
 	// Setup, if set, runs once the emulator is up and before the first preview, to create what
-	// the program expects to find in the account (a hosted zone it looks up, say).
+	// the program expects to find in the account (a hosted zone it looks up, say). endpoint is
+	// moto's own (not counted by the proxy).
 	Setup func(ctx context.Context, endpoint string) error
-	// Failover, if set, is a change of configuration drilled after the no-change preview.
-	Failover *Failover
+	// Secrets are stack configuration values set as Pulumi secrets (key -> value): every preview
+	// and up must decrypt them through the stack's secrets provider.
+	Secrets map[string]string
+	// Changes are changes of configuration drilled in order after the no-change preview, on the
+	// one deployment.
+	Changes []Change
 }
 
-// Failover is a change of configuration (a failover, say) that must keep every stateful
-// resource: the drill sets Config, previews with the real provider's diff and fails if a step
-// would replace or delete a resource whose type Stateful names, applies it with up, then runs
-// Check against the emulator.
-type Failover struct {
-	// Config is the stack configuration to set, key -> value.
+// Cloud is what a change's hooks may use: moto, and the region proxy the program reaches it through.
+type Cloud struct {
+	// Emulator is moto's own endpoint: a check's requests there are not counted by the proxy and
+	// reach a region the proxy has darkened.
+	Emulator string
+	// Proxy is the region proxy between the program's providers and moto.
+	Proxy *emulator.RegionProxy
+	// Stack is the drill's stack (its outputs are the last deployment's).
+	Stack auto.Stack
+}
+
+// Change is a change of configuration (a failover, say) that must keep every stateful resource:
+// the drill runs Before, sets Config and removes Remove (both with path syntax, e.g.
+// "ns:lostRegions[0]"), previews with the real provider's diff and fails if a step would replace
+// or delete a resource whose type Stateful names (unless Replaces allows that step), applies it
+// with up, runs Check against the emulator, and, if Settle is set, refreshes and previews again
+// (no change allowed).
+type Change struct {
+	// Name labels the change's phases, e.g. "failover".
+	Name string
+	// Before, if set, runs first (e.g. it darkens a region).
+	Before func(ctx context.Context, cloud Cloud) error
+	// Config is the stack configuration to set, key -> value (path syntax).
 	Config map[string]string
+	// Remove are configuration keys to remove (path syntax).
+	Remove []string
 	// Stateful names the type tokens whose resources must be neither replaced nor deleted.
 	Stateful []string
+	// Replaces, if set, allows the steps it returns true for to replace or delete a stateful
+	// resource (a rejoin's rebuild, say).
+	Replaces func(Step) bool
 	// Expect, if set, checks the preview's steps, e.g. that a promotion is an in-place update.
-	Expect func(steps []Step) error
-	// Check, if set, runs after the failover's up with the emulator's endpoint and the stack's
-	// outputs.
-	Check func(ctx context.Context, endpoint string, outputs auto.OutputMap) error
+	Expect func(ctx context.Context, cloud Cloud, steps []Step) error
+	// Applied, if set, checks the steps the up applied.
+	Applied func(ctx context.Context, cloud Cloud, steps []Step) error
+	// Guard, if set, is asked every second while the preview and the up run; an error stops
+	// them at once and fails the change (e.g. a request reached a region that must get none).
+	Guard func(cloud Cloud) error
+	// Check, if set, runs after the up with the stack's outputs.
+	Check func(ctx context.Context, cloud Cloud, outputs auto.OutputMap) error
+	// Settle refreshes the stack after the change and requires a preview with no change.
+	Settle bool
 }
 
 // Step is one resource step of a preview, as the engine reports it.
@@ -91,15 +126,17 @@ type Step struct {
 	URN string
 	// Type is the resource's type token.
 	Type string
+	// Provider is the reference (URN::ID) of the provider that performs the step.
+	Provider string
 	// Diffs are the top-level properties that change.
 	Diffs []string
 	// Keys are the properties that force a replacement.
 	Keys []string
 }
 
-// run starts moto, takes the drill's stack through preview, up, refresh, a preview that
-// must show no change, the failover if the spec has one, and destroy, then stops moto and
-// looks for leftovers.
+// run starts moto and the region proxy in front of it, takes the drill's stack through
+// preview, up, refresh, a preview that must show no change, the spec's changes, and destroy,
+// then stops moto and looks for leftovers.
 func run(ctx context.Context, cfg Options, d Spec) (err error) {
 	// moto starts empty every time, so any earlier state of this drill is stale.
 	dir := filepath.Join(cfg.State, d.Name)
@@ -140,6 +177,13 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 		}
 	}()
 
+	proxy, err := emulator.StartRegionProxy(moto.URL())
+	if err != nil {
+		return err
+	}
+	defer func() { _ = proxy.Stop(context.WithoutCancel(ctx)) }()
+	cloud := Cloud{Emulator: moto.URL(), Proxy: proxy}
+
 	if d.Setup != nil {
 		t0 = time.Now()
 		if err := d.Setup(ctx, moto.URL()); err != nil {
@@ -148,10 +192,11 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 		phase(d.Name, "setup", time.Since(t0), "ok")
 	}
 
-	stack, err := newStack(ctx, cfg, d, dir, moto.URL())
+	stack, err := newStack(ctx, cfg, d, dir, proxy.URL())
 	if err != nil {
 		return err
 	}
+	cloud.Stack = stack
 	defer func() {
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "localcloud: last lines of %s:\n%s", logPath, tail(logPath, 80))
@@ -185,7 +230,9 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 		if destroyed {
 			return
 		}
-		// Clean up after a failed phase, so moto is not the only thing that forgets.
+		// Clean up after a failed phase, so moto is not the only thing that forgets; a region
+		// a change darkened answers again first.
+		proxy.RestoreAll()
 		t0 := time.Now()
 		_, derr := stack.Destroy(context.WithoutCancel(ctx), optdestroy.ProgressStreams(log), optdestroy.ErrorProgressStreams(log))
 		phase(d.Name, "destroy (cleanup)", time.Since(t0), errText(derr))
@@ -203,8 +250,8 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 		return err
 	}
 
-	if d.Failover != nil {
-		if err := failover(ctx, stack, d.Name, *d.Failover, moto.URL(), log); err != nil {
+	for _, c := range d.Changes {
+		if err := change(ctx, stack, d.Name, c, cloud, log); err != nil {
 			return err
 		}
 	}
@@ -287,6 +334,11 @@ func newStack(ctx context.Context, cfg Options, d Spec, dir, endpoint string) (a
 	for _, key := range sortedKeys(config) {
 		if err := stack.SetConfig(ctx, key, auto.ConfigValue{Value: config[key]}); err != nil {
 			return auto.Stack{}, fmt.Errorf("setting %s: %w", key, err)
+		}
+	}
+	for _, key := range sortedKeys(d.Secrets) {
+		if err := stack.SetConfig(ctx, key, auto.ConfigValue{Value: d.Secrets[key], Secret: true}); err != nil {
+			return auto.Stack{}, fmt.Errorf("setting the secret %s: %w", key, err)
 		}
 	}
 	return stack, nil

@@ -48,6 +48,7 @@ func main() {
 	project := flag.String("project", filepath.Join(root, "Pulumi.yaml"), "the project file (its config schema is enforced)")
 	stack := flag.String("stack", "local", "the stack name")
 	target := flag.String("failover", "us-east-1", "the region the failover drill promotes (empty: no failover drill)")
+	lose := flag.String("lose", "us-west-2", "the region the failover drill darkens and lists in lostRegions, then brings back and rejoins (empty: a planned failover, every region reachable)")
 	previewOnly := flag.Bool("preview-only", false, "stop after the first preview (no error and no warning allowed)")
 	flag.Parse()
 
@@ -63,14 +64,21 @@ func main() {
 		Settings:    settings,
 		Setup:       setup(cfg),
 		PreviewOnly: *previewOnly,
+		// A config secret: every preview and up, the dark ones too, must decrypt it through the
+		// stack's secrets provider (here a passphrase: nothing of it lives in a region).
+		Secrets: map[string]string{"localcloud:canary": "the secrets provider answers"},
 		Program: func(endpoint string) (pulumi.RunFunc, map[string]string) {
 			// Every region's provider goes to the emulator: the one change to the program.
 			hook := func(_ string, args *aws.ProviderArgs) { emulator.Configure(args, endpoint) }
 			return stacks.NewProgram(stacks.WithProviderHook(hook)), nil
 		},
 	}
-	if *target != "" {
-		spec.Failover = failover(*target, serviceName(cfg))
+	switch {
+	case *target == "":
+	case *lose == "":
+		spec.Changes = []drill.Change{planned(*target, serviceName(cfg))}
+	default:
+		spec.Changes = lostRegion(*lose, *target, serviceName(cfg), regionNames(cfg))
 	}
 	os.Exit(drill.Main(opts, spec))
 }
@@ -149,6 +157,20 @@ func serviceName(cfg map[string]any) string {
 	return "app"
 }
 
+// regionNames are the names of multiregion:regions, in order.
+func regionNames(cfg map[string]any) []string {
+	list, _ := cfg[stacks.Namespace+":regions"].([]any)
+	var names []string
+	for _, v := range list {
+		if m, ok := v.(map[string]any); ok {
+			if name, ok := m["name"].(string); ok {
+				names = append(names, name)
+			}
+		}
+	}
+	return names
+}
+
 // setup creates what the stack expects to exist in the account: the hosted zone that
 // edge.hostedZone names (a zone name; not an ID, and not one the stack creates itself).
 func setup(cfg map[string]any) func(ctx context.Context, endpoint string) error {
@@ -169,75 +191,93 @@ func setup(cfg map[string]any) func(ctx context.Context, endpoint string) error 
 // dbInstance is the RDS instance's type token.
 const dbInstance = "aws:rds/instance:Instance"
 
-// failover is the drill of a change of primaryRegion to target; service is the service name,
-// which the databases' names start with.
-func failover(target, service string) *drill.Failover {
-	return &drill.Failover{
+// planned is the drill of a planned change of primaryRegion to target with every region
+// reachable; service is the service name, which the databases' names start with.
+func planned(target, service string) drill.Change {
+	return drill.Change{
+		Name:     "failover",
 		Config:   map[string]string{stacks.Namespace + ":primaryRegion": target},
 		Stateful: components.StatefulTypes(),
-		Expect: func(steps []drill.Step) error {
-			// The promotion must be the provider's in-place update, and every other database keeps
-			// its final-snapshot settings (the former writer holds the last writes).
-			promoted := false
-			for _, s := range steps {
-				if s.Type != dbInstance {
-					continue
-				}
-				if strings.HasSuffix(s.URN, "::"+service+"-"+target+"-db") {
-					if s.Op != apitype.OpUpdate || !slices.Contains(s.Diffs, "replicateSourceDb") {
-						return fmt.Errorf("%s: %s of %v, want an update of replicateSourceDb (promotion)", s.URN, s.Op, s.Diffs)
-					}
-					promoted = true
-					continue
-				}
-				for _, k := range []string{"skipFinalSnapshot", "finalSnapshotIdentifier"} {
-					if slices.Contains(s.Diffs, k) {
-						return fmt.Errorf("%s: the failover changes %s of a database that is not promoted", s.URN, k)
-					}
-				}
-			}
-			if !promoted {
-				return fmt.Errorf("no step for the RDS instance of %s", target)
-			}
-			return nil
+		Expect: func(_ context.Context, _ drill.Cloud, steps []drill.Step) error {
+			return promotes(steps, service, target)
 		},
-		Check: func(ctx context.Context, endpoint string, outputs auto.OutputMap) error {
-			regions, _ := outputs["regions"].Value.(map[string]any)
-			if _, ok := regions[target]; !ok || len(regions) < 2 {
-				return fmt.Errorf("output regions must list %s and another region: %v", target, outputs["regions"].Value)
-			}
-			for name, v := range regions {
-				r, _ := v.(map[string]any)
-				role, _ := r["role"].(string)
-				if (name == target) != (role == string(components.RolePrimary)) {
-					return fmt.Errorf("output regions.%s.role = %q after the failover to %s", name, role, target)
-				}
-			}
-			db, err := instance(ctx, endpoint, regions, target)
-			if err != nil {
-				return err
-			}
-			if db.ReplicaSource != "" {
-				return fmt.Errorf("%s in %s still replicates from %s: not promoted", db.Identifier, target, db.ReplicaSource)
-			}
-			if db.Status != "available" {
-				return fmt.Errorf("%s in %s is %q, want available", db.Identifier, target, db.Status)
-			}
-			fmt.Printf("localcloud: failover: %s in %s is standalone (promoted in place)\n", db.Identifier, target)
-			// Every other region's database is still there: nothing was deleted.
-			for name := range regions {
-				if name == target {
-					continue
-				}
-				other, err := instance(ctx, endpoint, regions, name)
-				if err != nil {
-					return fmt.Errorf("after the failover: %w", err)
-				}
-				fmt.Printf("localcloud: failover: %s in %s kept (source %q)\n", other.Identifier, name, other.ReplicaSource)
-			}
-			return nil
+		Check: func(ctx context.Context, cloud drill.Cloud, outputs auto.OutputMap) error {
+			return checkPromoted(ctx, cloud.Emulator, outputs, target, "")
 		},
+		Settle: true,
 	}
+}
+
+// promotes checks a failover's steps: the promotion of target's database must be the provider's
+// in-place update, and every other database keeps its final-snapshot settings (the former writer
+// holds the last writes).
+func promotes(steps []drill.Step, service, target string) error {
+	promoted := false
+	for _, s := range steps {
+		if s.Type != dbInstance {
+			continue
+		}
+		if strings.HasSuffix(s.URN, "::"+service+"-"+target+"-db") {
+			if s.Op != apitype.OpUpdate || !slices.Contains(s.Diffs, "replicateSourceDb") {
+				return fmt.Errorf("%s: %s of %v, want an update of replicateSourceDb (promotion)", s.URN, s.Op, s.Diffs)
+			}
+			promoted = true
+			continue
+		}
+		for _, k := range []string{"skipFinalSnapshot", "finalSnapshotIdentifier"} {
+			if slices.Contains(s.Diffs, k) {
+				return fmt.Errorf("%s: the failover changes %s of a database that is not promoted", s.URN, k)
+			}
+		}
+	}
+	if !promoted {
+		return fmt.Errorf("no step for the RDS instance of %s", target)
+	}
+	return nil
+}
+
+// checkPromoted checks the outputs and the emulator after a failover to target: target is the only
+// primary, its database is standalone and available, and every other region's database is still
+// there (lost, if not empty, is a region the providers cannot reach; moto is asked directly).
+func checkPromoted(ctx context.Context, endpoint string, outputs auto.OutputMap, target, lost string) error {
+	regions, _ := outputs["regions"].Value.(map[string]any)
+	if _, ok := regions[target]; !ok || len(regions) < 2 {
+		return fmt.Errorf("output regions must list %s and another region: %v", target, outputs["regions"].Value)
+	}
+	for name, v := range regions {
+		r, _ := v.(map[string]any)
+		role, _ := r["role"].(string)
+		if (name == target) != (role == string(components.RolePrimary)) {
+			return fmt.Errorf("output regions.%s.role = %q after the failover to %s", name, role, target)
+		}
+	}
+	db, err := instance(ctx, endpoint, regions, target)
+	if err != nil {
+		return err
+	}
+	if db.ReplicaSource != "" {
+		return fmt.Errorf("%s in %s still replicates from %s: not promoted", db.Identifier, target, db.ReplicaSource)
+	}
+	if db.Status != "available" {
+		return fmt.Errorf("%s in %s is %q, want available", db.Identifier, target, db.Status)
+	}
+	fmt.Printf("localcloud: failover: %s in %s is standalone (promoted in place)\n", db.Identifier, target)
+	// Every other region's database is still there: nothing was deleted.
+	for name := range regions {
+		if name == target {
+			continue
+		}
+		other, err := instance(ctx, endpoint, regions, name)
+		if err != nil {
+			return fmt.Errorf("after the failover: %w", err)
+		}
+		note := ""
+		if name == lost {
+			note = " (lost: untouched)"
+		}
+		fmt.Printf("localcloud: failover: %s in %s kept (source %q)%s\n", other.Identifier, name, other.ReplicaSource, note)
+	}
+	return nil
 }
 
 // instance asks the emulator for the RDS instance named by region's dbIdentifier output.
