@@ -128,6 +128,13 @@ func (p *RegionProxy) Restore(region string) {
 	delete(p.dark, region)
 }
 
+// RestoreAll makes every darkened region answer again (a drill's cleanup after a failed phase).
+func (p *RegionProxy) RestoreAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	clear(p.dark)
+}
+
 // Counts returns the requests served, by region and service, and the requests refused, by region,
 // since the start or the last Reset. Served means forwarded to the emulator: a request answered by
 // an injected fault without being forwarded (see SetFaults) is not served; FaultCounts counts it.

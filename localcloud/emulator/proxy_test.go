@@ -82,4 +82,12 @@ func TestRegionProxyDarkensOneRegion(t *testing.T) {
 	if served, _ := p.Counts(); served["us-west-2"]["ec2"] != 1 {
 		t.Errorf("after Reset and one request: %v", served)
 	}
+	p.Darken("us-west-2")
+	p.Darken("eu-west-1")
+	p.RestoreAll()
+	for _, region := range []string{"us-west-2", "eu-west-1"} {
+		if err := describe(region); err != nil {
+			t.Errorf("after RestoreAll, %s must answer: %v", region, err)
+		}
+	}
 }
