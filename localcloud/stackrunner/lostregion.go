@@ -243,7 +243,7 @@ func perRegion(label string, steps []drill.Step, cloud drill.Cloud) {
 		for _, c := range served[name] {
 			total += c
 		}
-		fmt.Printf("localcloud: %s: requests to %-10s %5d  %v\n", label, name, total, served[name])
+		fmt.Printf("localcloud: %s: requests to %-10s %5d since the phase began  %v\n", label, name, total, served[name])
 	}
 	for _, name := range sortedKeys(refused) {
 		fmt.Printf("localcloud: %s: requests refused in %s: %d\n", label, name, refused[name])

@@ -247,8 +247,10 @@ func checkPromoted(ctx context.Context, endpoint string, outputs auto.OutputMap,
 	for name, v := range regions {
 		r, _ := v.(map[string]any)
 		role, _ := r["role"].(string)
-		if (name == target) != (role == string(components.RolePrimary)) {
-			return fmt.Errorf("output regions.%s.role = %q after the failover to %s", name, role, target)
+		// A lost region keeps the role it was deployed with (the old primary's, here) until it returns.
+		want := name == target || name == lost
+		if want != (role == string(components.RolePrimary)) {
+			return fmt.Errorf("output regions.%s.role = %q after the failover to %s (lost: %q)", name, role, target, lost)
 		}
 	}
 	db, err := instance(ctx, endpoint, regions, target)
