@@ -216,8 +216,14 @@ func (b *tierBuilder) postgres() error {
 			// A standalone or re-sourced instance cannot become a replica of the current primary in
 			// place: replace it (same URN; same identifier, so delete first). The delete uses the
 			// released state (final snapshot <name>-before-rejoin); the new replica has none.
+			//
+			// Nothing is ignored: the engine applies ignoreChanges before it knows the step is a
+			// replacement, and would copy the old writer's create-time inputs (its database name, user
+			// and managed password) into the new replica's, which the provider rejects as conflicting
+			// with replicate_source_db (found by the lost-region drill).
 			protect = false
 			args.DeletionProtection = pulumi.Bool(false)
+			ignore = nil
 			opts = append(opts, pulumi.ReplaceOnChanges([]string{"replicateSourceDb"}), pulumi.DeleteBeforeReplace(true))
 		}
 	}
