@@ -5,8 +5,10 @@
 # own unit tests (localcloud is its own Go module), then the drills, in parallel: the real
 # Pulumi engine takes a program through preview, up, refresh, a no-change preview and destroy
 # against moto: a small two-region smoke program, and (unless LOCALCLOUD_STACK_DRILL=0) the
-# real stack with prod's own settings (Pulumi.prod.yaml, protect off) and its failover drill
-# (primaryRegion -> us-east-1: no stateful resource replaced, the database promoted). Prints
+# real stack with prod's own settings (Pulumi.prod.yaml, protect off) and its lost-region drill
+# (us-west-2 dark behind the region proxy; primaryRegion -> us-east-1 with lostRegions [us-west-2]:
+# 0 requests to us-west-2, no stateful resource replaced, the database promoted; then the region
+# returns and rejoins). Prints
 # the elapsed time of every step and closes with "localcloud: N passed, N failed". Without
 # the tools it says why and exits 0.
 set -uo pipefail

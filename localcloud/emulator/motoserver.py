@@ -14,6 +14,7 @@ from moto.core.utils import camelcase_to_underscores
 from moto.ec2.models import route_tables as ec2_route_tables
 from moto.ec2.models import security_groups as ec2_security_groups
 from moto.ecs import responses as ecs_responses
+from moto.kms import models as kms_models
 from moto.logs import models as logs_models
 from moto.logs.exceptions import ResourceNotFoundException
 from moto.rds import models as rds_models
@@ -21,6 +22,7 @@ from moto.core.responses import ActionResult
 from moto.core.utils import utcnow as route53_utcnow
 from moto.route53 import models as route53_models
 from moto.route53 import responses as route53_responses
+from moto.s3 import responses as s3_responses
 from moto.server import main
 from moto.utilities.arns import parse_arn
 from moto.xray import responses as xray_responses
@@ -173,6 +175,69 @@ def _promote_read_replica_standalone(self, db_kwargs):
 
 
 rds_models.RDSBackend.promote_read_replica = _promote_read_replica_standalone
+
+_replicate_key = kms_models.KmsBackend.replicate_key
+
+
+def _replicate_key_own_aliases(self, key_id, replica_region):
+    # moto copies the key shallowly, so the replica shared the primary's alias table: an alias of
+    # the primary showed up in the replica's region, and creating the same alias name there (one
+    # name in every region, as a multi-Region key's secrets provider URL wants) failed with
+    # AlreadyExistsException. In AWS each region has its own aliases.
+    #
+    # The copy also shared the multi-Region configuration, and DescribeKey on the replica marks it
+    # REPLICA, so the primary then read as a replica and the Terraform provider refused to refresh
+    # it ("is not a multi-Region primary key"). The replica gets its own configuration (the list of
+    # replicas stays shared: both keys report the same set).
+    replica = _replicate_key(self, key_id, replica_region)
+    replica.aliases = {}
+    if replica.multi_region:
+        config = dict(self.keys[replica.id].multi_region_configuration)
+        config["MultiRegionKeyType"] = "REPLICA"
+        replica.multi_region_configuration = config
+    return replica
+
+
+kms_models.KmsBackend.replicate_key = _replicate_key_own_aliases
+
+_s3_get_bucket_replication = s3_responses.S3Response.get_bucket_replication
+
+
+def _s3_filter(put):
+    # An empty <Prefix></Prefix> parses as None, which the serializer drops; AWS answers it as "".
+    if not put:
+        return {"Prefix": ""}
+    if "Prefix" in put and put["Prefix"] is None:
+        return dict(put, Prefix="")
+    return put
+
+
+def _s3_get_bucket_replication_as_put(self):
+    # moto answered every rule with DeleteMarkerReplication Disabled and Filter Prefix "", and
+    # without its SourceSelectionCriteria (KMS-encrypted objects, replica modifications), whatever
+    # was put, so the Terraform provider saw drift on every refresh of a replication configuration
+    # that replicates delete markers. Answer what was put, as AWS does.
+    replication = self.backend.get_bucket_replication(self.bucket_name)
+    if not replication:
+        return _s3_get_bucket_replication(self)  # moto's not-found error
+    self.data["Action"] = "GetBucketReplication"
+    rules = []
+    for rule in replication["Rule"]:
+        out = {
+            "ID": rule["ID"],
+            "Priority": rule["Priority"],
+            "Status": rule["Status"],
+            "DeleteMarkerReplication": rule.get("DeleteMarkerReplication") or {"Status": "Disabled"},
+            "Filter": _s3_filter(rule.get("Filter")),
+            "Destination": rule["Destination"],
+        }
+        if rule.get("SourceSelectionCriteria"):
+            out["SourceSelectionCriteria"] = rule["SourceSelectionCriteria"]
+        rules.append(out)
+    return self.serialized(ActionResult({"ReplicationConfiguration": {"Role": replication["Role"], "Rules": rules}}))
+
+
+s3_responses.S3Response.get_bucket_replication = _s3_get_bucket_replication_as_put
 
 # A security group rule that references another group keeps its description with the
 # group pair, which moto's SecurityGroupRule did not read.

@@ -8,13 +8,15 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/multiregion/multiregion/components"
 	"github.com/multiregion/multiregion/localcloud/emulator"
 )
 
 // smokeProgram is a small two-region program that exercises what the multiregion stack
 // relies on most: one provider per region, a VPC, KMS keys, an RDS PostgreSQL primary with
 // a cross-region read replica, and a Route 53 zone with a health check and a failover
-// record pair.
+// record pair; and the state backend bootstrap (components.StateBackend: a multi-Region key
+// and its replica, two buckets replicating to each other).
 func smokeProgram(endpoint, primaryRegion, standbyRegion string) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		primaryProvider, err := aws.NewProvider(ctx, primaryRegion, emulator.ProviderArgs(primaryRegion, endpoint))
@@ -123,6 +125,19 @@ func smokeProgram(endpoint, primaryRegion, standbyRegion string) pulumi.RunFunc 
 				return err
 			}
 		}
+
+		// The operator's own path (docs/statebackend.md): the state backend bootstrap, deployed by
+		// the real engine (not protected: the drill destroys it).
+		state, err := components.NewStateBackend(ctx, "pulumi-state", &components.StateBackendArgs{
+			Region: primaryRegion, ReplicaRegion: standbyRegion,
+			Provider: primaryProvider, ReplicaProvider: standbyProvider,
+			BucketPrefix: "localcloud-state", Protect: pulumi.BoolRef(false),
+		})
+		if err != nil {
+			return err
+		}
+		ctx.Export("stateBackendUrls", state.BackendURLs)
+		ctx.Export("secretsProviders", state.SecretsProviders)
 
 		ctx.Export("vpcId", vpc.ID())
 		ctx.Export("primaryEndpoint", primary.Endpoint)

@@ -1,19 +1,13 @@
 // Command stackrunner runs the stack drill: the real multiregion stack program
 // (stacks.Program) on the real Pulumi engine against moto, with prod's own settings
 // (Pulumi.prod.yaml) changed only by localcloud/Pulumi.local.yaml (protect off), and every
-// region's provider pointed at the moto it starts (stacks.WithProviderHook). The workspace runs the project's own
-// Pulumi.yaml, so the CLI validates the configuration as it does for a user. Before the first
-// preview it creates what prod expects to find in the account (the hosted zone edge.hostedZone
-// names). Then: preview (no error, no warning) -> up -> refresh -> preview (no change allowed) ->
-// failover -> destroy.
-//
-// The failover sets multiregion:primaryRegion to -failover (default us-east-1), previews it
-// with the real provider's diff and fails if a step would replace or delete a stateful
-// resource (components.StatefulTypes), requires the new primary's RDS instance to be updated
-// in place (its replicateSourceDb dropped) and the other instances to keep their
-// final-snapshot settings, applies it, asks the emulator's RDS API that the instance is now
-// standalone and the others still exist, then refreshes and previews again (no change
-// allowed).
+// region's provider pointed at moto through the drill's region proxy (stacks.WithProviderHook).
+// The workspace runs the project's own Pulumi.yaml, so the CLI validates the configuration as it
+// does for a user. Before the first preview it creates what prod expects to find in the account
+// (the hosted zone edge.hostedZone names). Then: preview (no error, no warning) -> up -> refresh
+// -> preview (no change allowed) -> the lost-region drill (lostregion.go: -lose goes dark,
+// -failover becomes the primary with 0 requests to the dark region, then the region returns and
+// rejoins) -> destroy. With -lose '' the failover is a planned one, every region reachable.
 //
 //	localcloud/build.sh
 //	cd localcloud && go run ./stackrunner -root .bin -pulumi-home .bin/home

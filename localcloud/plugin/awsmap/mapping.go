@@ -85,6 +85,7 @@ func resourceTokens() map[string]string {
 		"aws_s3_bucket_public_access_block":                  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
 		"aws_s3_bucket_policy":                               "aws:s3/bucketPolicy:BucketPolicy",
 		"aws_s3_bucket_ownership_controls":                   "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+		"aws_s3_bucket_replication_configuration":            "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
 
 		// Application Auto Scaling.
 		"aws_appautoscaling_target": "aws:appautoscaling/target:Target",
