@@ -7,7 +7,7 @@
 // (the hosted zone edge.hostedZone names). Then: preview (no error, no warning) -> up -> refresh
 // -> preview (no change allowed) -> the lost-region drill (lostregion.go: -lose goes dark,
 // -failover becomes the primary with 0 requests to the dark region, then the region returns and
-// rejoins) -> destroy. With -lose ” the failover is a planned one, every region reachable.
+// rejoins) -> destroy. With an empty -lose the failover is a planned one, every region reachable.
 //
 //	localcloud/build.sh
 //	cd localcloud && go run ./stackrunner -root .bin -pulumi-home .bin/home
