@@ -72,6 +72,17 @@ type Spec struct {
 	// Changes are changes of configuration drilled in order after the no-change preview, on the
 	// one deployment.
 	Changes []Change
+	// Faults, if set, are injected by the region proxy into every request of the program's
+	// providers, from the first preview to the end of destroy (issue 11): every phase must still
+	// converge, on the providers' own retries.
+	Faults *emulator.Faults
+	// Inventory, if set, lists the regions where the drill compares what moto holds with what the
+	// state says (emulator.ListInventory: VPCs, DB instances, KMS keys, zones, buckets, roles) after
+	// up, after each change and after destroy: nothing orphaned, nothing duplicated, nothing missing.
+	Inventory []string
+	// InventoryIgnore are entries moto holds that no stack owns (what Setup created), as
+	// "<kind> <region>/<id>".
+	InventoryIgnore []string
 }
 
 // Cloud is what a change's hooks may use: moto, and the region proxy the program reaches it through.
@@ -203,6 +214,25 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 		}
 	}()
 
+	if d.Faults != nil {
+		if err := proxy.SetFaults(*d.Faults); err != nil {
+			return fmt.Errorf("faults: %w", err)
+		}
+		defer printFaults(d.Name, proxy)
+	}
+	inventory := func(label string) error {
+		if len(d.Inventory) == 0 {
+			return nil
+		}
+		t0 := time.Now()
+		n, err := checkInventory(ctx, stack, cloud, d.Inventory, d.InventoryIgnore)
+		if err != nil {
+			return fmt.Errorf("%s: %w", label, err)
+		}
+		phase(d.Name, label+" inventory", time.Since(t0), fmt.Sprintf("moto holds exactly the state's %d resources of the listed kinds", n))
+		return nil
+	}
+
 	// The first preview is what a user's first `pulumi preview` shows: it must pass with no
 	// error and no warning.
 	t0 = time.Now()
@@ -245,6 +275,9 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 	}
 	phase(d.Name, "up", time.Since(t0), summary(opMap(up.Summary.ResourceChanges)))
 	printOutputs(os.Stdout, d.Name, up.Outputs)
+	if err := inventory("up"); err != nil {
+		return err
+	}
 
 	if err := settle(ctx, stack, d.Name, "", log); err != nil {
 		return err
@@ -252,6 +285,9 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 
 	for _, c := range d.Changes {
 		if err := change(ctx, stack, d.Name, c, cloud, log); err != nil {
+			return err
+		}
+		if err := inventory(c.Name); err != nil {
 			return err
 		}
 	}
@@ -263,6 +299,9 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 		return fmt.Errorf("destroy: %w", err)
 	}
 	phase(d.Name, "destroy", time.Since(t0), summary(opMap(des.Summary.ResourceChanges)))
+	if err := inventory("destroy"); err != nil {
+		return err
+	}
 
 	if err := stack.Workspace().RemoveStack(ctx, stack.Name()); err != nil {
 		return fmt.Errorf("removing the stack: %w", err)
@@ -342,6 +381,28 @@ func newStack(ctx context.Context, cfg Options, d Spec, dir, endpoint string) (a
 		}
 	}
 	return stack, nil
+}
+
+// printFaults prints the faults the proxy injected, per service and kind, and the requests it
+// served: each injected fault is a request the providers' SDKs had to retry.
+func printFaults(drill string, proxy *emulator.RegionProxy) {
+	faults := proxy.FaultCounts()
+	served, _ := proxy.Counts()
+	total, requests := 0, 0
+	for _, services := range served {
+		for _, n := range services {
+			requests += n
+		}
+	}
+	for _, service := range sortedKeys(faults) {
+		var parts []string
+		for _, kind := range sortedKeys(faults[service]) {
+			parts = append(parts, fmt.Sprintf("%s=%d", kind, faults[service][kind]))
+			total += faults[service][kind]
+		}
+		fmt.Printf("localcloud: %s: faults injected into %-22s %s\n", drill, service, strings.Join(parts, " "))
+	}
+	fmt.Printf("localcloud: %s: %d faults injected (each a request retried), %d requests served\n", drill, total, requests)
 }
 
 func phase(drill, name string, took time.Duration, detail string) {

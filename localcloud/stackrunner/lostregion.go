@@ -250,10 +250,22 @@ func perRegion(label string, steps []drill.Step, cloud drill.Cloud) {
 	}
 }
 
+// darkCount prints the requests the dark region got (the guard already stopped the phase at the
+// first one, so this is 0).
+func (r *lostRun) darkCount(label string, cloud drill.Cloud) {
+	served, refused := cloud.Proxy.Counts()
+	n := 0
+	for _, c := range served[r.lost] {
+		n += c
+	}
+	fmt.Printf("localcloud: %s: requests to %s (dark): %d answered, %d unanswered\n", label, r.lost, n, refused[r.lost])
+}
+
 // expectDark checks the dark preview: the target's database is promoted in place and nothing of the
 // lost region changes.
 func (r *lostRun) expectDark(_ context.Context, cloud drill.Cloud, steps []drill.Step) error {
 	perRegion("dark failover preview", steps, cloud)
+	r.darkCount("dark failover preview", cloud)
 	if err := promotes(steps, r.service, r.target); err != nil {
 		return err
 	}
@@ -263,6 +275,7 @@ func (r *lostRun) expectDark(_ context.Context, cloud drill.Cloud, steps []drill
 // appliedDark checks the dark up's steps as the preview's.
 func (r *lostRun) appliedDark(_ context.Context, cloud drill.Cloud, steps []drill.Step) error {
 	perRegion("dark failover up", steps, cloud)
+	r.darkCount("dark failover up", cloud)
 	return r.frozen(steps)
 }
 
