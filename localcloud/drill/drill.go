@@ -80,9 +80,9 @@ type Spec struct {
 	// state says (emulator.ListInventory: VPCs, DB instances, KMS keys, zones, buckets, roles) after
 	// up, after each change and after destroy: nothing orphaned, nothing duplicated, nothing missing.
 	Inventory []string
-	// InventoryIgnore are entries moto holds that no stack owns (what Setup created), as
-	// "<kind> <region>/<id>".
-	InventoryIgnore []string
+	// InventoryIgnore, if set, returns the entries moto holds that no stack owns (what Setup
+	// created), as "<kind> <region>/<id>".
+	InventoryIgnore func() []string
 }
 
 // Cloud is what a change's hooks may use: moto, and the region proxy the program reaches it through.
@@ -225,7 +225,11 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 			return nil
 		}
 		t0 := time.Now()
-		n, err := checkInventory(ctx, stack, cloud, d.Inventory, d.InventoryIgnore)
+		var ignore []string
+		if d.InventoryIgnore != nil {
+			ignore = d.InventoryIgnore()
+		}
+		n, err := checkInventory(ctx, stack, cloud, d.Inventory, ignore)
 		if err != nil {
 			return fmt.Errorf("%s: %w", label, err)
 		}

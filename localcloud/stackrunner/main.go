@@ -51,13 +51,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "localcloud: stack settings:", err)
 		os.Exit(2)
 	}
+	acct := &account{}
 	spec := drill.Spec{
 		Name:        *stack,
 		Project:     stacks.Namespace,
 		ProjectFile: *project,
 		Settings:    settings,
-		Setup:       setup(cfg),
-		PreviewOnly: *previewOnly,
+		Setup:       acct.setup(cfg),
+		// moto must hold exactly what the state says after up, after every change and after destroy.
+		Inventory:       regionNames(cfg),
+		InventoryIgnore: acct.owned,
+		PreviewOnly:     *previewOnly,
 		// A config secret: every preview and up, the dark ones too, must decrypt it through the
 		// stack's secrets provider (here a passphrase: nothing of it lives in a region).
 		Secrets: map[string]string{"localcloud:canary": "the secrets provider answers"},
@@ -165,9 +169,16 @@ func regionNames(cfg map[string]any) []string {
 	return names
 }
 
+// account is what the drill's setup created in the account: what the stack expects to find there,
+// and owns none of.
+type account struct {
+	// zoneID is the hosted zone edge.hostedZone names, when setup created one.
+	zoneID string
+}
+
 // setup creates what the stack expects to exist in the account: the hosted zone that
 // edge.hostedZone names (a zone name; not an ID, and not one the stack creates itself).
-func setup(cfg map[string]any) func(ctx context.Context, endpoint string) error {
+func (a *account) setup(cfg map[string]any) func(ctx context.Context, endpoint string) error {
 	zone, _ := section(cfg, "edge")["hostedZone"].(string)
 	if zone == "" || strings.HasPrefix(zone, "create:") || strings.HasPrefix(zone, "Z") {
 		return nil
@@ -177,9 +188,18 @@ func setup(cfg map[string]any) func(ctx context.Context, endpoint string) error 
 		if err != nil {
 			return err
 		}
+		a.zoneID = id
 		fmt.Printf("localcloud: setup: hosted zone %s (%s), as the account holds it in production\n", zone, id)
 		return nil
 	}
+}
+
+// owned are the inventory entries of what setup created, which the stack's state does not hold.
+func (a *account) owned() []string {
+	if a.zoneID == "" {
+		return nil
+	}
+	return []string{"route53:zone global/" + a.zoneID}
 }
 
 // dbInstance is the RDS instance's type token.
