@@ -66,6 +66,9 @@ type Spec struct {
 	// the program expects to find in the account (a hosted zone it looks up, say). endpoint is
 	// moto's own (not counted by the proxy).
 	Setup func(ctx context.Context, endpoint string) error
+	// SecretsProvider, if set, returns the stack's secrets provider URL (e.g. an awskms:// key in
+	// moto, reached through the region proxy); default "passphrase".
+	SecretsProvider func(cloud Cloud) string
 	// Secrets are stack configuration values set as Pulumi secrets (key -> value): every preview
 	// and up must decrypt them through the stack's secrets provider.
 	Secrets map[string]string
@@ -203,7 +206,11 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 		phase(d.Name, "setup", time.Since(t0), "ok")
 	}
 
-	stack, err := newStack(ctx, cfg, d, dir, proxy.URL())
+	secrets := "passphrase"
+	if d.SecretsProvider != nil {
+		secrets = d.SecretsProvider(cloud)
+	}
+	stack, err := newStack(ctx, cfg, d, dir, proxy.URL(), secrets)
 	if err != nil {
 		return err
 	}
@@ -314,8 +321,8 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 }
 
 // newStack creates the drill's workspace: the built CLI, a private PULUMI_HOME with the
-// plugin, a file backend, no update check and no plugin download.
-func newStack(ctx context.Context, cfg Options, d Spec, dir, endpoint string) (auto.Stack, error) {
+// plugin, a file backend, the secrets provider secrets, no update check and no plugin download.
+func newStack(ctx context.Context, cfg Options, d Spec, dir, endpoint, secrets string) (auto.Stack, error) {
 	cli, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{
 		Root:    cfg.Root,
 		Version: semver.MustParse(pulumiVersion),
@@ -368,7 +375,7 @@ func newStack(ctx context.Context, cfg Options, d Spec, dir, endpoint string) (a
 		auto.PulumiHome(cfg.PulumiHome),
 		auto.WorkDir(work),
 		auto.EnvVars(env),
-		auto.SecretsProvider("passphrase"),
+		auto.SecretsProvider(secrets),
 		auto.Project(proj),
 	)
 	if err != nil {

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"context"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"net/http"
@@ -146,23 +145,12 @@ func ListInventory(ctx context.Context, endpoint string, regions []string) (Inve
 
 // listKeys adds region's customer-managed KMS keys that are not pending deletion.
 func listKeys(ctx context.Context, endpoint, region string, inv Inventory) error {
-	kms := func(action string, in, out any) error {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return err
-		}
-		body, err := sendJSON(ctx, endpoint, "kms", region, "TrentService."+action, string(b))
-		if err != nil {
-			return fmt.Errorf("%s in %s: %w", action, region, err)
-		}
-		return json.Unmarshal(body, out)
-	}
 	var keys struct {
 		Keys []struct {
 			KeyID string `json:"KeyId"`
 		} `json:"Keys"`
 	}
-	if err := kms("ListKeys", map[string]any{"Limit": 1000}, &keys); err != nil {
+	if err := kmsCall(ctx, endpoint, region, "ListKeys", map[string]any{"Limit": 1000}, &keys); err != nil {
 		return err
 	}
 	for _, k := range keys.Keys {
@@ -172,7 +160,7 @@ func listKeys(ctx context.Context, endpoint, region string, inv Inventory) error
 				State   string `json:"KeyState"`
 			} `json:"KeyMetadata"`
 		}
-		if err := kms("DescribeKey", map[string]string{"KeyId": k.KeyID}, &d); err != nil {
+		if err := kmsCall(ctx, endpoint, region, "DescribeKey", map[string]string{"KeyId": k.KeyID}, &d); err != nil {
 			return err
 		}
 		if d.Meta.Manager == "CUSTOMER" && d.Meta.State != "PendingDeletion" {

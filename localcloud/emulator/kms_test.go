@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -55,4 +56,35 @@ func aliases(out map[string]any) []string {
 		}
 	}
 	return names
+}
+
+// TestCreateMultiRegionKey: the helper leaves one key ID, a copy in each region under the same alias, and
+// the replica decrypts what the primary encrypted (the secrets provider's fallback).
+func TestCreateMultiRegionKey(t *testing.T) {
+	m := startMoto(t)
+	id, err := CreateMultiRegionKey(t.Context(), m.URL(), "us-west-2", "us-east-1", "secrets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, out := call(t, m.URL(), "kms", "us-west-2", "/", "TrentService.Encrypt", `{"KeyId":"alias/secrets","Plaintext":"c2VjcmV0"}`)
+	blob, _ := out["CiphertextBlob"].(string)
+	if status != http.StatusOK || blob == "" {
+		t.Fatalf("Encrypt in us-west-2: %d %v", status, out)
+	}
+	status, out = call(t, m.URL(), "kms", "us-east-1", "/", "TrentService.Decrypt", `{"CiphertextBlob":"`+blob+`"}`)
+	if status != http.StatusOK || out["Plaintext"] != "c2VjcmV0" || !strings.HasSuffix(fmt.Sprint(out["KeyId"]), id) {
+		t.Errorf("Decrypt in us-east-1 with the replica: %d %v", status, out)
+	}
+	for _, region := range []string{"us-west-2", "us-east-1"} {
+		if got := aliases(call2(t, m, region)); len(got) != 1 || got[0] != "alias/secrets" {
+			t.Errorf("%s aliases = %v", region, got)
+		}
+	}
+}
+
+// call2 lists region's aliases.
+func call2(t *testing.T, m *Moto, region string) map[string]any {
+	t.Helper()
+	_, out := call(t, m.URL(), "kms", region, "/", "TrentService.ListAliases", `{}`)
+	return out
 }

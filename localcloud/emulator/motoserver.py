@@ -15,6 +15,7 @@ from moto.ec2.models import route_tables as ec2_route_tables
 from moto.ec2.models import security_groups as ec2_security_groups
 from moto.ecs import responses as ecs_responses
 from moto.kms import models as kms_models
+from moto.kms import utils as kms_utils
 from moto.logs import models as logs_models
 from moto.logs.exceptions import ResourceNotFoundException
 from moto.rds import models as rds_models
@@ -199,6 +200,23 @@ def _replicate_key_own_aliases(self, key_id, replica_region):
 
 
 kms_models.KmsBackend.replicate_key = _replicate_key_own_aliases
+
+# moto writes the key ID into a ciphertext's header in 36 bytes, the length of a UUID; a multi-Region
+# key's ID is "mrk-" + a UUID, 40 characters, so its ciphertexts named a key that does not exist and
+# Decrypt failed in every region (AccessDeniedException). Room for 40; a shorter ID is padded with
+# NULs, which the reader strips.
+kms_utils.KEY_ID_LEN = 40
+kms_utils.HEADER_LEN = kms_utils.KEY_ID_LEN + kms_utils.IV_LEN + kms_utils.TAG_LEN
+kms_utils.CIPHERTEXT_HEADER_FORMAT = f">{kms_utils.KEY_ID_LEN}s{kms_utils.IV_LEN}s{kms_utils.TAG_LEN}s"
+_kms_deserialize = kms_utils._deserialize_ciphertext_blob
+
+
+def _kms_deserialize_unpadded(ciphertext_blob):
+    ciphertext = _kms_deserialize(ciphertext_blob)
+    return ciphertext._replace(key_id=ciphertext.key_id.rstrip("\x00"))
+
+
+kms_utils._deserialize_ciphertext_blob = _kms_deserialize_unpadded
 
 _s3_get_bucket_replication = s3_responses.S3Response.get_bucket_replication
 

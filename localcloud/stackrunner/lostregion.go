@@ -140,6 +140,18 @@ func (r *lostRun) goDark(ctx context.Context, cloud drill.Cloud) error {
 	r.dark = time.Now()
 	cloud.Proxy.Reset()
 	fmt.Printf("localcloud: lost region: %s is dark (its requests go unanswered); %s becomes the primary\n", r.lost, r.target)
+	settings, err := cloud.Stack.Workspace().StackSettings(ctx, cloud.Stack.Name())
+	if err != nil {
+		return fmt.Errorf("reading the stack settings: %w", err)
+	}
+	if strings.HasPrefix(settings.SecretsProvider, "awskms://") {
+		// The stack's secrets key is homed in the dark region: decrypt with its replica instead.
+		moved := secretsURL(r.target, cloud.Proxy.URL())
+		if err := drill.MoveSecretsProvider(ctx, cloud.Stack, moved); err != nil {
+			return err
+		}
+		fmt.Printf("localcloud: lost region: the stack's secrets provider now uses the key's replica in %s\n", r.target)
+	}
 	poll, stop := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Minute)
 	r.stop = stop
 	go func() { r.rto <- r.pollRTO(poll, cloud.Emulator, zone, writer, db) }()

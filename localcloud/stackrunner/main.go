@@ -17,6 +17,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -76,6 +77,11 @@ func main() {
 	case *lose == "":
 		spec.Changes = []drill.Change{planned(*target, serviceName(cfg))}
 	default:
+		// The stack's secrets are encrypted with a multi-Region key homed in the region that goes
+		// dark; the dark phase moves the stack to the key's replica in the target, as an operator
+		// would (docs/statebackend.md), before the preview.
+		acct.keyHome, acct.keyReplica = *lose, *target
+		spec.SecretsProvider = func(cloud drill.Cloud) string { return secretsURL(*lose, cloud.Proxy.URL()) }
 		spec.Changes = lostRegion(*lose, *target, serviceName(cfg), regionNames(cfg))
 	}
 	os.Exit(drill.Main(opts, spec))
@@ -174,32 +180,56 @@ func regionNames(cfg map[string]any) []string {
 type account struct {
 	// zoneID is the hosted zone edge.hostedZone names, when setup created one.
 	zoneID string
+	// keyHome and keyReplica are the regions of the secrets provider's multi-Region KMS key and of
+	// its replica (the bootstrap of docs/statebackend.md), keyID its ID once created.
+	keyHome, keyReplica, keyID string
+}
+
+// secretsAlias names the stack's secrets key in both regions.
+const secretsAlias = "localcloud-secrets"
+
+// secretsURL is the stack's secrets provider in region: the key's copy there, reached through the
+// region proxy at endpoint, so that its requests are counted (and refused when region is dark).
+func secretsURL(region, endpoint string) string {
+	return "awskms://alias/" + secretsAlias + "?region=" + region + "&endpoint=" + url.QueryEscape(endpoint)
 }
 
 // setup creates what the stack expects to exist in the account: the hosted zone that
 // edge.hostedZone names (a zone name; not an ID, and not one the stack creates itself).
 func (a *account) setup(cfg map[string]any) func(ctx context.Context, endpoint string) error {
 	zone, _ := section(cfg, "edge")["hostedZone"].(string)
-	if zone == "" || strings.HasPrefix(zone, "create:") || strings.HasPrefix(zone, "Z") {
-		return nil
-	}
+	lookup := zone != "" && !strings.HasPrefix(zone, "create:") && !strings.HasPrefix(zone, "Z")
 	return func(ctx context.Context, endpoint string) error {
-		id, err := emulator.CreateHostedZone(ctx, endpoint, zone)
-		if err != nil {
-			return err
+		if lookup {
+			id, err := emulator.CreateHostedZone(ctx, endpoint, zone)
+			if err != nil {
+				return err
+			}
+			a.zoneID = id
+			fmt.Printf("localcloud: setup: hosted zone %s (%s), as the account holds it in production\n", zone, id)
 		}
-		a.zoneID = id
-		fmt.Printf("localcloud: setup: hosted zone %s (%s), as the account holds it in production\n", zone, id)
+		if a.keyHome != "" {
+			id, err := emulator.CreateMultiRegionKey(ctx, endpoint, a.keyHome, a.keyReplica, secretsAlias)
+			if err != nil {
+				return err
+			}
+			a.keyID = id
+			fmt.Printf("localcloud: setup: the secrets provider's multi-Region key %s in %s, replica in %s (docs/statebackend.md)\n", id, a.keyHome, a.keyReplica)
+		}
 		return nil
 	}
 }
 
 // owned are the inventory entries of what setup created, which the stack's state does not hold.
 func (a *account) owned() []string {
-	if a.zoneID == "" {
-		return nil
+	var out []string
+	if a.zoneID != "" {
+		out = append(out, "route53:zone global/"+a.zoneID)
 	}
-	return []string{"route53:zone global/" + a.zoneID}
+	if a.keyID != "" {
+		out = append(out, "kms:key "+a.keyHome+"/"+a.keyID, "kms:key "+a.keyReplica+"/"+a.keyID)
+	}
+	return out
 }
 
 // dbInstance is the RDS instance's type token.
