@@ -97,6 +97,8 @@ type Cloud struct {
 	Proxy *emulator.RegionProxy
 	// Stack is the drill's stack (its outputs are the last deployment's).
 	Stack auto.Stack
+	// Backend is the directory of the stack's file backend, and Project its project's name.
+	Backend, Project string
 }
 
 // Change is a change of configuration (a failover, say) that must keep every stateful resource:
@@ -196,7 +198,7 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 		return err
 	}
 	defer func() { _ = proxy.Stop(context.WithoutCancel(ctx)) }()
-	cloud := Cloud{Emulator: moto.URL(), Proxy: proxy}
+	cloud := Cloud{Emulator: moto.URL(), Proxy: proxy, Backend: filepath.Join(dir, "backend"), Project: d.Project}
 
 	if d.Setup != nil {
 		t0 = time.Now()

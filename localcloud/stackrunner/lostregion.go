@@ -147,7 +147,7 @@ func (r *lostRun) goDark(ctx context.Context, cloud drill.Cloud) error {
 	if strings.HasPrefix(settings.SecretsProvider, "awskms://") {
 		// The stack's secrets key is homed in the dark region: decrypt with its replica instead.
 		moved := secretsURL(r.target, cloud.Proxy.URL())
-		if err := drill.MoveSecretsProvider(ctx, cloud.Stack, moved); err != nil {
+		if err := drill.MoveSecretsProvider(ctx, cloud.Stack, cloud.Backend, cloud.Project, moved); err != nil {
 			return err
 		}
 		fmt.Printf("localcloud: lost region: the stack's secrets provider now uses the key's replica in %s\n", r.target)
