@@ -24,7 +24,8 @@ import (
 //     [lost]; the preview and the up must send 0 requests to lost (a guard stops them at the
 //     first one), leave every resource there as it is, and promote target's database. The RTO
 //     is measured from "dark" to "target's database accepts writes and the writer name points
-//     at it", polled from moto directly;
+//     at it", polled from moto directly. Before the preview the stack's secrets provider moves to
+//     its key's replica in target (docs/statebackend.md), as an operator's must;
 //  2. return: lost answers again and leaves lostRegions; the up reconciles it as a standby,
 //     whose tasks follow the writer name (the fence), then refresh and a no-change preview;
 //  3. rejoin: the operator promotes the replicas that still followed lost (the runbook's
