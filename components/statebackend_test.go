@@ -37,6 +37,12 @@ var stateRegions = []string{"us-west-2", "us-east-1"}
 // on a provider of its region; change adjusts the args after the providers are filled in.
 func runStateBackend(t *testing.T, change func(a *components.StateBackendArgs)) (*mockcloud.Engine, *components.StateBackend, error) {
 	t.Helper()
+	return runStateBackendNamed(t, "pulumi-state", change)
+}
+
+// runStateBackendNamed is runStateBackend with the component called name.
+func runStateBackendNamed(t *testing.T, name string, change func(a *components.StateBackendArgs)) (*mockcloud.Engine, *components.StateBackend, error) {
+	t.Helper()
 	e := mockcloud.New()
 	var sb *components.StateBackend
 	err := e.Run(func(ctx *pulumi.Context) error {
@@ -56,7 +62,7 @@ func runStateBackend(t *testing.T, change func(a *components.StateBackendArgs)) 
 			change(a)
 		}
 		var err error
-		sb, err = components.NewStateBackend(ctx, "pulumi-state", a)
+		sb, err = components.NewStateBackend(ctx, name, a)
 		return err
 	}, nil)
 	return e, sb, err
@@ -437,21 +443,7 @@ func TestStateBackendRejectsBadName(t *testing.T) {
 		"":             `name: "" must be lowercase letters`,
 		long:           `name: "` + long + `" is 1 characters too long: the replication role name derived from it, "` + long + `-replication-us-west-2"`,
 	} {
-		e := mockcloud.New()
-		err := e.Run(func(ctx *pulumi.Context) error {
-			west, err := aws.NewProvider(ctx, "aws-us-west-2", &aws.ProviderArgs{Region: pulumi.String("us-west-2")})
-			if err != nil {
-				return err
-			}
-			east, err := aws.NewProvider(ctx, "aws-us-east-1", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
-			if err != nil {
-				return err
-			}
-			_, err = components.NewStateBackend(ctx, name, &components.StateBackendArgs{
-				Region: "us-west-2", ReplicaRegion: "us-east-1", Provider: west, ReplicaProvider: east,
-			})
-			return err
-		}, nil)
+		e, _, err := runStateBackendNamed(t, name, nil)
 		require.Error(t, err, name)
 		assert.Contains(t, err.Error(), want, name)
 		for _, r := range e.Resources() {

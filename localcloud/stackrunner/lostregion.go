@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -226,39 +226,30 @@ func (r *lostRun) frozen(steps []drill.Step) error {
 // perRegion counts, per region, the steps that change something, and prints them with the
 // requests the proxy served per region and service.
 func perRegion(label string, steps []drill.Step, cloud drill.Cloud) {
-	changed := map[string]int{}
-	kept := map[string]int{}
+	type counts struct{ changed, kept int }
+	byRegion := map[string]counts{}
 	for _, s := range steps {
+		c := byRegion[regionOf(s)]
 		if s.Op == apitype.OpSame {
-			kept[regionOf(s)]++
+			c.kept++
 		} else {
-			changed[regionOf(s)]++
+			c.changed++
 		}
+		byRegion[regionOf(s)] = c
 	}
-	regions := map[string]bool{}
-	for k := range changed {
-		regions[k] = true
-	}
-	for k := range kept {
-		regions[k] = true
-	}
-	names := make([]string, 0, len(regions))
-	for k := range regions {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		fmt.Printf("localcloud: %s: region %-10s resources changed %3d, unchanged %3d\n", label, name, changed[name], kept[name])
+	for _, name := range slices.Sorted(maps.Keys(byRegion)) {
+		c := byRegion[name]
+		fmt.Printf("localcloud: %s: region %-10s resources changed %3d, unchanged %3d\n", label, name, c.changed, c.kept)
 	}
 	served, refused := cloud.Proxy.Counts()
-	for _, name := range sortedKeys(served) {
+	for _, name := range slices.Sorted(maps.Keys(served)) {
 		total := 0
 		for _, c := range served[name] {
 			total += c
 		}
 		fmt.Printf("localcloud: %s: requests to %-10s %5d since the phase began  %v\n", label, name, total, served[name])
 	}
-	for _, name := range sortedKeys(refused) {
+	for _, name := range slices.Sorted(maps.Keys(refused)) {
 		fmt.Printf("localcloud: %s: requests refused in %s: %d\n", label, name, refused[name])
 	}
 }
@@ -401,7 +392,7 @@ func (r *lostRun) expectRebuilt(steps []drill.Step, rejoining []string) error {
 		}
 	}
 	if len(replaced) != len(rejoining) {
-		return fmt.Errorf("the rebuild replaces the databases of %v, want only %v", sortedKeys(replaced), rejoining)
+		return fmt.Errorf("the rebuild replaces the databases of %v, want only %v", slices.Sorted(maps.Keys(replaced)), rejoining)
 	}
 	return nil
 }
@@ -431,13 +422,4 @@ func (r *lostRun) checkRejoined(ctx context.Context, cloud drill.Cloud, outputs 
 	}
 	fmt.Printf("localcloud: rejoin: %v replicate from %s; the old writer's final snapshot %s is kept\n", rejoining, primary.Identifier, snap.Identifier)
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
