@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"time"
@@ -33,8 +32,9 @@ func losesData(op apitype.OpType) bool {
 // (unless c.Replaces allows it), applies the change (watching the applied steps the same way),
 // runs c.Check, and, when c.Settle is set, refreshes and previews again: the changed state must
 // read back as the program declares it.
-func change(ctx context.Context, stack auto.Stack, name string, c Change, cloud Cloud, log io.Writer) error {
+func change(ctx context.Context, s *session, c Change) error {
 	label := c.Name
+	stack, cloud := s.stack, s.cloud
 	if c.Before != nil {
 		if err := c.Before(ctx, cloud); err != nil {
 			return fmt.Errorf("%s: %w", label, err)
@@ -52,17 +52,20 @@ func change(ctx context.Context, stack auto.Stack, name string, c Change, cloud 
 		}
 	}
 
-	t0 := time.Now()
-	var pre auto.PreviewResult
-	w, err := guarded(ctx, c.Guard, cloud, func(ctx context.Context, ch chan<- events.EngineEvent) (err error) {
-		pre, err = stack.Preview(ctx, optpreview.EventStreams(ch), optpreview.Diff(),
-			optpreview.ProgressStreams(log), optpreview.ErrorProgressStreams(log))
-		return err
+	var w watched
+	err := s.do(ctx, label+" preview", func(ctx context.Context) (string, error) {
+		var pre auto.PreviewResult
+		var err error
+		w, err = guarded(ctx, c.Guard, cloud, func(ctx context.Context, ch chan<- events.EngineEvent) (err error) {
+			pre, err = stack.Preview(ctx, optpreview.EventStreams(ch), optpreview.Diff(),
+				optpreview.ProgressStreams(s.log), optpreview.ErrorProgressStreams(s.log))
+			return err
+		})
+		return summary(pre.ChangeSummary), err
 	})
 	if err != nil {
-		return fmt.Errorf("%s preview: %w", label, err)
+		return err
 	}
-	phase(name, label+" preview", time.Since(t0), summary(pre.ChangeSummary))
 	if err := keeps(w.Steps, c.Stateful, c.Replaces); err != nil {
 		return fmt.Errorf("%s preview: %w", label, err)
 	}
@@ -72,36 +75,67 @@ func change(ctx context.Context, stack auto.Stack, name string, c Change, cloud 
 		}
 	}
 
-	t0 = time.Now()
 	var up auto.UpResult
-	w, err = guarded(ctx, c.Guard, cloud, func(ctx context.Context, ch chan<- events.EngineEvent) (err error) {
-		up, err = stack.Up(ctx, optup.EventStreams(ch), optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
-		return err
+	var applied []Step // a killed or retried up applies part: every run's steps count
+	var killedAt time.Time
+	if c.Kill != nil {
+		killedAt, err = s.killAndRecover(ctx, label+" up", *c.Kill, func(ctx context.Context) error {
+			w, err := guarded(ctx, c.Guard, cloud, func(ctx context.Context, ch chan<- events.EngineEvent) error {
+				_, err := stack.Up(ctx, optup.EventStreams(ch), optup.ProgressStreams(s.log), optup.ErrorProgressStreams(s.log))
+				return err
+			})
+			applied = append(applied, w.Steps...)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	var second <-chan string
+	err = s.do(ctx, label+" up", func(ctx context.Context) (string, error) {
+		if c.SecondOperator && second == nil {
+			second = s.secondOperator(ctx)
+		}
+		w, err := guarded(ctx, c.Guard, cloud, func(ctx context.Context, ch chan<- events.EngineEvent) (err error) {
+			up, err = stack.Up(ctx, optup.EventStreams(ch), optup.ProgressStreams(s.log), optup.ErrorProgressStreams(s.log))
+			return err
+		})
+		applied = append(applied, w.Steps...)
+		return summary(opMap(up.Summary.ResourceChanges)), err
 	})
 	if err != nil {
-		return fmt.Errorf("%s up: %w", label, err)
+		return err
 	}
-	phase(name, label+" up", time.Since(t0), summary(opMap(up.Summary.ResourceChanges)))
-	if err := keeps(w.Steps, c.Stateful, c.Replaces); err != nil {
+	if c.Kill != nil {
+		s.recovered(label+" up", killedAt)
+	}
+	if second != nil {
+		verdict := <-second
+		if !strings.HasPrefix(verdict, "refused") {
+			return fmt.Errorf("%s: second operator: %s", label, verdict)
+		}
+		phase(s.name, label+" second operator", 0, verdict)
+	}
+	if err := keeps(applied, c.Stateful, c.Replaces); err != nil {
 		return fmt.Errorf("%s up: %w", label, err)
 	}
 	if c.Applied != nil {
-		if err := c.Applied(ctx, cloud, w.Steps); err != nil {
+		if err := c.Applied(ctx, cloud, applied); err != nil {
 			return fmt.Errorf("%s up: %w", label, err)
 		}
 	}
 
 	if c.Check != nil {
-		t0 = time.Now()
+		t0 := time.Now()
 		if err := c.Check(ctx, cloud, up.Outputs); err != nil {
 			return fmt.Errorf("%s check: %w", label, err)
 		}
-		phase(name, label+" check", time.Since(t0), "ok")
+		phase(s.name, label+" check", time.Since(t0), "ok")
 	}
 	if !c.Settle {
 		return nil
 	}
-	return settle(ctx, stack, name, label+" ", log)
+	return settle(ctx, s, label+" ")
 }
 
 // guarded runs op under watch while asking guard every second; the first error guard returns
@@ -131,31 +165,36 @@ func guarded(ctx context.Context, guard func(Cloud) error, cloud Cloud, op func(
 	}()
 	w, err := watch(func(ch chan<- events.EngineEvent) error { return op(ctx, ch) })
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
-		return w, fmt.Errorf("stopped: %w", cause)
+		return w, &stopError{cause}
 	}
 	if err == nil {
-		err = guard(cloud) // what happened in the last second
+		if gerr := guard(cloud); gerr != nil { // what happened in the last second
+			err = &stopError{gerr}
+		}
 	}
 	return w, err
 }
 
 // settle refreshes the stack from the emulator and previews it: the preview must show no
 // change, or what the provider reads back differs from what the program declares.
-func settle(ctx context.Context, stack auto.Stack, name, label string, log io.Writer) error {
-	t0 := time.Now()
-	ref, err := stack.Refresh(ctx, optrefresh.ProgressStreams(log), optrefresh.ErrorProgressStreams(log))
+func settle(ctx context.Context, s *session, label string) error {
+	err := s.do(ctx, label+"refresh", func(ctx context.Context) (string, error) {
+		ref, err := s.stack.Refresh(ctx, optrefresh.ProgressStreams(s.log), optrefresh.ErrorProgressStreams(s.log))
+		return summary(opMap(ref.Summary.ResourceChanges)), err
+	})
 	if err != nil {
-		return fmt.Errorf("%srefresh: %w", label, err)
+		return err
 	}
-	phase(name, label+"refresh", time.Since(t0), summary(opMap(ref.Summary.ResourceChanges)))
-
-	t0 = time.Now()
-	again, err := stack.Preview(ctx, optpreview.ExpectNoChanges(), optpreview.Diff(),
-		optpreview.ProgressStreams(log), optpreview.ErrorProgressStreams(log))
+	var again auto.PreviewResult
+	err = s.do(ctx, label+"preview (no changes)", func(ctx context.Context) (string, error) {
+		var err error
+		again, err = s.stack.Preview(ctx, optpreview.ExpectNoChanges(), optpreview.Diff(),
+			optpreview.ProgressStreams(s.log), optpreview.ErrorProgressStreams(s.log))
+		return summary(again.ChangeSummary), err
+	})
 	if err != nil {
 		return fmt.Errorf("%spreview after refresh must show no change: %w", label, err)
 	}
-	phase(name, label+"preview (no changes)", time.Since(t0), summary(again.ChangeSummary))
 	if changed := changes(again.ChangeSummary); changed > 0 {
 		return fmt.Errorf("%spreview after refresh shows %d changes (%s)", label, changed, summary(again.ChangeSummary))
 	}

@@ -22,7 +22,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
@@ -79,6 +78,19 @@ type Spec struct {
 	// providers, from the first preview to the end of destroy (issue 11): every phase must still
 	// converge, on the providers' own retries.
 	Faults *emulator.Faults
+	// Retries is how many times a failed command (preview, up, refresh, destroy) runs again
+	// before the drill fails: the runbook's bounded retry of the whole command, for a provider
+	// that gave up under injected faults. Every retry is printed; a command a guard stopped
+	// never runs again.
+	Retries int
+	// KillUp, if set, kills the first up at its point and recovers (README's runbook: cancel,
+	// refresh adopting or clearing the pending creates, up again); KillDestroy kills the destroy
+	// the same way (cancel, refresh, destroy again). A change's own Kill kills its up.
+	KillUp, KillDestroy *Kill
+	// StateRoundTrip, if set, exports the stack's state after the first settle, imports it back
+	// (`pulumi stack export` / `pulumi stack import`, README's runbook for a damaged state) and
+	// requires a preview with no change.
+	StateRoundTrip bool
 	// Inventory, if set, lists the regions where the drill compares what moto holds with what the
 	// state says (emulator.ListInventory: VPCs, DB instances, KMS keys, zones, buckets, roles) after
 	// up, after each change and after destroy: nothing orphaned, nothing duplicated, nothing missing.
@@ -132,6 +144,14 @@ type Change struct {
 	Check func(ctx context.Context, cloud Cloud, outputs auto.OutputMap) error
 	// Settle refreshes the stack after the change and requires a preview with no change.
 	Settle bool
+	// Kill, if set, SIGKILLs the change's up at its point; the drill recovers as README's runbook
+	// says (cancel, refresh adopting or clearing pending creates) and runs the up again. The
+	// steps of both runs must keep every stateful resource.
+	Kill *Kill
+	// SecondOperator, if set, starts a second `pulumi up` of the stack while the change's up runs
+	// (once its lock is in the backend): the state lock must refuse it with a clear message, and
+	// the first must complete untouched.
+	SecondOperator bool
 }
 
 // Step is one resource step of a preview, as the engine reports it.
@@ -212,7 +232,11 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 	if d.SecretsProvider != nil {
 		secrets = d.SecretsProvider(cloud)
 	}
-	stack, err := newStack(ctx, cfg, d, dir, proxy.URL(), secrets)
+	cmd, err := newCLI(cfg.Root)
+	if err != nil {
+		return err
+	}
+	stack, err := newStack(ctx, cfg, d, dir, proxy.URL(), secrets, cmd)
 	if err != nil {
 		return err
 	}
@@ -246,18 +270,30 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 		return nil
 	}
 
+	s := &session{name: d.Name, stack: stack, cloud: cloud, log: log, faults: d.Faults != nil, retries: d.Retries,
+		cli: cmd, inventory: d.Inventory, ignore: d.InventoryIgnore}
+	if d.Retries > 0 {
+		defer func() {
+			n, phases := s.retried()
+			fmt.Printf("localcloud: %s: %d whole-command retries (at most %d per command)%s\n", d.Name, n, d.Retries, strings.TrimRight(": "+strings.Join(phases, ", "), ": "))
+		}()
+	}
+
 	// The first preview is what a user's first `pulumi preview` shows: it must pass with no
 	// error and no warning.
-	t0 = time.Now()
 	var pre auto.PreviewResult
-	w, err := watch(func(ch chan<- events.EngineEvent) (err error) {
-		pre, err = stack.Preview(ctx, optpreview.EventStreams(ch), optpreview.ProgressStreams(log), optpreview.ErrorProgressStreams(log))
-		return err
+	var w watched
+	err = s.do(ctx, "preview", func(ctx context.Context) (string, error) {
+		var err error
+		w, err = watch(func(ch chan<- events.EngineEvent) (err error) {
+			pre, err = stack.Preview(ctx, optpreview.EventStreams(ch), optpreview.ProgressStreams(log), optpreview.ErrorProgressStreams(log))
+			return err
+		})
+		return fmt.Sprintf("%s warnings=%d", summary(pre.ChangeSummary), len(w.Warnings)), err
 	})
 	if err != nil {
-		return fmt.Errorf("preview: %w", err)
+		return err
 	}
-	phase(d.Name, "preview", time.Since(t0), fmt.Sprintf("%s warnings=%d", summary(pre.ChangeSummary), len(w.Warnings)))
 	if pre.ChangeSummary[apitype.OpCreate] == 0 {
 		return fmt.Errorf("preview: nothing to create (%s)", summary(pre.ChangeSummary))
 	}
@@ -281,23 +317,45 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 		phase(d.Name, "destroy (cleanup)", time.Since(t0), errText(derr))
 	}()
 
-	t0 = time.Now()
-	up, err := stack.Up(ctx, optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
-	if err != nil {
-		return fmt.Errorf("up: %w", err)
+	var killedAt time.Time
+	if d.KillUp != nil {
+		killedAt, err = s.killAndRecover(ctx, "up", *d.KillUp, func(ctx context.Context) error {
+			_, err := stack.Up(ctx, optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
+			return err
+		})
+		if err != nil {
+			return err
+		}
 	}
-	phase(d.Name, "up", time.Since(t0), summary(opMap(up.Summary.ResourceChanges)))
+	var up auto.UpResult
+	err = s.do(ctx, "up", func(ctx context.Context) (string, error) {
+		var err error
+		up, err = stack.Up(ctx, optup.ProgressStreams(log), optup.ErrorProgressStreams(log))
+		return summary(opMap(up.Summary.ResourceChanges)), err
+	})
+	if err != nil {
+		return err
+	}
+	if d.KillUp != nil {
+		s.recovered("up", killedAt)
+	}
 	printOutputs(os.Stdout, d.Name, up.Outputs)
 	if err := inventory("up"); err != nil {
 		return err
 	}
 
-	if err := settle(ctx, stack, d.Name, "", log); err != nil {
+	if err := settle(ctx, s, ""); err != nil {
 		return err
 	}
 
+	if d.StateRoundTrip {
+		if err := roundTrip(ctx, s); err != nil {
+			return err
+		}
+	}
+
 	for _, c := range d.Changes {
-		if err := change(ctx, stack, d.Name, c, cloud, log); err != nil {
+		if err := change(ctx, s, c); err != nil {
 			return err
 		}
 		if err := inventory(c.Name); err != nil {
@@ -305,13 +363,26 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 		}
 	}
 
-	t0 = time.Now()
-	des, err := stack.Destroy(ctx, optdestroy.ProgressStreams(log), optdestroy.ErrorProgressStreams(log))
+	if d.KillDestroy != nil {
+		killedAt, err = s.killAndRecover(ctx, "destroy", *d.KillDestroy, func(ctx context.Context) error {
+			_, err := stack.Destroy(ctx, optdestroy.ProgressStreams(log), optdestroy.ErrorProgressStreams(log))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	err = s.do(ctx, "destroy", func(ctx context.Context) (string, error) {
+		des, err := stack.Destroy(ctx, optdestroy.ProgressStreams(log), optdestroy.ErrorProgressStreams(log))
+		return summary(opMap(des.Summary.ResourceChanges)), err
+	})
 	destroyed = true
 	if err != nil {
-		return fmt.Errorf("destroy: %w", err)
+		return err
 	}
-	phase(d.Name, "destroy", time.Since(t0), summary(opMap(des.Summary.ResourceChanges)))
+	if d.KillDestroy != nil {
+		s.recovered("destroy", killedAt)
+	}
 	if err := inventory("destroy"); err != nil {
 		return err
 	}
@@ -324,14 +395,7 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 
 // newStack creates the drill's workspace: the built CLI, a private PULUMI_HOME with the
 // plugin, a file backend, the secrets provider secrets, no update check and no plugin download.
-func newStack(ctx context.Context, cfg Options, d Spec, dir, endpoint, secrets string) (auto.Stack, error) {
-	cli, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{
-		Root:    cfg.Root,
-		Version: semver.MustParse(pulumiVersion),
-	})
-	if err != nil {
-		return auto.Stack{}, fmt.Errorf("pulumi CLI in %s: %w", cfg.Root, err)
-	}
+func newStack(ctx context.Context, cfg Options, d Spec, dir, endpoint, secrets string, cli *cli) (auto.Stack, error) {
 	backend := strings.TrimPrefix(backendEnv(dir), "PULUMI_BACKEND_URL=")
 	env := map[string]string{
 		"PULUMI_CONFIG_PASSPHRASE":                    passphrase,
@@ -396,26 +460,25 @@ func newStack(ctx context.Context, cfg Options, d Spec, dir, endpoint, secrets s
 	return stack, nil
 }
 
-// printFaults prints the faults the proxy injected, per service and kind, and the requests it
-// served: each injected fault is a request the providers' SDKs had to retry.
+// printFaults prints the faults the proxy injected over the whole drill, per service and kind,
+// and the requests it served. Every fault but latency answered a request that never reached moto,
+// so each is a request that the provider's SDK (or the CLI's, for the secrets provider) had to
+// retry: the phases converged, so every one of them was retried.
 func printFaults(drill string, proxy *emulator.RegionProxy) {
-	faults := proxy.FaultCounts()
-	served, _ := proxy.Counts()
-	total, requests := 0, 0
-	for _, services := range served {
-		for _, n := range services {
-			requests += n
-		}
-	}
-	for _, service := range sortedKeys(faults) {
+	t := proxy.Totals()
+	retried := 0
+	for _, service := range sortedKeys(t.Faults) {
 		var parts []string
-		for _, kind := range sortedKeys(faults[service]) {
-			parts = append(parts, fmt.Sprintf("%s=%d", kind, faults[service][kind]))
-			total += faults[service][kind]
+		for _, kind := range sortedKeys(t.Faults[service]) {
+			parts = append(parts, fmt.Sprintf("%s=%d", kind, t.Faults[service][kind]))
+			if kind != emulator.FaultLatency {
+				retried += t.Faults[service][kind]
+			}
 		}
 		fmt.Printf("localcloud: %s: faults injected into %-22s %s\n", drill, service, strings.Join(parts, " "))
 	}
-	fmt.Printf("localcloud: %s: %d faults injected (each a request retried), %d requests served\n", drill, total, requests)
+	fmt.Printf("localcloud: %s: %d faults injected, %d of them requests the SDKs retried (the rest: latency), %d requests served\n",
+		drill, t.FaultTotal(), retried, t.Served)
 }
 
 func phase(drill, name string, took time.Duration, detail string) {

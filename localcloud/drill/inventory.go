@@ -26,6 +26,8 @@ func inventoryKind(typ string) (kind string, global bool, output string, ok bool
 		return "kms:key", false, "", true
 	case "aws:route53/zone:Zone":
 		return "route53:zone", true, "", true
+	case "aws:route53/healthCheck:HealthCheck":
+		return "route53:healthcheck", true, "", true
 	case "aws:s3/bucketV2:BucketV2":
 		return "s3:bucket", true, "", true
 	case "aws:iam/role:Role":

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/multiregion/multiregion/localcloud/emulator"
 )
 
 // Options says where the toolchain built by localcloud/build.sh is and where a drill keeps
@@ -95,4 +97,37 @@ func writeSettings(workDir, stack string, settings []byte) error {
 		return nil
 	}
 	return os.WriteFile(filepath.Join(workDir, "Pulumi."+stack+".yaml"), settings, 0o644)
+}
+
+// FaultOptions are a drill's fault injection and its bounded retry (RegisterFaultFlags).
+type FaultOptions struct {
+	rate    float64
+	seed    uint64
+	retries int
+}
+
+// RegisterFaultFlags registers -fault-rate (default rate), -fault-seed and -retries on fs.
+func RegisterFaultFlags(fs *flag.FlagSet, rate float64) *FaultOptions {
+	o := &FaultOptions{}
+	fs.Float64Var(&o.rate, "fault-rate", rate, "the share of AWS requests the region proxy faults (throttles, 500s, 503s, connection resets, latency up to 2 s); 0: none")
+	fs.Uint64Var(&o.seed, "fault-seed", 1, "the seed of the injected faults")
+	fs.IntVar(&o.retries, "retries", 2, "with faults, how many times a failed command runs again before the drill fails (the runbook's bounded retry)")
+	return o
+}
+
+// Apply sets spec's Faults and Retries from the flags: none at a rate of 0.
+func (o *FaultOptions) Apply(spec *Spec) {
+	if o.rate <= 0 {
+		return
+	}
+	spec.Faults = &emulator.Faults{
+		Rate: o.rate,
+		Seed: o.seed,
+		Weights: map[emulator.FaultKind]float64{
+			emulator.FaultThrottle: 2, emulator.FaultInternalError: 1, emulator.FaultUnavailable: 1,
+			emulator.FaultReset: 1, emulator.FaultLatency: 1,
+		},
+		MaxLatency: 2 * time.Second,
+	}
+	spec.Retries = o.retries
 }

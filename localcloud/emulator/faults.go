@@ -336,6 +336,13 @@ func (p *RegionProxy) drawFault(service string, exempt bool) verdict {
 		p.faultCounts[service] = map[FaultKind]int{}
 	}
 	p.faultCounts[service][kind]++
+	if p.totals.Faults == nil {
+		p.totals.Faults = map[string]map[FaultKind]int{}
+	}
+	if p.totals.Faults[service] == nil {
+		p.totals.Faults[service] = map[FaultKind]int{}
+	}
+	p.totals.Faults[service][kind]++
 	p.faultSeq++
 	return verdict{kind: kind, delay: delay, requestID: fmt.Sprintf("fa017000-0000-4000-8000-%012x", p.faultSeq)}
 }

@@ -519,9 +519,13 @@ func TestFaultRateZeroInjectsNothing(t *testing.T) {
 	if c := p.FaultCounts(); c["ec2"][FaultThrottle] != 1 {
 		t.Errorf("ClearFaults must keep the counts: %v", c)
 	}
+	served := p.Totals().Served
 	p.Reset()
 	if c := p.FaultCounts(); len(c) != 0 {
 		t.Errorf("Reset must zero FaultCounts: %v", c)
+	}
+	if tot := p.Totals(); tot.Faults["ec2"][FaultThrottle] != 1 || tot.FaultTotal() != 1 || tot.Served != served || served == 0 {
+		t.Errorf("Reset must leave Totals: %+v (served %d before)", tot, served)
 	}
 }
 

@@ -11,9 +11,10 @@ import (
 )
 
 // Inventory is what the emulator holds of the kinds a drill compares with its stack's state: kind
-// ("ec2:vpc", "rds:db", "kms:key", "route53:zone", "s3:bucket", "iam:role") -> the set of
-// "<region>/<id>" (region "global" for S3 buckets, IAM roles and Route 53 zones). The ids are those
-// of the stack's state: VPC, key and zone IDs, DB instance identifiers, bucket and role names.
+// ("ec2:vpc", "rds:db", "kms:key", "route53:zone", "route53:healthcheck", "s3:bucket", "iam:role")
+// -> the set of "<region>/<id>" (region "global" for S3 buckets, IAM roles and Route 53 zones and
+// health checks). The ids are those of the stack's state: VPC, key, zone and health check IDs, DB
+// instance identifiers, bucket and role names.
 type Inventory map[string]map[string]bool
 
 // Add records id of kind in region.
@@ -62,7 +63,7 @@ func (inv Inventory) Count() int {
 
 // ListInventory asks the emulator at endpoint what it holds of the Inventory kinds in regions: VPCs that
 // are not a region's default, DB instances, customer-managed KMS keys not pending deletion, hosted
-// zones, buckets and IAM roles (not service-linked).
+// zones, Route 53 health checks, buckets and IAM roles (not service-linked).
 func ListInventory(ctx context.Context, endpoint string, regions []string) (Inventory, error) {
 	inv := Inventory{}
 	query := func(service, region string, form url.Values, into any) error {
@@ -126,6 +127,19 @@ func ListInventory(ctx context.Context, endpoint string, regions []string) (Inve
 	}
 	for _, id := range zones.IDs {
 		inv.Add("route53:zone", "global", strings.TrimPrefix(id, "/hostedzone/"))
+	}
+	body, err = send(ctx, endpoint, http.MethodGet, "/2013-04-01/healthcheck", "route53", "us-east-1", "text/xml", "")
+	if err != nil {
+		return nil, fmt.Errorf("listing health checks: %w", err)
+	}
+	var checks struct {
+		IDs []string `xml:"HealthChecks>HealthCheck>Id"`
+	}
+	if err := xml.Unmarshal(body, &checks); err != nil {
+		return nil, fmt.Errorf("listing health checks: %w", err)
+	}
+	for _, id := range checks.IDs {
+		inv.Add("route53:healthcheck", "global", id)
 	}
 	body, err = send(ctx, endpoint, http.MethodGet, "/", "s3", "us-east-1", "application/xml", "")
 	if err != nil {

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/xml"
 	"net/http"
 	"net/url"
 	"slices"
@@ -47,6 +48,19 @@ func TestListInventory(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	hc, err := send(ctx, m.URL(), http.MethodPost, "/2013-04-01/healthcheck", "route53", "us-east-1", "text/xml",
+		`<CreateHealthCheckRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><CallerReference>inv-1</CallerReference>`+
+			`<HealthCheckConfig><Type>HTTP</Type><FullyQualifiedDomainName>app.example.com</FullyQualifiedDomainName><Port>80</Port></HealthCheckConfig></CreateHealthCheckRequest>`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct {
+		ID string `xml:"HealthCheck>Id"`
+	}
+	if err := xml.Unmarshal(hc, &created); err != nil || created.ID == "" {
+		t.Fatalf("CreateHealthCheck: %v %s", err, hc)
+	}
+
 	inv, err := ListInventory(ctx, m.URL(), []string{"us-west-2", "us-east-1"})
 	if err != nil {
 		t.Fatal(err)
@@ -58,11 +72,12 @@ func TestListInventory(t *testing.T) {
 	want.Add("route53:zone", "global", zone)
 	want.Add("s3:bucket", "global", "state-bucket")
 	want.Add("iam:role", "global", "replication")
+	want.Add("route53:healthcheck", "global", created.ID)
 	if orphans, missing := inv.Diff(want); len(orphans) > 0 || len(missing) > 0 {
 		t.Errorf("inventory differs: listed but not created %v; created but not listed %v", orphans, missing)
 	}
-	if inv.Count() != 6 {
-		t.Errorf("Count = %d, want 6", inv.Count())
+	if inv.Count() != 7 {
+		t.Errorf("Count = %d, want 7", inv.Count())
 	}
 }
 

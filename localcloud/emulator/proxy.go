@@ -33,6 +33,42 @@ type RegionProxy struct {
 	faults      *faultState                  // nil: no fault injection (faults.go)
 	faultCounts map[string]map[FaultKind]int // service -> kind -> faults injected
 	faultSeq    uint64                       // numbers the request ids of the injected errors
+
+	totals Totals // since the start; Reset leaves them
+}
+
+// Totals are what a RegionProxy did since it started, whatever Reset zeroed since: a drill reads
+// them before and after a phase for the phase's own figures.
+type Totals struct {
+	// Served are the requests forwarded to the emulator.
+	Served int
+	// Refused are the requests of a dark region, left unanswered.
+	Refused int
+	// Faults are the faults injected, by service and kind.
+	Faults map[string]map[FaultKind]int
+}
+
+// FaultTotal is the number of faults in t.
+func (t Totals) FaultTotal() int {
+	n := 0
+	for _, kinds := range t.Faults {
+		for _, c := range kinds {
+			n += c
+		}
+	}
+	return n
+}
+
+// Totals returns what the proxy did since it started (Reset does not zero them).
+func (p *RegionProxy) Totals() Totals {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t := p.totals
+	t.Faults = map[string]map[FaultKind]int{}
+	for s, m := range p.totals.Faults {
+		t.Faults[s] = maps.Clone(m)
+	}
+	return t
 }
 
 // StartRegionProxy starts a proxy on 127.0.0.1 in front of the emulator at target.
@@ -102,6 +138,7 @@ func (p *RegionProxy) admit(region, service string, exempt bool) verdict {
 	defer p.mu.Unlock()
 	if p.dark[region] {
 		p.refused[region]++
+		p.totals.Refused++
 		return verdict{refuse: true}
 	}
 	v := p.drawFault(service, exempt)
@@ -110,6 +147,7 @@ func (p *RegionProxy) admit(region, service string, exempt bool) verdict {
 			p.counts[region] = map[string]int{}
 		}
 		p.counts[region][service]++
+		p.totals.Served++
 	}
 	return v
 }
@@ -149,7 +187,7 @@ func (p *RegionProxy) Counts() (served map[string]map[string]int, refused map[st
 }
 
 // Reset zeroes the counts, FaultCounts' too. It leaves the faults set and their random sequence
-// where they are.
+// where they are, and Totals.
 func (p *RegionProxy) Reset() {
 	p.mu.Lock()
 	defer p.mu.Unlock()

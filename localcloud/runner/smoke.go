@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/multiregion/multiregion/components"
 	"github.com/multiregion/multiregion/localcloud/emulator"
@@ -29,11 +30,15 @@ func smokeProgram(endpoint, primaryRegion, standbyRegion string) pulumi.RunFunc 
 		}
 		inPrimary, inStandby := pulumi.Provider(primaryProvider), pulumi.Provider(standbyProvider)
 
+		tags := pulumi.StringMap{"Name": pulumi.String("localcloud-smoke")}
+		if owner := config.Get(ctx, "localcloud-smoke:owner"); owner != "" {
+			tags["owner"] = pulumi.String(owner)
+		}
 		vpc, err := ec2.NewVpc(ctx, "vpc-"+primaryRegion, &ec2.VpcArgs{
 			CidrBlock:          pulumi.String("10.42.0.0/16"),
 			EnableDnsHostnames: pulumi.Bool(true),
 			EnableDnsSupport:   pulumi.Bool(true),
-			Tags:               pulumi.StringMap{"Name": pulumi.String("localcloud-smoke")},
+			Tags:               tags,
 		}, inPrimary)
 		if err != nil {
 			return err
@@ -72,8 +77,13 @@ func smokeProgram(endpoint, primaryRegion, standbyRegion string) pulumi.RunFunc 
 		if err != nil {
 			return err
 		}
+		// The failover: promoted, the replica is a standalone database (the same resource, updated).
+		source := primary.Arn.ToStringOutput()
+		if config.GetBool(ctx, "localcloud-smoke:promoted") {
+			source = pulumi.String("").ToStringOutput()
+		}
 		replica, err := rds.NewInstance(ctx, "db-"+standbyRegion, &rds.InstanceArgs{
-			ReplicateSourceDb: primary.Arn,
+			ReplicateSourceDb: source,
 			InstanceClass:     pulumi.String("db.t3.micro"),
 			StorageEncrypted:  pulumi.Bool(true),
 			KmsKeyId:          standbyKey.Arn,
@@ -140,6 +150,7 @@ func smokeProgram(endpoint, primaryRegion, standbyRegion string) pulumi.RunFunc 
 		ctx.Export("secretsProviders", state.SecretsProviders)
 
 		ctx.Export("vpcId", vpc.ID())
+		ctx.Export("vpcOwner", vpc.Tags.MapIndex(pulumi.String("owner")))
 		ctx.Export("primaryEndpoint", primary.Endpoint)
 		ctx.Export("replicaEndpoint", replica.Endpoint)
 		ctx.Export("replicaSource", replica.ReplicateSourceDb)

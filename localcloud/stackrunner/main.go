@@ -44,6 +44,7 @@ func main() {
 	stack := flag.String("stack", "local", "the stack name")
 	target := flag.String("failover", "us-east-1", "the region the failover drill promotes (empty: no failover drill)")
 	lose := flag.String("lose", "us-west-2", "the region the failover drill darkens and lists in lostRegions, then brings back and rejoins (empty: a planned failover, every region reachable)")
+	faults := drill.RegisterFaultFlags(flag.CommandLine, 0.05)
 	previewOnly := flag.Bool("preview-only", false, "stop after the first preview (no error and no warning allowed)")
 	flag.Parse()
 
@@ -84,6 +85,7 @@ func main() {
 		spec.SecretsProvider = func(cloud drill.Cloud) string { return secretsURL(*lose, cloud.Proxy.URL()) }
 		spec.Changes = lostRegion(*lose, *target, serviceName(cfg), regionNames(cfg))
 	}
+	faults.Apply(&spec)
 	os.Exit(drill.Main(opts, spec))
 }
 
