@@ -221,8 +221,8 @@ func (s *session) killed(ctx context.Context, label string, k Kill, cmd func(ctx
 //     the state does not know) is adopted: the edited state lists it as a resource with that ID
 //     (`pulumi stack import`); every other is dropped. (`pulumi refresh --import-pending-creates
 //     URN ID` is meant to do the adoption, but in CLI 3.274.1 it only relabels the operation
-//     "importing", and the next checkpoint drops it: the resource is forgotten, and the up makes a
-//     second one. The first run of this drill showed it.)
+//     "importing", and the next checkpoint drops it: the resource is forgotten, and the up creates
+//     it again. The first run of this drill showed it: the replica's create failed on its name.)
 //  3. `pulumi refresh`: it reads back every resource, so an adopted one gets its outputs (or, if
 //     its create never reached AWS, leaves the state), and interrupted updates and deletes show
 //     what they did; the pending operations go.
