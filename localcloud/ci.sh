@@ -4,11 +4,14 @@
 # plugin's SDK mapping test, the CLI's config validation of the project and the local tier's
 # own unit tests (localcloud is its own Go module), then the drills, in parallel: the real
 # Pulumi engine takes a program through preview, up, refresh, a no-change preview and destroy
-# against moto: a small two-region smoke program, and (unless LOCALCLOUD_STACK_DRILL=0) the
-# real stack with prod's own settings (Pulumi.prod.yaml, protect off) and its lost-region drill
-# (us-west-2 dark behind the region proxy; primaryRegion -> us-east-1 with lostRegions [us-west-2]:
-# 0 requests to us-west-2, no stateful resource replaced, the database promoted; then the region
-# returns and rejoins). Prints
+# against moto, both with 5% of their AWS requests faulted by the region proxy and a bounded retry
+# of the whole command (docs/faults.md): a small two-region smoke program, whose CLI is also
+# SIGKILLed during up, the promotion and destroy and recovered as the runbook says, with a second
+# operator's up refused by the lock and a state export/import round trip; and (unless
+# LOCALCLOUD_STACK_DRILL=0) the real stack with prod's own settings (Pulumi.prod.yaml, protect off)
+# and its lost-region drill (us-west-2 dark behind the region proxy; primaryRegion -> us-east-1
+# with lostRegions [us-west-2]: 0 requests to us-west-2, no stateful resource replaced, the
+# database promoted; then the region returns and rejoins). Prints
 # the elapsed time of every step and closes with "localcloud: N passed, N failed". Without
 # the tools it says why and exits 0.
 set -uo pipefail
