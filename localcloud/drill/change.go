@@ -226,7 +226,11 @@ func watch(op func(ch chan<- events.EngineEvent) error) (watched, error) {
 				continue
 			}
 			m := e.ResourcePreEvent.Metadata
-			w.Steps = append(w.Steps, Step{Op: m.Op, URN: m.URN, Type: m.Type, Provider: m.Provider, Diffs: m.Diffs, Keys: m.Keys})
+			step := Step{Op: m.Op, URN: m.URN, Type: m.Type, Provider: m.Provider, Diffs: m.Diffs, Keys: m.Keys}
+			if m.New != nil {
+				step.Inputs = m.New.Inputs
+			}
+			w.Steps = append(w.Steps, step)
 		}
 		done <- w
 	}()

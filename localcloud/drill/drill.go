@@ -91,6 +91,14 @@ type Spec struct {
 	// (`pulumi stack export` / `pulumi stack import`, README's runbook for a damaged state) and
 	// requires a preview with no change.
 	StateRoundTrip bool
+	// LostState, if set, loses the stack's whole state after the changes (its checkpoint, backup and
+	// history deleted from the backend) and rebuilds it as docs/faults.md says: a new stack, the
+	// import file `pulumi preview --import-file` writes, every ID filled from the cloud, `pulumi
+	// import`; every resource must come back with its old ID, and the next up create nothing.
+	LostState bool
+	// Stateful names the type tokens whose resources the lost-state rebuild's up may neither
+	// replace nor delete (the product's one list, components.StatefulTypes).
+	Stateful []string
 	// Inventory, if set, lists the regions where the drill compares what moto holds with what the
 	// state says (emulator.ListInventory: VPCs, DB instances, KMS keys, zones, buckets, roles) after
 	// up, after each change and after destroy: nothing orphaned, nothing duplicated, nothing missing.
@@ -168,6 +176,9 @@ type Step struct {
 	Diffs []string
 	// Keys are the properties that force a replacement.
 	Keys []string
+	// Inputs are the resource's inputs after the step (nil for a delete), with values not known
+	// yet (in a preview) as sig.UnknownStringValue.
+	Inputs map[string]any
 }
 
 // run starts moto and the region proxy in front of it, takes the drill's stack through
@@ -359,6 +370,15 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 			return err
 		}
 		if err := inventory(c.Name); err != nil {
+			return err
+		}
+	}
+
+	if d.LostState {
+		if err := s.lostState(ctx, d.Stateful); err != nil {
+			return err
+		}
+		if err := inventory("lost state"); err != nil {
 			return err
 		}
 	}

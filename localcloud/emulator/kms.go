@@ -46,3 +46,16 @@ func kmsCall(ctx context.Context, endpoint, region, action string, in, out any) 
 	}
 	return json.Unmarshal(body, out)
 }
+
+// KeyDescription returns the description of the KMS key keyID of region, in the emulator at endpoint.
+func KeyDescription(ctx context.Context, endpoint, region, keyID string) (string, error) {
+	var d struct {
+		Meta struct {
+			Description string `json:"Description"`
+		} `json:"KeyMetadata"`
+	}
+	if err := kmsCall(ctx, endpoint, region, "DescribeKey", map[string]string{"KeyId": keyID}, &d); err != nil {
+		return "", err
+	}
+	return d.Meta.Description, nil
+}

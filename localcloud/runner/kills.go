@@ -107,7 +107,7 @@ func killWhileDeleting(primary, standby string) *drill.Kill {
 // lock refuses the second, and the first applies its one update.
 func retag() drill.Change {
 	return drill.Change{
-		Name:           "retag (two operators)",
+		Name:           "retag",
 		Config:         map[string]string{"localcloud-smoke:owner": "operator-1"},
 		Stateful:       components.StatefulTypes(),
 		SecondOperator: true,

@@ -19,6 +19,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/multiregion/multiregion/components"
 	"github.com/multiregion/multiregion/localcloud/drill"
 )
 
@@ -36,6 +37,9 @@ func main() {
 		},
 		// A damaged state's restore: export, import, and a preview with no change.
 		StateRoundTrip: true,
+		// The whole state lost (docs/faults.md): rebuilt from the cloud with pulumi import.
+		LostState: true,
+		Stateful:  components.StatefulTypes(),
 		// moto must hold exactly what the state says after every phase, faults or not.
 		Inventory: []string{*primary, *standby},
 		// Killed mid-update (docs/faults.md): the first up while the replica is created, the
