@@ -228,7 +228,7 @@ func watch(op func(ch chan<- events.EngineEvent) error) (watched, error) {
 			m := e.ResourcePreEvent.Metadata
 			step := Step{Op: m.Op, URN: m.URN, Type: m.Type, Provider: m.Provider, Diffs: m.Diffs, Keys: m.Keys}
 			if m.New != nil {
-				step.Inputs = m.New.Inputs
+				step.Inputs, step.Parent, step.Custom = m.New.Inputs, m.New.Parent, m.New.Custom
 			}
 			w.Steps = append(w.Steps, step)
 		}

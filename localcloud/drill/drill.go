@@ -179,6 +179,9 @@ type Step struct {
 	// Inputs are the resource's inputs after the step (nil for a delete), with values not known
 	// yet (in a preview) as sig.UnknownStringValue.
 	Inputs map[string]any
+	// Parent is the URN of the resource's parent; Custom says whether a provider manages it.
+	Parent string
+	Custom bool
 }
 
 // run starts moto and the region proxy in front of it, takes the drill's stack through

@@ -18,11 +18,13 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/optimport"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/sig"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 
 	"github.com/multiregion/multiregion/localcloud/emulator"
 )
@@ -71,10 +73,18 @@ func (s *session) lostState(ctx context.Context, stateful []string) error {
 	}
 	phase(s.name, "state import file", time.Since(t0), fmt.Sprintf("%d IDs found in the cloud", filled))
 
-	err = s.do(ctx, "state import", func(ctx context.Context) (string, error) {
-		res, err := s.stack.ImportResources(ctx, optimport.ImportFile(file), optimport.GenerateCode(false),
-			optimport.Protect(false), optimport.ProgressStreams(s.log), optimport.ErrorProgressStreams(s.log))
-		return summary(opMap(res.Summary.ResourceChanges)), err
+	// `pulumi import --file` of it is what an operator runs; the CLI wants the project's language
+	// host for that (pulumi-language-go), which the module proxy here does not serve. The drill
+	// applies the same file the way the kill drill adopts a pending create: a state that lists
+	// each resource with its ID (`pulumi stack import`), then a refresh that reads each one back.
+	t0 = time.Now()
+	if err := s.adoptAll(ctx, w.Steps, r); err != nil {
+		return fmt.Errorf("lost state: %w", err)
+	}
+	phase(s.name, "state adopted", time.Since(t0), "every resource of the import file, with its ID (stack import)")
+	err = s.do(ctx, "state adopted refresh", func(ctx context.Context) (string, error) {
+		ref, err := s.stack.Refresh(ctx, optrefresh.ProgressStreams(s.log), optrefresh.ErrorProgressStreams(s.log))
+		return summary(opMap(ref.Summary.ResourceChanges)), err
 	})
 	if err != nil {
 		return fmt.Errorf("lost state: %w", err)
@@ -83,9 +93,11 @@ func (s *session) lostState(ctx context.Context, stateful []string) error {
 	if err != nil {
 		return fmt.Errorf("lost state: %w", err)
 	}
-	if err := sameIDs(old, now); err != nil {
+	n, err := sameIDs(old, now)
+	if err != nil {
 		return fmt.Errorf("lost state: %w", err)
 	}
+	phase(s.name, "state adopted IDs", 0, fmt.Sprintf("all %d resources (providers aside) back under their URNs with their old IDs", n))
 
 	var steps []Step
 	err = s.do(ctx, "state rebuilt up", func(ctx context.Context) (string, error) {
@@ -113,6 +125,98 @@ func (s *session) lostState(ctx context.Context, stateful []string) error {
 		return fmt.Errorf("lost state: the up after the import: %w", err)
 	}
 	return settle(ctx, s, "state rebuilt ")
+}
+
+// adoptAll writes the state the import file describes: every resource the preview would create, in
+// its order (parents and providers first), each custom one with the ID r found, its inputs as the
+// program declares them (a name this preview autonamed anew replaced by the real one; values not
+// known before the create left out), and no outputs (the refresh reads them); each provider with
+// a new ID and its inputs.
+func (s *session) adoptAll(ctx context.Context, steps []Step, r *resolver) error {
+	exported, err := s.stack.Export(ctx)
+	if err != nil {
+		return fmt.Errorf("exporting the new stack: %w", err)
+	}
+	var dep apitype.DeploymentV3
+	if err := json.Unmarshal(exported.Deployment, &dep); err != nil {
+		return fmt.Errorf("reading the new stack: %w", err)
+	}
+	providers := map[string]string{} // provider URN -> its new reference (URN::ID)
+	dep.Resources = nil
+	for i, st := range steps {
+		if st.Op != apitype.OpCreate {
+			return fmt.Errorf("%s: the preview of the empty stack says %s, not create", st.URN, st.Op)
+		}
+		res := apitype.ResourceV3{URN: resource.URN(st.URN), Type: tokens.Type(st.Type), Custom: st.Custom,
+			Parent: resource.URN(st.Parent), Inputs: r.known(st.Inputs)}
+		name := st.URN[strings.LastIndex(st.URN, "::")+2:]
+		switch {
+		case strings.HasPrefix(st.Type, "pulumi:providers:"):
+			res.ID = resource.ID(fmt.Sprintf("adopted-%04d", i))
+			res.Outputs = res.Inputs
+			providers[st.URN] = st.URN + "::" + string(res.ID)
+		case st.Custom:
+			id, ok := r.byName[st.Type+"::"+name]
+			if !ok {
+				return fmt.Errorf("%s: no ID in the import file", st.URN)
+			}
+			res.ID = resource.ID(id)
+			ref, ok := providers[providerURN(st.Provider)]
+			if !ok {
+				return fmt.Errorf("%s: its provider %s comes later", st.URN, st.Provider)
+			}
+			res.Provider = ref
+		}
+		dep.Resources = append(dep.Resources, res)
+	}
+	b, err := json.Marshal(dep)
+	if err != nil {
+		return err
+	}
+	exported.Deployment = b
+	if err := s.stack.Import(ctx, exported); err != nil {
+		// The CLI's reason is in the error's later lines; the drill's verdict shows only the first.
+		return fmt.Errorf("importing the adopted state: %s", strings.Join(strings.Fields(err.Error()), " "))
+	}
+	return nil
+}
+
+// known returns in without the values not known before a create, with every name this preview
+// autonamed anew replaced by the real one.
+func (r *resolver) known(in map[string]any) map[string]any {
+	var walk func(v any) (any, bool)
+	walk = func(v any) (any, bool) {
+		switch v := v.(type) {
+		case string:
+			if v == sig.UnknownStringValue {
+				return nil, false
+			}
+			if real, ok := r.renamed[v]; ok {
+				return real, true
+			}
+			return v, true
+		case map[string]any:
+			out := map[string]any{}
+			for k, e := range v {
+				if w, ok := walk(e); ok {
+					out[k] = w
+				}
+			}
+			return out, true
+		case []any:
+			var out []any
+			for _, e := range v {
+				if w, ok := walk(e); ok {
+					out = append(out, w)
+				}
+			}
+			return out, true
+		}
+		return v, true
+	}
+	out, _ := walk(in)
+	m, _ := out.(map[string]any)
+	return m
 }
 
 // deployment exports the stack's state.
@@ -151,7 +255,7 @@ func (s *session) forget() error {
 
 // sameIDs fails unless every custom resource of old (providers aside) is in now under its URN with
 // its old ID: adopted, not recreated.
-func sameIDs(old, now apitype.DeploymentV3) error {
+func sameIDs(old, now apitype.DeploymentV3) (int, error) {
 	ids := map[string]string{}
 	for _, r := range now.Resources {
 		ids[string(r.URN)] = string(r.ID)
@@ -168,9 +272,9 @@ func sameIDs(old, now apitype.DeploymentV3) error {
 		}
 	}
 	if len(lost) > 0 {
-		return fmt.Errorf("%d of %d resources not adopted with their old ID: %s", len(lost), n, strings.Join(lost, "; "))
+		return 0, fmt.Errorf("%d of %d resources not adopted with their old ID: %s", len(lost), n, strings.Join(lost, "; "))
 	}
-	return nil
+	return n, nil
 }
 
 // resolver finds, in the emulator, the ID of each resource an import file lists, as an operator
@@ -184,6 +288,7 @@ type resolver struct {
 	ignore   []string
 	used     map[string]bool   // "<kind> <region>/<id>" taken by a resource
 	byName   map[string]string // "<type>::<logical name>" -> ID found
+	renamed  map[string]string // a name autonamed in this preview -> the resource's real name
 	zones    []string          // hosted zone IDs found
 }
 
@@ -192,7 +297,7 @@ func newResolver(ctx context.Context, endpoint string, regions, ignore []string)
 	if err != nil {
 		return nil, err
 	}
-	return &resolver{ctx: ctx, endpoint: endpoint, held: held, ignore: ignore, used: map[string]bool{}, byName: map[string]string{}}, nil
+	return &resolver{ctx: ctx, endpoint: endpoint, held: held, ignore: ignore, used: map[string]bool{}, byName: map[string]string{}, renamed: map[string]string{}}, nil
 }
 
 // fill sets the ID of every placeholder of the import file at path from the cloud, with steps (the
@@ -268,6 +373,9 @@ func (r *resolver) resolve(typ, name, region string, in map[string]any) (string,
 		v, _ := in[k].(string)
 		if v == sig.UnknownStringValue {
 			return ""
+		}
+		if real, ok := r.renamed[v]; ok {
+			return real // another resource's name, autonamed anew by this preview
 		}
 		return v
 	}
@@ -363,7 +471,11 @@ func (r *resolver) named(kind, region, name, v string) (string, error) {
 	if !autonamed(v, name) {
 		return v, nil
 	}
-	return r.assigned(kind, region, func(id string) (bool, error) { return autonamed(id, name), nil })
+	id, err := r.assigned(kind, region, func(id string) (bool, error) { return autonamed(id, name), nil })
+	if err == nil {
+		r.renamed[v] = id
+	}
+	return id, err
 }
 
 // assigned returns the one resource of kind in region that moto holds, no one else claimed, and
