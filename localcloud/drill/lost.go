@@ -181,8 +181,8 @@ func (s *session) adoptAll(ctx context.Context, steps []Step, r *resolver) error
 	return nil
 }
 
-// known returns in without the values not known before a create, with every name this preview
-// autonamed anew replaced by the real one.
+// known returns in without the values not known before a create and without secrets (the engine's
+// events obscure them), with every name this preview autonamed anew replaced by the real one.
 func (r *resolver) known(in map[string]any) map[string]any {
 	var walk func(v any) (any, bool)
 	walk = func(v any) (any, bool) {
@@ -196,6 +196,11 @@ func (r *resolver) known(in map[string]any) map[string]any {
 			}
 			return v, true
 		case map[string]any:
+			if v[sig.Key] != nil {
+				// A secret, an asset or an archive: events show it obscured, so the state cannot
+				// hold it; the up sets it again (a secret is an in-place update).
+				return nil, false
+			}
 			out := map[string]any{}
 			for k, e := range v {
 				if w, ok := walk(e); ok {

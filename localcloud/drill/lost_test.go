@@ -89,12 +89,13 @@ func TestSameIDs(t *testing.T) {
 func TestKnownInputs(t *testing.T) {
 	r := &resolver{renamed: map[string]string{"role-fffffff": "role-aaaaaaa"}}
 	got := r.known(map[string]any{
-		"name":   "policy",
-		"role":   "role-fffffff",
-		"zoneId": sig.UnknownStringValue,
-		"tags":   map[string]any{"Name": "x", "arn": sig.UnknownStringValue},
-		"list":   []any{"a", sig.UnknownStringValue, "role-fffffff"},
-		"size":   20.0,
+		"name":     "policy",
+		"role":     "role-fffffff",
+		"zoneId":   sig.UnknownStringValue,
+		"tags":     map[string]any{"Name": "x", "arn": sig.UnknownStringValue},
+		"list":     []any{"a", sig.UnknownStringValue, "role-fffffff"},
+		"size":     20.0,
+		"password": map[string]any{sig.Key: sig.Secret, "ciphertext": "[secret]"},
 	})
 	want := `map[list:[a role-aaaaaaa] name:policy role:role-aaaaaaa size:20 tags:map[Name:x]]`
 	if fmt.Sprint(got) != want {
