@@ -4,8 +4,12 @@
 // resource, each optionally followed by refresh and a no-change preview) -> destroy, timing
 // every phase, then stops moto and checks that no plugin or Terraform provider process is left
 // behind. The program's providers reach moto through a RegionProxy, which counts the requests
-// per region and service and can darken a region. localcloud/runner
-// (the smoke drill) and localcloud/stackrunner (the real stack) are its two commands.
+// per region and service, can darken a region and can fault requests. The faults of
+// docs/faults.md are drilled on the same deployment: a bounded retry of every command
+// (session.go), the CLI SIGKILLed mid-command and recovered (kill.go), a second operator refused
+// by the lock, a state export/import round trip, and a lost state rebuilt from the cloud
+// (lost.go). localcloud/runner (the smoke drill) and localcloud/stackrunner (the real stack) are
+// its two commands.
 package drill
 
 import (
@@ -83,18 +87,20 @@ type Spec struct {
 	// that gave up under injected faults. Every retry is printed; a command a guard stopped
 	// never runs again.
 	Retries int
-	// KillUp, if set, kills the first up at its point and recovers (README's runbook: cancel,
-	// refresh adopting or clearing the pending creates, up again); KillDestroy kills the destroy
-	// the same way (cancel, refresh, destroy again). A change's own Kill kills its up.
+	// KillUp, if set, kills the first up at its point and recovers as docs/faults.md says (cancel;
+	// the pending creates adopted with their ID or dropped, by a state edit; refresh; up again);
+	// KillDestroy kills the destroy the same way (then destroy again). A change's own Kill kills
+	// its up.
 	KillUp, KillDestroy *Kill
 	// StateRoundTrip, if set, exports the stack's state after the first settle, imports it back
-	// (`pulumi stack export` / `pulumi stack import`, README's runbook for a damaged state) and
-	// requires a preview with no change.
+	// (`pulumi stack export` / `pulumi stack import`, docs/faults.md's restore of a damaged state)
+	// and requires a preview with no change.
 	StateRoundTrip bool
 	// LostState, if set, loses the stack's whole state after the changes (its checkpoint, backup and
 	// history deleted from the backend) and rebuilds it as docs/faults.md says: a new stack, the
-	// import file `pulumi preview --import-file` writes, every ID filled from the cloud, `pulumi
-	// import`; every resource must come back with its old ID, and the next up create nothing.
+	// import file `pulumi preview --import-file` writes, every ID filled from the cloud, the file
+	// applied (lost.go says why by a state edit rather than `pulumi import`); every resource must
+	// come back with its old ID, and the next up create nothing.
 	LostState bool
 	// Stateful names the type tokens whose resources the lost-state rebuild's up may neither
 	// replace nor delete (the product's one list, components.StatefulTypes).
@@ -152,9 +158,9 @@ type Change struct {
 	Check func(ctx context.Context, cloud Cloud, outputs auto.OutputMap) error
 	// Settle refreshes the stack after the change and requires a preview with no change.
 	Settle bool
-	// Kill, if set, SIGKILLs the change's up at its point; the drill recovers as README's runbook
-	// says (cancel, refresh adopting or clearing pending creates) and runs the up again. The
-	// steps of both runs must keep every stateful resource.
+	// Kill, if set, SIGKILLs the change's up at its point; the drill recovers as docs/faults.md
+	// says (see Spec.KillUp) and runs the up again. The steps of both runs must keep every
+	// stateful resource.
 	Kill *Kill
 	// SecondOperator, if set, starts a second `pulumi up` of the stack while the change's up runs
 	// (once its lock is in the backend): the state lock must refuse it with a clear message, and

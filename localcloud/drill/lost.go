@@ -3,7 +3,8 @@ package drill
 // A lost state (issue 11): the stack's checkpoint, its backup and its history are gone, and the
 // resources are not. docs/faults.md's path back: a new stack with the same configuration, the list
 // of what the program declares (`pulumi preview --import-file`), every ID filled from the cloud, and
-// `pulumi import` of the lot; the next up must create nothing.
+// `pulumi import --file` of it (here: the same file applied by a state edit, see lostState); the
+// next up must create nothing.
 
 import (
 	"context"
