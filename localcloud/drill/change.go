@@ -148,21 +148,13 @@ func guarded(ctx context.Context, guard func(Cloud) error, cloud Cloud, op func(
 	defer cancel(nil)
 	stop := make(chan struct{})
 	defer close(stop)
-	go func() {
-		tick := time.NewTicker(time.Second)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				if err := guard(cloud); err != nil {
-					cancel(err)
-					return
-				}
-			}
+	go every(time.Second, stop, func() bool {
+		if err := guard(cloud); err != nil {
+			cancel(err)
+			return true
 		}
-	}()
+		return false
+	})
 	w, err := watch(func(ch chan<- events.EngineEvent) error { return op(ctx, ch) })
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
 		return w, &stopError{cause}
@@ -173,6 +165,22 @@ func guarded(ctx context.Context, guard func(Cloud) error, cloud Cloud, op func(
 		}
 	}
 	return w, err
+}
+
+// every calls f every interval until f returns true or stop is closed.
+func every(interval time.Duration, stop <-chan struct{}, f func() bool) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+			if f() {
+				return
+			}
+		}
+	}
 }
 
 // settle refreshes the stack from the emulator and previews it: the preview must show no

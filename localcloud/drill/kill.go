@@ -172,27 +172,24 @@ func (s *session) killed(ctx context.Context, label string, k Kill, cmd func(ctx
 	t0 := time.Now()
 	fired := make(chan error, 1)
 	stop := make(chan struct{})
+	done := make(chan struct{})
 	go func() {
-		tick := time.NewTicker(200 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				ok, err := k.When(ctx, s.cloud)
-				if err != nil || ok {
-					if err == nil && s.cli.kill() == 0 {
-						err = errors.New("no CLI was running")
-					}
-					fired <- err
-					return
-				}
+		defer close(done)
+		every(200*time.Millisecond, stop, func() bool {
+			ok, err := k.When(ctx, s.cloud)
+			if err == nil && !ok {
+				return false
 			}
-		}
+			if err == nil && s.cli.kill() == 0 {
+				err = errors.New("no CLI was running")
+			}
+			fired <- err
+			return true
+		})
 	}()
 	err := cmd(ctx)
 	close(stop)
+	<-done // the CLI's death can end cmd before the watcher has reported the kill
 	select {
 	case ferr := <-fired:
 		if ferr != nil {

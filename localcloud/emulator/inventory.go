@@ -115,40 +115,28 @@ func ListInventory(ctx context.Context, endpoint string, regions []string) (Inve
 			inv.Add("iam:role", "global", r.Name)
 		}
 	}
-	body, err := send(ctx, endpoint, http.MethodGet, "/2013-04-01/hostedzone", "route53", "us-east-1", "text/xml", "")
-	if err != nil {
-		return nil, fmt.Errorf("listing hosted zones: %w", err)
-	}
 	var zones struct {
 		IDs []string `xml:"HostedZones>HostedZone>Id"`
 	}
-	if err := xml.Unmarshal(body, &zones); err != nil {
+	if err := getXML(ctx, endpoint, "route53", "/2013-04-01/hostedzone", &zones); err != nil {
 		return nil, fmt.Errorf("listing hosted zones: %w", err)
 	}
 	for _, id := range zones.IDs {
 		inv.Add("route53:zone", "global", strings.TrimPrefix(id, "/hostedzone/"))
 	}
-	body, err = send(ctx, endpoint, http.MethodGet, "/2013-04-01/healthcheck", "route53", "us-east-1", "text/xml", "")
-	if err != nil {
-		return nil, fmt.Errorf("listing health checks: %w", err)
-	}
 	var checks struct {
 		IDs []string `xml:"HealthChecks>HealthCheck>Id"`
 	}
-	if err := xml.Unmarshal(body, &checks); err != nil {
+	if err := getXML(ctx, endpoint, "route53", "/2013-04-01/healthcheck", &checks); err != nil {
 		return nil, fmt.Errorf("listing health checks: %w", err)
 	}
 	for _, id := range checks.IDs {
 		inv.Add("route53:healthcheck", "global", id)
 	}
-	body, err = send(ctx, endpoint, http.MethodGet, "/", "s3", "us-east-1", "application/xml", "")
-	if err != nil {
-		return nil, fmt.Errorf("listing buckets: %w", err)
-	}
 	var buckets struct {
 		Names []string `xml:"Buckets>Bucket>Name"`
 	}
-	if err := xml.Unmarshal(body, &buckets); err != nil {
+	if err := getXML(ctx, endpoint, "s3", "/", &buckets); err != nil {
 		return nil, fmt.Errorf("listing buckets: %w", err)
 	}
 	for _, name := range buckets.Names {
@@ -188,4 +176,14 @@ func listKeys(ctx context.Context, endpoint, region string, inv Inventory) error
 func sendJSON(ctx context.Context, endpoint, service, region, target, body string) ([]byte, error) {
 	return sendWith(ctx, endpoint, http.MethodPost, "/", service, region, "application/x-amz-json-1.1", body,
 		map[string]string{"X-Amz-Target": target})
+}
+
+// getXML GETs path of a global REST-XML API (Route 53, S3's ListBuckets) of the emulator at endpoint
+// and decodes the answer into out.
+func getXML(ctx context.Context, endpoint, service, path string, out any) error {
+	body, err := send(ctx, endpoint, http.MethodGet, path, service, "us-east-1", "application/xml", "")
+	if err != nil {
+		return err
+	}
+	return xml.Unmarshal(body, out)
 }
