@@ -106,7 +106,8 @@ type Spec struct {
 	// replace nor delete (the product's one list, components.StatefulTypes).
 	Stateful []string
 	// Inventory, if set, lists the regions where the drill compares what moto holds with what the
-	// state says (emulator.ListInventory: VPCs, DB instances, KMS keys, zones, buckets, roles) after
+	// state says (emulator.ListInventory: VPCs, DB instances, KMS keys, zones, health checks, buckets,
+	// roles) after
 	// up, after each change and after destroy: nothing orphaned, nothing duplicated, nothing missing.
 	Inventory []string
 	// InventoryIgnore, if set, returns the entries moto holds that no stack owns (what Setup
@@ -629,19 +630,13 @@ func leftovers(cfg Options, motoPID int, marker string) []string {
 		if err != nil || pid == os.Getpid() {
 			continue
 		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
+		st, ok := readStat(pid)
+		if !ok || st.state == "Z" {
 			continue
 		}
-		// stat: pid (comm) state ppid pgrp ...
-		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		if len(fields) < 3 || fields[0] == "Z" {
-			continue
-		}
-		ppid, _ := strconv.Atoi(fields[1])
-		pgrp, _ := strconv.Atoi(fields[2])
+		ppid := st.ppid
 		exe, _ := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
-		if pgrp == motoPID {
+		if st.pgrp == motoPID {
 			out = append(out, fmt.Sprintf("moto (pid %d)", pid))
 			continue
 		}
@@ -657,4 +652,29 @@ func leftovers(cfg Options, motoPID int, marker string) []string {
 		}
 	}
 	return out
+}
+
+// procStat is what the drill reads of a process's /proc/<pid>/stat.
+type procStat struct {
+	state      string // R, S, Z, ...
+	ppid, pgrp int
+}
+
+// readStat reads the stat of process pid; false when it is gone or unreadable.
+func readStat(pid int) (procStat, bool) {
+	stat, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return procStat{}, false
+	}
+	// stat: pid (comm) state ppid pgrp ...; comm may hold spaces and parentheses.
+	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+	if len(fields) < 3 {
+		return procStat{}, false
+	}
+	ppid, err1 := strconv.Atoi(fields[1])
+	pgrp, err2 := strconv.Atoi(fields[2])
+	if err1 != nil || err2 != nil {
+		return procStat{}, false
+	}
+	return procStat{state: fields[0], ppid: ppid, pgrp: pgrp}, true
 }

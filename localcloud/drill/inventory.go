@@ -2,7 +2,6 @@ package drill
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -39,13 +38,7 @@ func inventoryKind(typ string) (kind string, global bool, output string, ok bool
 // stateInventory is what a deployment's state says the emulator holds of the inventory kinds: each
 // resource of a listed type, in the region of its provider.
 func stateInventory(dep apitype.DeploymentV3) (emulator.Inventory, error) {
-	regions := map[string]string{} // provider URN -> region
-	for _, r := range dep.Resources {
-		if strings.HasPrefix(string(r.Type), "pulumi:providers:") {
-			region, _ := r.Inputs["region"].(string)
-			regions[string(r.URN)] = region
-		}
-	}
+	regions := providerRegions(dep)
 	inv := emulator.Inventory{}
 	for _, r := range dep.Resources {
 		kind, global, output, ok := inventoryKind(string(r.Type))
@@ -68,6 +61,18 @@ func stateInventory(dep apitype.DeploymentV3) (emulator.Inventory, error) {
 	return inv, nil
 }
 
+// providerRegions maps the URN of each provider of dep to its region.
+func providerRegions(dep apitype.DeploymentV3) map[string]string {
+	regions := map[string]string{}
+	for _, r := range dep.Resources {
+		if strings.HasPrefix(string(r.Type), "pulumi:providers:") {
+			region, _ := r.Inputs["region"].(string)
+			regions[string(r.URN)] = region
+		}
+	}
+	return regions
+}
+
 // providerURN is the URN of a provider reference ("<urn>::<id>").
 func providerURN(ref string) string {
 	i := strings.LastIndex(ref, "::")
@@ -82,13 +87,9 @@ func providerURN(ref string) string {
 // missing (in the state only). ignore lists what the emulator holds that no stack owns (what Setup
 // created), as "<kind> <region>/<id>".
 func checkInventory(ctx context.Context, stack auto.Stack, cloud Cloud, regions, ignore []string) (int, error) {
-	exported, err := stack.Export(ctx)
+	dep, err := deployment(ctx, stack)
 	if err != nil {
-		return 0, fmt.Errorf("exporting the state: %w", err)
-	}
-	var dep apitype.DeploymentV3
-	if err := json.Unmarshal(exported.Deployment, &dep); err != nil {
-		return 0, fmt.Errorf("reading the state: %w", err)
+		return 0, err
 	}
 	state, err := stateInventory(dep)
 	if err != nil {

@@ -2,13 +2,12 @@ package drill
 
 // Killed mid-update (issue 11): the drill SIGKILLs the CLI and every process it started (the AWS
 // plugin, its Terraform provider), as an engineer's laptop that dies in the middle of `pulumi up`
-// would, then recovers the way README's runbook says and requires that the stack converges with
+// would, then recovers the way docs/faults.md says and requires that the stack converges with
 // nothing orphaned, nothing duplicated and no stateful resource replaced.
 
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -27,8 +26,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-
-	"github.com/multiregion/multiregion/localcloud/emulator"
 )
 
 // Kill is a point in the middle of a command where the drill SIGKILLs the CLI: When is asked
@@ -139,17 +136,8 @@ func descendants(pid int) []int {
 		if err != nil {
 			continue
 		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// stat: pid (comm) state ppid ...
-		fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		if len(fields) < 2 {
-			continue
-		}
-		if ppid, err := strconv.Atoi(fields[1]); err == nil {
-			children[ppid] = append(children[ppid], p)
+		if st, ok := readStat(p); ok {
+			children[st.ppid] = append(children[st.ppid], p)
 		}
 	}
 	var out []int
@@ -209,7 +197,7 @@ func (s *session) killed(ctx context.Context, label string, k Kill, cmd func(ctx
 	}
 }
 
-// recoverKilled is README's runbook after a killed `pulumi up` or `pulumi destroy`:
+// recoverKilled is docs/faults.md's runbook after a killed `pulumi up` or `pulumi destroy`:
 //  1. `pulumi cancel`: the dead CLI's lock is still in the backend, and every command but cancel
 //     is refused while it is;
 //  2. resolve the pending creates the checkpoint recorded (`pulumi stack export`): a create that
@@ -230,13 +218,9 @@ func (s *session) recoverKilled(ctx context.Context, regions, ignore []string) (
 	if err := s.stack.Cancel(ctx); err != nil {
 		return "", fmt.Errorf("pulumi cancel: %w", err)
 	}
-	exported, err := s.stack.Export(ctx)
+	dep, err := deployment(ctx, s.stack)
 	if err != nil {
-		return "", fmt.Errorf("exporting the state: %w", err)
-	}
-	var dep apitype.DeploymentV3
-	if err := json.Unmarshal(exported.Deployment, &dep); err != nil {
-		return "", fmt.Errorf("reading the state: %w", err)
+		return "", err
 	}
 	var ops []string
 	for _, op := range dep.PendingOperations {
@@ -248,13 +232,8 @@ func (s *session) recoverKilled(ctx context.Context, regions, ignore []string) (
 		return "", err
 	}
 	if adopted+dropped > 0 {
-		edited, err := json.Marshal(dep)
-		if err != nil {
+		if err := importDeployment(ctx, s.stack, dep); err != nil {
 			return "", err
-		}
-		exported.Deployment = edited
-		if err := s.stack.Import(ctx, exported); err != nil {
-			return "", fmt.Errorf("importing the edited state: %w", err)
 		}
 	}
 	ref, err := s.stack.Refresh(ctx, optrefresh.ProgressStreams(s.log), optrefresh.ErrorProgressStreams(s.log))
@@ -285,18 +264,16 @@ func (s *session) adopt(ctx context.Context, dep *apitype.DeploymentV3, regions,
 	if err != nil {
 		return 0, 0, err
 	}
-	held, err := emulator.ListInventory(ctx, s.cloud.Emulator, regions)
+	r, err := newResolver(ctx, s.cloud.Emulator, regions, ignore)
 	if err != nil {
 		return 0, 0, err
 	}
-	orphans, _ := held.Diff(state)
-	regionOf := map[string]string{} // provider URN -> region
-	for _, r := range dep.Resources {
-		if strings.HasPrefix(string(r.Type), "pulumi:providers:") {
-			region, _ := r.Inputs["region"].(string)
-			regionOf[string(r.URN)] = region
+	for kind, ids := range state {
+		for id := range ids {
+			r.used[kind+" "+id] = true // the state's own: not a candidate
 		}
 	}
+	regionOf := providerRegions(*dep)
 	for _, op := range creates {
 		id, ok := namedID(op.Resource)
 		if kind, global, _, isKind := inventoryKind(string(op.Resource.Type)); !ok && isKind {
@@ -304,52 +281,54 @@ func (s *session) adopt(ctx context.Context, dep *apitype.DeploymentV3, regions,
 			if !global {
 				region = regionOf[providerURN(op.Resource.Provider)]
 			}
-			var found []string
-			for _, o := range orphans {
-				k, rid, _ := strings.Cut(o, " ")
-				if k == kind && strings.HasPrefix(rid, region+"/") && !slices.Contains(ignore, o) {
-					found = append(found, strings.TrimPrefix(rid, region+"/"))
-				}
+			found, err := r.candidates(kind, region, nil)
+			if err != nil {
+				return 0, 0, err
 			}
 			if len(found) > 1 {
 				return 0, 0, fmt.Errorf("pending create of %s: %d candidates in %s (%s): a human must choose", op.Resource.URN, len(found), region, strings.Join(found, ", "))
 			}
 			if len(found) == 1 {
 				id, ok = found[0], true
+				r.used[kind+" "+region+"/"+id] = true
 			}
 		}
 		if !ok {
-			dropped++ // its ID is unknown: nothing was made, or the up fails on a name it holds (README)
+			dropped++ // its ID is unknown: nothing was made, or the up fails on a name it holds (docs/faults.md)
 			continue
 		}
-		r := op.Resource
-		r.ID = resource.ID(id)
-		r.Custom = true
-		dep.Resources = append(dep.Resources, r)
+		res := op.Resource
+		res.ID = resource.ID(id)
+		res.Custom = true
+		dep.Resources = append(dep.Resources, res)
 		adopted++
 	}
 	dep.PendingOperations = rest
 	return adopted, dropped, nil
 }
 
+// recordID is the import ID of a Route 53 record: ZONEID_NAME_TYPE[_SETIDENTIFIER].
+func recordID(zone, name, kind, set string) string {
+	id := zone + "_" + strings.TrimSuffix(name, ".") + "_" + kind
+	if set != "" {
+		id += "_" + set
+	}
+	return id
+}
+
 // namedID is the import ID of a resource whose ID its own inputs determine (a name the program or
-// Pulumi's autonaming chose before the create was sent), as README's runbook lists them; false for
+// Pulumi's autonaming chose before the create was sent), as docs/faults.md lists them; false for
 // a resource whose ID AWS assigns (a VPC, a KMS key, a hosted zone, a health check).
 func namedID(r apitype.ResourceV3) (string, bool) {
 	in := func(k string) string { v, _ := r.Inputs[k].(string); return v }
 	typ := string(r.Type)
 	switch {
 	case typ == "aws:route53/record:Record":
-		// ZONEID_NAME_TYPE[_SETIDENTIFIER]
-		zone, name, kind := in("zoneId"), strings.TrimSuffix(in("name"), "."), in("type")
+		zone, name, kind := in("zoneId"), in("name"), in("type")
 		if zone == "" || name == "" || kind == "" {
 			return "", false
 		}
-		id := zone + "_" + name + "_" + kind
-		if set := in("setIdentifier"); set != "" {
-			id += "_" + set
-		}
-		return id, true
+		return recordID(zone, name, kind, in("setIdentifier")), true
 	case typ == "aws:rds/instance:Instance":
 		return in("identifier"), in("identifier") != ""
 	case typ == "aws:s3/bucketV2:BucketV2":

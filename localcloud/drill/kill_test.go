@@ -115,3 +115,13 @@ func TestHeldSeesALockFile(t *testing.T) {
 		t.Error("the lock file is not seen")
 	}
 }
+
+func TestReadStat(t *testing.T) {
+	st, ok := readStat(os.Getpid())
+	if !ok || st.ppid != os.Getppid() || st.pgrp != syscall.Getpgrp() || st.state == "" {
+		t.Errorf("readStat(self) = %+v, %v; want ppid %d, pgrp %d", st, ok, os.Getppid(), syscall.Getpgrp())
+	}
+	if _, ok := readStat(1 << 30); ok {
+		t.Error("a process that does not exist has no stat")
+	}
+}

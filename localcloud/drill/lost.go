@@ -38,7 +38,7 @@ const placeholder = "<PLACEHOLDER>"
 // old ID, and the up after the import must create nothing and keep every stateful resource.
 func (s *session) lostState(ctx context.Context, stateful []string) error {
 	t0 := time.Now()
-	old, err := s.deployment(ctx)
+	old, err := deployment(ctx, s.stack)
 	if err != nil {
 		return fmt.Errorf("lost state: %w", err)
 	}
@@ -90,7 +90,7 @@ func (s *session) lostState(ctx context.Context, stateful []string) error {
 	if err != nil {
 		return fmt.Errorf("lost state: %w", err)
 	}
-	now, err := s.deployment(ctx)
+	now, err := deployment(ctx, s.stack)
 	if err != nil {
 		return fmt.Errorf("lost state: %w", err)
 	}
@@ -134,13 +134,9 @@ func (s *session) lostState(ctx context.Context, stateful []string) error {
 // known before the create left out), and no outputs (the refresh reads them); each provider with
 // a new ID and its inputs.
 func (s *session) adoptAll(ctx context.Context, steps []Step, r *resolver) error {
-	exported, err := s.stack.Export(ctx)
+	dep, err := deployment(ctx, s.stack)
 	if err != nil {
-		return fmt.Errorf("exporting the new stack: %w", err)
-	}
-	var dep apitype.DeploymentV3
-	if err := json.Unmarshal(exported.Deployment, &dep); err != nil {
-		return fmt.Errorf("reading the new stack: %w", err)
+		return fmt.Errorf("the new stack: %w", err)
 	}
 	providers := map[string]string{} // provider URN -> its new reference (URN::ID)
 	dep.Resources = nil
@@ -170,16 +166,7 @@ func (s *session) adoptAll(ctx context.Context, steps []Step, r *resolver) error
 		}
 		dep.Resources = append(dep.Resources, res)
 	}
-	b, err := json.Marshal(dep)
-	if err != nil {
-		return err
-	}
-	exported.Deployment = b
-	if err := s.stack.Import(ctx, exported); err != nil {
-		// The CLI's reason is in the error's later lines; the drill's verdict shows only the first.
-		return fmt.Errorf("importing the adopted state: %s", strings.Join(strings.Fields(err.Error()), " "))
-	}
-	return nil
+	return importDeployment(ctx, s.stack, dep)
 }
 
 // known returns in without the values not known before a create and without secrets (the engine's
@@ -225,10 +212,10 @@ func (r *resolver) known(in map[string]any) map[string]any {
 	return m
 }
 
-// deployment exports the stack's state.
-func (s *session) deployment(ctx context.Context) (apitype.DeploymentV3, error) {
+// deployment exports the state of stack.
+func deployment(ctx context.Context, stack auto.Stack) (apitype.DeploymentV3, error) {
 	var dep apitype.DeploymentV3
-	exported, err := s.stack.Export(ctx)
+	exported, err := stack.Export(ctx)
 	if err != nil {
 		return dep, fmt.Errorf("exporting the state: %w", err)
 	}
@@ -236,6 +223,19 @@ func (s *session) deployment(ctx context.Context) (apitype.DeploymentV3, error) 
 		return dep, fmt.Errorf("reading the state: %w", err)
 	}
 	return dep, nil
+}
+
+// importDeployment replaces the state of stack with dep (`pulumi stack import`).
+func importDeployment(ctx context.Context, stack auto.Stack, dep apitype.DeploymentV3) error {
+	b, err := json.Marshal(dep)
+	if err != nil {
+		return err
+	}
+	if err := stack.Import(ctx, apitype.UntypedDeployment{Version: 3, Deployment: b}); err != nil {
+		// The CLI's reason is in the error's later lines; the drill's verdict shows only the first.
+		return fmt.Errorf("importing the edited state: %s", strings.Join(strings.Fields(err.Error()), " "))
+	}
+	return nil
 }
 
 // forget deletes the stack's state from the file backend: its checkpoint and the checkpoint's backup,
@@ -452,11 +452,7 @@ func (r *resolver) resolve(typ, name, region string, in map[string]any) (string,
 			}
 			zone = r.zones[0]
 		}
-		id := zone + "_" + strings.TrimSuffix(str("name"), ".") + "_" + str("type")
-		if set := str("setIdentifier"); set != "" {
-			id += "_" + set
-		}
-		return id, nil
+		return recordID(zone, str("name"), str("type"), str("setIdentifier")), nil
 	}
 	return "", errors.New("no rule to find it in the cloud: fill its id by hand (docs/faults.md)")
 }
@@ -484,9 +480,22 @@ func (r *resolver) named(kind, region, name, v string) (string, error) {
 	return id, err
 }
 
-// assigned returns the one resource of kind in region that moto holds, no one else claimed, and
-// match (nil: any) accepts, and claims it.
+// assigned returns the one candidate of kind in region (see candidates) and claims it.
 func (r *resolver) assigned(kind, region string, match func(id string) (bool, error)) (string, error) {
+	found, err := r.candidates(kind, region, match)
+	if err != nil {
+		return "", err
+	}
+	if len(found) != 1 {
+		return "", fmt.Errorf("%d candidates of %s in %s (%s): a human must choose", len(found), kind, region, strings.Join(found, ", "))
+	}
+	r.used[kind+" "+region+"/"+found[0]] = true
+	return found[0], nil
+}
+
+// candidates returns, sorted, the IDs of the resources of kind in region that moto holds, no one
+// claimed, the setup did not make, and match (nil: any) accepts.
+func (r *resolver) candidates(kind, region string, match func(id string) (bool, error)) ([]string, error) {
 	var found []string
 	for key := range r.held[kind] {
 		id, ok := strings.CutPrefix(key, region+"/")
@@ -497,7 +506,7 @@ func (r *resolver) assigned(kind, region string, match func(id string) (bool, er
 		if match != nil {
 			ok, err := match(id)
 			if err != nil {
-				return "", err
+				return nil, err
 			}
 			if !ok {
 				continue
@@ -505,12 +514,8 @@ func (r *resolver) assigned(kind, region string, match func(id string) (bool, er
 		}
 		found = append(found, id)
 	}
-	if len(found) != 1 {
-		slices.Sort(found)
-		return "", fmt.Errorf("%d candidates of %s in %s (%s): a human must choose", len(found), kind, region, strings.Join(found, ", "))
-	}
-	r.used[kind+" "+region+"/"+found[0]] = true
-	return found[0], nil
+	slices.Sort(found)
+	return found, nil
 }
 
 // found is the ID resolved for the resource typ/name.
