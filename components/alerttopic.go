@@ -27,6 +27,9 @@ type AlertTopicArgs struct {
 	// HTTPSEndpoint, when set, subscribes this https:// URL (it must confirm the subscription).
 	// Default: none.
 	HTTPSEndpoint string
+	// Protect sets Pulumi's protect option on the topic (its confirmed subscriptions are lost with it).
+	// Default true.
+	Protect *bool
 	// Account is the account and partition the component's ARNs and policies are built in. Default:
 	// read from the provider (aws.GetCallerIdentity); a stack sets it to read the account once, and so
 	// that nothing is asked of a region whose API is unreachable.
@@ -100,7 +103,7 @@ func NewAlertTopic(ctx *pulumi.Context, name string, args *AlertTopicArgs, opts 
 		return nil, fmt.Errorf("alert topic %q: %w", name, err)
 	}
 	t := &AlertTopic{}
-	if err := ctx.RegisterComponentResource(AlertTopicType, name, t, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(AlertTopicType, name, t, append(opts, protectStateful(boolOr(a.Protect, true)))...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(t)

@@ -2,7 +2,6 @@ package components
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -29,8 +28,6 @@ type bucketSpec struct {
 	// statements returns the policy statements that grant writers access, given the bucket's ARN; the
 	// helper appends the TLS-only deny. nil grants nothing.
 	statements func(bucketARN string) []statement
-	// bucketOpts are extra options of the bucket itself (protect).
-	bucketOpts []pulumi.ResourceOption
 	// opts are the options of the bucket and every settings resource (parent, provider).
 	opts []pulumi.ResourceOption
 }
@@ -79,7 +76,7 @@ func newHardenedBucket(ctx *pulumi.Context, spec bucketSpec) (*hardenedBucket, e
 	if spec.bucketName != "" {
 		bucketArgs.Bucket = pulumi.String(spec.bucketName)
 	}
-	bucket, err := s3.NewBucketV2(ctx, n, bucketArgs, slices.Concat(opts, spec.bucketOpts)...)
+	bucket, err := s3.NewBucketV2(ctx, n, bucketArgs, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating %s: %w", spec.what, err)
 	}

@@ -60,6 +60,9 @@ type DataNamesArgs struct {
 	CacheReaders map[string]pulumi.StringInput
 	// TTL is every record's TTL in seconds. Default DefaultDataNamesTTL; allowed 1-30.
 	TTL int
+	// Protect sets Pulumi's protect option on the private zone (every region resolves the data names
+	// in it). Default true.
+	Protect *bool
 	// Provider is the AWS provider of the zone and its records (Route 53 is global; the stack passes
 	// its us-east-1 provider). Required.
 	Provider pulumi.ProviderResource
@@ -144,7 +147,7 @@ func NewDataNames(ctx *pulumi.Context, name string, args *DataNamesArgs, opts ..
 		return nil, fmt.Errorf("data names %q: %w", name, err)
 	}
 	n := &DataNames{}
-	if err := ctx.RegisterComponentResource(DataNamesType, name, n, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(DataNamesType, name, n, append(opts, protectStateful(boolOr(a.Protect, true)))...); err != nil {
 		return nil, err
 	}
 	on := []pulumi.ResourceOption{pulumi.Parent(n), pulumi.Provider(a.Provider)}

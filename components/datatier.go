@@ -628,7 +628,7 @@ func NewDataTier(ctx *pulumi.Context, name string, args *DataTierArgs, opts ...p
 		return nil, fmt.Errorf("data tier %q: %w", name, err)
 	}
 	t := &DataTier{}
-	if err := ctx.RegisterComponentResource(DataTierType, name, t, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(DataTierType, name, t, append(opts, protectStateful(boolOr(a.Protect, true)))...); err != nil {
 		return nil, err
 	}
 	b := &tierBuilder{ctx: ctx, name: name, a: a, t: t, parent: pulumi.Parent(t)}

@@ -39,9 +39,6 @@ func (b *tierBuilder) child(suffix string) string { return b.name + "-" + suffix
 
 func (b *tierBuilder) primary() bool { return b.a.Role == RolePrimary }
 
-// protect is Pulumi's protect option for the tier's stateful children.
-func (b *tierBuilder) protect() bool { return boolOr(b.a.Protect, true) }
-
 func (b *tierBuilder) deletionProtection() bool { return boolOr(b.a.DeletionProtection, true) }
 
 func (b *tierBuilder) tags(extra map[string]string) pulumi.StringMap {
@@ -182,7 +179,9 @@ func (b *tierBuilder) postgres() error {
 	// Create-time-only inputs: the provider would replace the instance if they differed later.
 	ignore := []string{"dbName", "username"}
 	opts := []pulumi.ResourceOption{b.parent}
-	protect := b.protect()
+	// unprotect is set when the instance is released or rebuilt on purpose: its own Protect(false)
+	// overrides the tier's protectStateful.
+	unprotect := false
 	if b.primary() {
 		args.Engine = pulumi.String(string(EnginePostgres))
 		args.EngineVersion = pulumi.String(d.EngineVersion)
@@ -207,7 +206,7 @@ func (b *tierBuilder) postgres() error {
 			ignore = append(ignore, "replicateSourceDb", "skipFinalSnapshot", "finalSnapshotIdentifier")
 		case RejoinRelease:
 			// Replace nothing yet; snapshot the stale copy if it is ever deleted.
-			protect = false
+			unprotect = true
 			args.DeletionProtection = pulumi.Bool(false)
 			args.SkipFinalSnapshot = pulumi.Bool(false)
 			args.FinalSnapshotIdentifier = pulumi.String(b.name + "-before-rejoin")
@@ -221,13 +220,16 @@ func (b *tierBuilder) postgres() error {
 			// replacement, and would copy the old writer's create-time inputs (its database name, user
 			// and managed password) into the new replica's, which the provider rejects as conflicting
 			// with replicate_source_db (found by the lost-region drill).
-			protect = false
+			unprotect = true
 			args.DeletionProtection = pulumi.Bool(false)
 			ignore = nil
 			opts = append(opts, pulumi.ReplaceOnChanges([]string{"replicateSourceDb"}), pulumi.DeleteBeforeReplace(true))
 		}
 	}
-	opts = append(opts, pulumi.Protect(protect), pulumi.IgnoreChanges(ignore))
+	if unprotect {
+		opts = append(opts, pulumi.Protect(false))
+	}
+	opts = append(opts, pulumi.IgnoreChanges(ignore))
 	inst, err := rds.NewInstance(ctx, b.child("db"), args, opts...)
 	if err != nil {
 		return fmt.Errorf("creating RDS instance: %w", err)
@@ -264,7 +266,7 @@ func (b *tierBuilder) aurora() error {
 			StorageEncrypted:        pulumi.Bool(true),
 			DeletionProtection:      pulumi.Bool(b.deletionProtection()),
 			DatabaseName:            pulumi.String(d.DatabaseName),
-		}, b.parent, pulumi.Protect(b.protect()), pulumi.IgnoreChanges([]string{"databaseName"}))
+		}, b.parent, pulumi.IgnoreChanges([]string{"databaseName"}))
 		if err != nil {
 			return fmt.Errorf("creating Aurora global cluster: %w", err)
 		}
@@ -300,7 +302,7 @@ func (b *tierBuilder) aurora() error {
 		args.ManageMasterUserPassword = pulumi.Bool(true)
 		args.MasterUserSecretKmsKeyId = a.KMSKeyARN
 	}
-	opts := []pulumi.ResourceOption{b.parent, pulumi.Protect(b.protect()), pulumi.IgnoreChanges([]string{
+	opts := []pulumi.ResourceOption{b.parent, pulumi.IgnoreChanges([]string{
 		"globalClusterIdentifier", "replicationSourceIdentifier",
 		"masterUsername", "databaseName", "manageMasterUserPassword", "masterUserSecretKmsKeyId",
 	})}
@@ -412,7 +414,7 @@ func (b *tierBuilder) cache() error {
 		args.GlobalReplicationGroupId = a.GlobalReplicationGroupID
 	}
 	rg, err := elasticache.NewReplicationGroup(ctx, b.child("cache"), args,
-		b.parent, pulumi.Protect(b.protect()), pulumi.IgnoreChanges(ignore))
+		b.parent, pulumi.IgnoreChanges(ignore))
 	if err != nil {
 		return fmt.Errorf("creating replication group: %w", err)
 	}
@@ -430,7 +432,7 @@ func (b *tierBuilder) cache() error {
 		AutomaticFailoverEnabled:          pulumi.Bool(true),
 		CacheNodeType:                     pulumi.String(c.NodeType),
 		EngineVersion:                     pulumi.String(c.EngineVersion),
-	}, b.parent, pulumi.Protect(b.protect()), pulumi.IgnoreChanges([]string{"primaryReplicationGroupId"}))
+	}, b.parent, pulumi.IgnoreChanges([]string{"primaryReplicationGroupId"}))
 	if err != nil {
 		return fmt.Errorf("creating Global Datastore: %w", err)
 	}

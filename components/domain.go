@@ -209,7 +209,7 @@ func NewDomain(ctx *pulumi.Context, name string, args *DomainArgs, opts ...pulum
 		return nil, fmt.Errorf("domain %q: %w", name, err)
 	}
 	d := &Domain{Certificates: map[string]*acm.Certificate{}, CertificateARNs: map[string]pulumi.StringOutput{}}
-	if err := ctx.RegisterComponentResource(DomainType, name, d, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(DomainType, name, d, append(opts, protectStateful(boolOr(a.Protect, true)))...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(d)
@@ -302,7 +302,7 @@ func (d *Domain) zone(ctx *pulumi.Context, name string, a *DomainArgs, parent, g
 	zone, err := route53.NewZone(ctx, name+"-zone", &route53.ZoneArgs{
 		Name:    pulumi.String(z.Name),
 		Comment: pulumi.String(fmt.Sprintf("multiregion: %s", a.Hostname)),
-	}, parent, global, pulumi.Protect(boolOr(a.Protect, true)))
+	}, parent, global)
 	if err != nil {
 		return fmt.Errorf("creating the hosted zone: %w", err)
 	}

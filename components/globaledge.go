@@ -91,6 +91,9 @@ type GlobalEdgeArgs struct {
 	EndpointWeight int
 	// LogDays is how long CloudFront access logs and accelerator flow logs are kept. Default 365.
 	LogDays int
+	// Protect sets Pulumi's protect option on every child of a stateful type (StatefulTypes: the log
+	// buckets, log groups). Default true.
+	Protect *bool
 	// GlobalProvider is a us-east-1 provider: health checks, records, CloudFront, its WAF and the log
 	// bucket use it, whatever the primary region. Required.
 	GlobalProvider pulumi.ProviderResource
@@ -293,7 +296,7 @@ func NewGlobalEdge(ctx *pulumi.Context, name string, args *GlobalEdgeArgs, opts 
 		return nil, fmt.Errorf("global edge %q: %w", name, err)
 	}
 	g := &GlobalEdge{HealthChecks: map[string]*route53.HealthCheck{}, EndpointGroups: map[string]*globalaccelerator.EndpointGroup{}}
-	if err := ctx.RegisterComponentResource(GlobalEdgeType, name, g, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(GlobalEdgeType, name, g, append(opts, protectStateful(boolOr(a.Protect, true)))...); err != nil {
 		return nil, err
 	}
 	b := &edgeBuilder{ctx: ctx, name: name, a: a, g: g, parent: pulumi.Parent(g), global: pulumi.Provider(a.GlobalProvider)}

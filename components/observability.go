@@ -74,12 +74,18 @@ type LogArchiveArgs struct {
 	// ErrorLogRetentionDays is the retention of the Firehose delivery-error log group. Default 365; a
 	// CloudWatch-allowed value.
 	ErrorLogRetentionDays int
-	// Protect sets Pulumi's protect option on the archive bucket. Default true.
+	// Protect is the former home of ObservabilityArgs.Protect.
+	//
+	// Deprecated: set ObservabilityArgs.Protect, which covers every stateful child; when that is nil,
+	// this is used.
 	Protect *bool
 }
 
 // ObservabilityArgs configures the stack-wide dashboard, alarms, tracing and central logging.
 type ObservabilityArgs struct {
+	// Protect sets Pulumi's protect option on every child of a stateful type (StatefulTypes: the
+	// archive bucket, log groups, alert topics). Default true (LogArchive.Protect when that is set).
+	Protect *bool
 	// DashboardRegion holds the dashboard; a key of Providers. Required. The stack passes the log
 	// archive's region (observability.logArchiveRegion), never the primary, so a failover neither moves
 	// nor replaces the dashboard.
@@ -178,6 +184,9 @@ func (a *ObservabilityArgs) withDefaults(name string) ObservabilityArgs {
 	l := &c.LogArchive
 	l.ArchiveLifecycle = l.ArchiveLifecycle.WithDefaults()
 	orDefault(&l.ErrorLogRetentionDays, 365)
+	if c.Protect == nil {
+		c.Protect = l.Protect
+	}
 	c.Regions = maps.Clone(c.Regions)
 	c.Providers = maps.Clone(c.Providers)
 	c.HealthChecks = maps.Clone(c.HealthChecks)
@@ -353,7 +362,7 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 		}
 	}
 	o := &Observability{}
-	if err := ctx.RegisterComponentResource(ObservabilityType, name, o, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(ObservabilityType, name, o, append(opts, protectStateful(boolOr(a.Protect, true)))...); err != nil {
 		return nil, err
 	}
 	b := &obsBuilder{ctx: ctx, name: name, a: a, o: o, parent: pulumi.Parent(o),

@@ -245,8 +245,7 @@ func (b *obsBuilder) archiveBucket() (*s3.BucketV2, error) {
 			},
 			expireDays: l.RetentionDays,
 		},
-		bucketOpts: []pulumi.ResourceOption{pulumi.Protect(boolOr(l.Protect, true))},
-		opts:       b.in(l.Region),
+		opts: b.in(l.Region),
 	})
 	if err != nil {
 		return nil, err

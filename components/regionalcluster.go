@@ -425,7 +425,7 @@ func NewRegionalCluster(ctx *pulumi.Context, name string, args *RegionalClusterA
 		return nil, fmt.Errorf("regional cluster %q: %w", name, err)
 	}
 	c := &RegionalCluster{}
-	if err := ctx.RegisterComponentResource(RegionalClusterType, name, c, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(RegionalClusterType, name, c, append(opts, protectStateful(boolOr(a.Protect, true)))...); err != nil {
 		return nil, err
 	}
 	b := &clusterBuilder{ctx: ctx, name: name, a: a, c: c, parent: pulumi.Parent(c)}

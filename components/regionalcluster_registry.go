@@ -23,7 +23,7 @@ func (b *clusterBuilder) registry() error {
 			KmsKey:         a.KMSKeyARN,
 		}},
 		ForceDelete: pulumi.Bool(false),
-	}, parent, pulumi.Protect(boolOr(a.Protect, true)))
+	}, parent)
 	if err != nil {
 		return fmt.Errorf("creating repository: %w", err)
 	}

@@ -74,7 +74,7 @@ func NewRegionKey(ctx *pulumi.Context, name string, args *RegionKeyArgs, opts ..
 		return nil, fmt.Errorf("region key %q: %w", name, err)
 	}
 	k := &RegionKey{}
-	if err := ctx.RegisterComponentResource(RegionKeyType, name, k, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(RegionKeyType, name, k, append(opts, protectStateful(boolOr(a.Protect, true)))...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(k)
@@ -91,7 +91,7 @@ func NewRegionKey(ctx *pulumi.Context, name string, args *RegionKeyArgs, opts ..
 		EnableKeyRotation:    pulumi.Bool(true),
 		DeletionWindowInDays: pulumi.Int(a.DeletionWindowDays),
 		Policy:               pulumi.String(policy),
-	}, parent, pulumi.Protect(boolOr(a.Protect, true)))
+	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("creating %s KMS key: %w", name, err)
 	}

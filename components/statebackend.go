@@ -214,11 +214,10 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 		}
 	}
 	sb := &StateBackend{Buckets: map[string]*s3.BucketV2{}}
-	if err := ctx.RegisterComponentResource(StateBackendType, name, sb, opts...); err != nil {
+	if err := ctx.RegisterComponentResource(StateBackendType, name, sb, append(opts, protectStateful(boolOr(a.Protect, true)))...); err != nil {
 		return nil, err
 	}
 	parent := pulumi.Parent(sb)
-	protect := pulumi.Protect(boolOr(a.Protect, true))
 	home := &stateSide{region: a.Region, opts: []pulumi.ResourceOption{parent, pulumi.Provider(a.Provider)}}
 	away := &stateSide{region: a.ReplicaRegion, opts: []pulumi.ResourceOption{parent, pulumi.Provider(a.ReplicaProvider)}}
 
@@ -226,7 +225,7 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 	if err != nil {
 		return nil, fmt.Errorf("state backend %q: %w", name, err)
 	}
-	if err := sb.keys(ctx, name, &a, arns, home, away, protect); err != nil {
+	if err := sb.keys(ctx, name, &a, arns, home, away); err != nil {
 		return nil, fmt.Errorf("state backend %q: %w", name, err)
 	}
 	for _, s := range []*stateSide{home, away} {
@@ -244,8 +243,7 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 				ruleID:         "expire-old-checkpoints",
 				noncurrentDays: a.NoncurrentVersionDays,
 			},
-			bucketOpts: []pulumi.ResourceOption{protect},
-			opts:       s.opts,
+			opts: s.opts,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("state backend %q: %w", name, err)
@@ -280,7 +278,7 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 
 // keys creates the multi-Region primary key in home, its replica in away, and the same alias on each.
 func (sb *StateBackend) keys(ctx *pulumi.Context, name string, a *StateBackendArgs, arns AccountARNs,
-	home, away *stateSide, protect pulumi.ResourceOption,
+	home, away *stateSide,
 ) error {
 	policy, err := policyJSON(statement{
 		Sid:       "AccountRoot",
@@ -299,7 +297,7 @@ func (sb *StateBackend) keys(ctx *pulumi.Context, name string, a *StateBackendAr
 		EnableKeyRotation:    pulumi.Bool(true),
 		DeletionWindowInDays: pulumi.Int(stateKeyDeletionWindowDays),
 		Policy:               pulumi.String(policy),
-	}, append(home.opts, protect)...)
+	}, home.opts...)
 	if err != nil {
 		return fmt.Errorf("creating the %s multi-Region key: %w", home.region, err)
 	}
@@ -308,7 +306,7 @@ func (sb *StateBackend) keys(ctx *pulumi.Context, name string, a *StateBackendAr
 		Description:          pulumi.String(description),
 		DeletionWindowInDays: pulumi.Int(stateKeyDeletionWindowDays),
 		Policy:               pulumi.String(policy),
-	}, append(away.opts, protect)...)
+	}, away.opts...)
 	if err != nil {
 		return fmt.Errorf("creating the %s replica key: %w", away.region, err)
 	}

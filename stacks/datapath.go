@@ -164,6 +164,7 @@ func (d *Deployment) deployDataNames(ctx *pulumi.Context) error {
 		Writer:     primary.WriterEndpoint,
 		Readers:    map[string]pulumi.StringInput{},
 		Provider:   global,
+		Protect:    components.Bool(cfg.Protect),
 	}
 	if cfg.Cache.enabled() {
 		args.CachePrimary = primary.CachePrimaryEndpoint

@@ -224,6 +224,7 @@ func (d *Deployment) deployEdge(ctx *pulumi.Context) error {
 		EdgeSettings:   e.EdgeSettings,
 		Account:        &d.Account,
 		LogDays:        cfg.LogRetentionDays,
+		Protect:        components.Bool(cfg.Protect),
 		GlobalProvider: global,
 		Routing:        components.RoutingFailover,
 	}

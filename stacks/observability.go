@@ -70,6 +70,7 @@ func (d *Deployment) deployAlertTopic(ctx *pulumi.Context, region string, key *c
 		KMSKeyARN:     key.ARN,
 		Email:         o.AlarmEmail,
 		HTTPSEndpoint: o.AlarmHTTPSEndpoint,
+		Protect:       components.Bool(d.Config.Protect),
 	}, opts...)
 }
 
@@ -150,12 +151,12 @@ func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
 		Providers:       providers,
 		SignalSettings:  o.SignalSettings,
 		Account:         &d.Account,
+		Protect:         components.Bool(cfg.Protect),
 		LogArchive: components.LogArchiveArgs{
 			Region:                o.LogArchiveRegion,
 			KMSKeyARN:             archive.Key.ARN,
 			ArchiveLifecycle:      o.ArchiveLifecycle,
 			ErrorLogRetentionDays: cfg.LogRetentionDays,
-			Protect:               components.Bool(cfg.Protect),
 		},
 	}
 	if err := d.observeGlobal(ctx, args, provider); err != nil {

@@ -3,6 +3,7 @@ package tests
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -18,9 +19,11 @@ var drillStateful = components.StatefulTypes()
 
 // TestStatefulTypes checks components.StatefulTypes against what the stacks register: every
 // listed token is a type the prod stack (RDS or Aurora) creates, and it covers the data tier's.
+// The state backend's replica key is the one type only StateBackend registers
+// (components/statebackend_test.go holds its protection).
 func TestStatefulTypes(t *testing.T) {
 	assert.Subset(t, drillStateful, statefulTypes)
-	registered := map[string]bool{}
+	registered := map[string]bool{"aws:kms/replicaKey:ReplicaKey": true}
 	for _, engine := range []string{"postgres", auroraEngineKey} {
 		e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"database": map[string]any{"engine": engine}}))
 		for _, r := range e.Resources() {
@@ -29,6 +32,35 @@ func TestStatefulTypes(t *testing.T) {
 	}
 	for _, typ := range drillStateful {
 		assert.True(t, registered[typ], "%s is not a type the stack registers", typ)
+	}
+}
+
+// TestEveryStatefulResourceIsProtected holds docs/controls.md row 63: under every strategy and
+// engine, every resource of a type in components.StatefulTypes is protected (and none with protect
+// off), and no other type is.
+func TestEveryStatefulResourceIsProtected(t *testing.T) {
+	for _, strategy := range []string{"pilot-light", "warm-standby", "active-active"} {
+		for _, engine := range []string{"postgres", auroraEngineKey} {
+			for _, protect := range []bool{true, false} {
+				name := strategy + "/" + engine + "/protect=" + strconv.FormatBool(protect)
+				t.Run(name, func(t *testing.T) {
+					conf := with(t, prodConfig(t), map[string]any{"drStrategy": strategy,
+						"database": map[string]any{"engine": engine}, "protect": strconv.FormatBool(protect)})
+					e, _ := deploy(t, conf)
+					counts := map[string]int{}
+					for _, r := range e.Resources() {
+						stateful := slices.Contains(drillStateful, r.Type)
+						if stateful {
+							counts[r.Type]++
+						}
+						assert.Equal(t, stateful && protect, r.Protect, "%s %s: protect", r.Type, r.Name)
+					}
+					for _, typ := range []string{"aws:s3/bucketV2:BucketV2", "aws:cloudwatch/logGroup:LogGroup", "aws:sns/topic:Topic", "aws:kms/key:Key"} {
+						assert.Positive(t, counts[typ], "no %s registered", typ)
+					}
+				})
+			}
+		}
 	}
 }
 
