@@ -25,6 +25,10 @@ type bucketSpec struct {
 	kmsKeyARN pulumi.StringInput
 	// lifecycle is the bucket's single lifecycle rule.
 	lifecycle bucketLifecycle
+	// accessLogs is the region's S3 access-log bucket (AccessLogSink) that receives this bucket's server
+	// access logs (FSBP S3.9), under the prefix <name>/. nil only for the sink itself, which does not
+	// log (its own access logs would be written to itself, without end).
+	accessLogs pulumi.StringInput
 	// statements returns the policy statements that grant writers access, given the bucket's ARN; the
 	// helper appends the TLS-only deny. nil grants nothing.
 	statements func(bucketARN string) []statement
@@ -114,6 +118,15 @@ func newHardenedBucket(ctx *pulumi.Context, spec bucketSpec) (*hardenedBucket, e
 		Rules:  s3.BucketLifecycleConfigurationV2RuleArray{spec.lifecycle.rule()},
 	}, opts...); err != nil {
 		return nil, fmt.Errorf("setting the lifecycle of %s: %w", spec.what, err)
+	}
+	if spec.accessLogs != nil {
+		if _, err := s3.NewBucketLoggingV2(ctx, n, &s3.BucketLoggingV2Args{
+			Bucket:       bucket.ID(),
+			TargetBucket: spec.accessLogs,
+			TargetPrefix: pulumi.String(n + "/"),
+		}, opts...); err != nil {
+			return nil, fmt.Errorf("logging access to %s: %w", spec.what, err)
+		}
 	}
 	grants := spec.statements
 	policy, err := s3.NewBucketPolicy(ctx, n, &s3.BucketPolicyArgs{

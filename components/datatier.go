@@ -78,6 +78,18 @@ const (
 // DefaultPostgresVersion is the default PostgreSQL (and Aurora PostgreSQL) engine version.
 const DefaultPostgresVersion = "16.4"
 
+// DefaultCachePort is the default port of ElastiCache for Redis OSS and Valkey.
+const DefaultCachePort = 6379
+
+// DefaultPostgresPort is the default port of RDS for PostgreSQL and Aurora PostgreSQL.
+const DefaultPostgresPort = 5432
+
+// MinDBPort and MaxDBPort bound the port RDS for PostgreSQL and Aurora PostgreSQL accept.
+const (
+	MinDBPort = 1150
+	MaxDBPort = 65535
+)
+
 // DefaultCacheNodeType is the default ElastiCache node type (Global Datastore needs M5/R5 or newer).
 const DefaultCacheNodeType = "cache.r7g.large"
 
@@ -106,13 +118,21 @@ type DatabaseSpec struct {
 	// itself is created in the database by its owner (CREATE USER <name>; GRANT rds_iam TO <name>).
 	// Default IAMDBUsernameFor(DefaultServiceName); see CheckIAMDBUsername.
 	IAMUsername string `json:"iamUsername,omitempty"`
-	// Port is the database port. Default 5432.
-	Port int `json:"-"`
+	// Port is the port the database listens on: the RDS instance or Aurora cluster port, the port its
+	// security group opens to the region's tasks and to the other regions' tasks, and the tasks'
+	// DB_PORT. Default DefaultPostgresPort; allowed 1150-65535 (what RDS and Aurora PostgreSQL accept).
+	// A non-default port only stops untargeted scans: the security groups are the control (FSBP
+	// RDS.23). Changing it on a running database is an in-place modification that restarts its
+	// connections.
+	Port int `json:"port,omitempty"`
 	// Instances is, for Aurora, the number of DB instances of this region's cluster. Default 2 (writer
 	// + reader) for the primary, which needs at least 2 (Multi-AZ); 0 for a standby is a headless
 	// secondary cluster (pilot light). Allowed 0-16. Ignored for RDS.
 	Instances int `json:"instances,omitempty"`
-	// ReplicaMultiAZ makes an RDS read replica Multi-AZ too. Default false (the writer always is).
+	// ReplicaMultiAZ makes a standby's RDS read replica Multi-AZ, so that a promoted writer is Multi-AZ
+	// at once instead of after a conversion (the writer always is). Default true; a pilot-light stack
+	// turns it off (stacks/strategy.go). Aurora has no such flag: a secondary cluster spans AZs through
+	// its instance count (Instances), which the stack derives from this setting.
 	ReplicaMultiAZ *bool `json:"replicaMultiAz,omitempty"`
 	// MonitoringInterval is the enhanced monitoring interval in seconds. Default 60; allowed 1, 5, 10,
 	// 15, 30, 60.
@@ -416,7 +436,10 @@ func (d DatabaseSpec) WithDefaults(role Role) DatabaseSpec {
 	orDefault(&d.AdminUsername, "dbadmin")
 	orDefault(&d.DatabaseName, "app")
 	orDefault(&d.IAMUsername, IAMDBUsernameFor(DefaultServiceName))
-	orDefault(&d.Port, 5432)
+	orDefault(&d.Port, DefaultPostgresPort)
+	if d.ReplicaMultiAZ == nil {
+		d.ReplicaMultiAZ = Bool(true)
+	}
 	if d.Instances == 0 && role == RolePrimary {
 		d.Instances = 2
 	}
@@ -432,7 +455,7 @@ func (c CacheSpec) WithDefaults() CacheSpec {
 	orDefault(&c.EngineVersion, map[CacheEngine]string{CacheRedis: "7.1", CacheValkey: "8.0"}[c.Engine])
 	orDefault(&c.NodeType, DefaultCacheNodeType)
 	orDefault(&c.Nodes, 2)
-	orDefault(&c.Port, 6379)
+	orDefault(&c.Port, DefaultCachePort)
 	orDefault(&c.SnapshotRetentionDays, 7)
 	orDefault(&c.AuthMode, CacheAuthIAM)
 	orDefault(&c.LagSeconds, 30)
@@ -527,8 +550,8 @@ func (d *DatabaseSpec) validate(a *DataTierArgs, add func(format string, v ...an
 	if err := CheckIAMDBUsername(d.IAMUsername, d.AdminUsername); err != nil {
 		add("IAMUsername: %v", err)
 	}
-	if d.Port < 1150 || d.Port > 65535 {
-		add("Port: %d is outside 1150-65535", d.Port)
+	if d.Port < MinDBPort || d.Port > MaxDBPort {
+		add("Port: %d is outside %d-%d (the ports RDS and Aurora PostgreSQL accept; default %d)", d.Port, MinDBPort, MaxDBPort, DefaultPostgresPort)
 	}
 	if d.Instances < 0 || d.Instances > 16 {
 		add("Instances: %d is outside 0-16", d.Instances)

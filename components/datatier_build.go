@@ -161,7 +161,7 @@ func (b *tierBuilder) postgres() error {
 		VpcSecurityGroupIds:                pulumi.StringArray{b.dbSG.ID()},
 		PubliclyAccessible:                 pulumi.Bool(false),
 		Port:                               pulumi.Int(d.Port),
-		MultiAz:                            pulumi.Bool(b.primary() || boolOr(d.ReplicaMultiAZ, false)),
+		MultiAz:                            pulumi.Bool(b.primary() || boolOr(d.ReplicaMultiAZ, true)),
 		BackupRetentionPeriod:              pulumi.Int(d.BackupRetentionDays),
 		DeletionProtection:                 pulumi.Bool(b.deletionProtection()),
 		DeleteAutomatedBackups:             pulumi.Bool(false),
@@ -354,7 +354,8 @@ func (b *tierBuilder) aurora() error {
 
 // cache creates the cache network, RBAC users (AuthMode iam) and the replication group: in the Home
 // region the group that owns engine, version, node type and encryption, and the Global Datastore; in
-// every other region a member that omits what the Global Datastore owns.
+// every other region a member that omits what the Global Datastore owns and encrypts its data at rest
+// with its own region's key.
 func (b *tierBuilder) cache() error {
 	ctx, a, c := b.ctx, b.a, b.a.Cache
 	if c == nil {
@@ -412,6 +413,13 @@ func (b *tierBuilder) cache() error {
 		ignore = append(ignore, "engineVersion", "nodeType", "parameterGroupName")
 	} else {
 		args.GlobalReplicationGroupId = a.GlobalReplicationGroupID
+		// A member takes at-rest and in-transit encryption, engine, version and node type from the
+		// Global Datastore (AWS rejects them here), but its data at rest is encrypted with the key it
+		// is created with: this region's own key (a key of another region is refused). The key is
+		// create-only, so it is ignored afterwards: a member created before it was set keeps the
+		// AWS-managed key instead of being replaced (docs/datatier.md).
+		args.KmsKeyId = a.KMSKeyARN
+		ignore = append(ignore, "kmsKeyId")
 	}
 	rg, err := elasticache.NewReplicationGroup(ctx, b.child("cache"), args,
 		b.parent, pulumi.IgnoreChanges(ignore))

@@ -52,6 +52,16 @@ func TestDataTierValidArgs(t *testing.T) {
 	rg := e.Find("aws:elasticache/replicationGroup:ReplicationGroup", "web-us-east-1-cache")
 	require.NotNil(t, rg)
 	assert.Equal(t, "ldgnf-web-global", rg.Str("globalReplicationGroupId"))
+	// A Global Datastore member: its own region's key, sent at creation only; what the datastore owns
+	// is omitted.
+	assert.Equal(t, "arn:aws:kms:us-east-1:123456789012:key/k", rg.Str("kmsKeyId"))
+	assert.Contains(t, rg.IgnoreChanges, "kmsKeyId")
+	for _, k := range []string{"atRestEncryptionEnabled", "transitEncryptionEnabled", "engine", "engineVersion", "nodeType"} {
+		assert.False(t, rg.Has(k), "a member omits %s", k)
+	}
+	assert.Equal(t, true, db.Inputs["multiAz"].BoolValue(), "a replica is Multi-AZ by default")
+	port, _ := db.Num("port")
+	assert.Equal(t, 5432.0, port)
 	assert.Empty(t, e.ByType("aws:elasticache/globalReplicationGroup:GlobalReplicationGroup"), "only the home region creates the global datastore")
 	for _, r := range e.Resources() {
 		if r.Type != components.DataTierType {
@@ -114,6 +124,9 @@ func TestDataTierInvalidArgsRegisterNothing(t *testing.T) {
 		{"IAM user is the admin", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.IAMUsername = "dbadmin" }, `Database.IAMUsername: "dbadmin" is the master user`},
 		{"IAM user is a built-in role", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.IAMUsername = "rds_iam" }, `Database.IAMUsername: "rds_iam" is a built-in`},
 		{"instances", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Instances = 17 }, "Database.Instances: 17 is outside 0-16"},
+		{"port 1149", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Port = 1149 }, "Database.Port: 1149 is outside 1150-65535"},
+		{"port 65536", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Port = 65536 }, "Database.Port: 65536 is outside 1150-65535"},
+		{"port negative", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Port = -5432 }, "Database.Port: -5432 is outside 1150-65535"},
 		{"source", "web-us-east-1", func(a *components.DataTierArgs) { a.SourceDBARN = nil }, "SourceDBARN: required for an RDS standby"},
 		{"source tier in this region", "web-us-east-1", func(a *components.DataTierArgs) {
 			a.SourceDBARN, a.SourceTier = nil, &components.TierRef{Region: "us-east-1", Name: "web-us-east-1"}
@@ -251,6 +264,11 @@ func TestSpecDefaults(t *testing.T) {
 	assert.Equal(t, 14, d.BackupRetentionDays)
 	assert.Equal(t, 1000, d.MaxAllocatedStorage)
 	assert.Equal(t, 5432, d.Port)
+	require.NotNil(t, d.ReplicaMultiAZ)
+	assert.True(t, *d.ReplicaMultiAZ, "replicas are Multi-AZ unless turned off")
+	off := components.DatabaseSpec{ReplicaMultiAZ: components.Bool(false), Port: 6543}.WithDefaults(components.RoleStandby)
+	assert.False(t, *off.ReplicaMultiAZ, "an explicit false is kept")
+	assert.Equal(t, 6543, off.Port, "a set port is kept")
 	assert.Equal(t, 0, components.DatabaseSpec{}.WithDefaults(components.RoleStandby).Instances, "a standby's count is its own")
 	set := components.DatabaseSpec{InstanceClass: "db.m7g.large", AllocatedStorage: 2000, BackupRetentionDays: 7}.WithDefaults(components.RolePrimary)
 	assert.Equal(t, "db.m7g.large", set.InstanceClass, "a set value is kept")
@@ -262,4 +280,49 @@ func TestSpecDefaults(t *testing.T) {
 	assert.Equal(t, components.CacheAuthIAM, c.AuthMode)
 	assert.Equal(t, 6379, c.Port)
 	assert.Equal(t, "7.1", components.CacheSpec{}.WithDefaults().EngineVersion)
+}
+
+// TestDataTierReplicaMultiAZAndPort: a replica's Multi-AZ follows ReplicaMultiAZ (default true), the
+// writer is Multi-AZ whatever it says, and the database port reaches the instance and every ingress
+// rule of the database security group (the region's tasks and the peers' subnets), and nothing
+// stays on the default port.
+func TestDataTierReplicaMultiAZAndPort(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		role    components.Role
+		setting *bool
+		want    bool
+	}{
+		{"replica default", components.RoleStandby, nil, true},
+		{"replica off", components.RoleStandby, components.Bool(false), false},
+		{"replica on", components.RoleStandby, components.Bool(true), true},
+		{"writer with replicas off", components.RolePrimary, components.Bool(false), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := standbyArgs()
+			a.Role, a.Database.ReplicaMultiAZ, a.Database.Port = tc.role, tc.setting, 6543
+			a.PeerClientCIDRs = map[string][]string{"us-west-2": {"10.10.32.0/20"}}
+			if tc.role == components.RolePrimary {
+				a.Home, a.SourceDBARN, a.GlobalReplicationGroupID = true, nil, nil
+			}
+			e, err := run(t, "web-us-east-1", a)
+			require.NoError(t, err)
+			db := e.Find("aws:rds/instance:Instance", "web-us-east-1-db")
+			require.NotNil(t, db)
+			assert.Equal(t, tc.want, db.Inputs["multiAz"].BoolValue())
+			port, _ := db.Num("port")
+			assert.Equal(t, 6543.0, port)
+			sg := e.Find("aws:ec2/securityGroup:SecurityGroup", "web-us-east-1-db")
+			require.NotNil(t, sg)
+			rules := e.Filter(func(r *mockcloud.Resource) bool {
+				return r.Type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && r.Str("securityGroupId") == sg.ID
+			})
+			require.Len(t, rules, 2, "the tasks and one peer subnet")
+			for _, r := range rules {
+				from, _ := r.Num("fromPort")
+				to, _ := r.Num("toPort")
+				assert.Equal(t, []float64{6543, 6543}, []float64{from, to}, r.Name)
+			}
+		})
+	}
 }

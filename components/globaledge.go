@@ -81,9 +81,12 @@ type GlobalEdgeArgs struct {
 	CloudFrontCertificateARN pulumi.StringInput
 	// PriceClass is the distribution's price class. Default "PriceClass_All".
 	PriceClass string
-	// WAFRateLimit is the per-IP request limit per 5 minutes of the WAF rate rule. Default 2000;
-	// allowed 100-20000000.
+	// WAFRateLimit is the per-IP request limit per 5 minutes of the WAF rate rule. Default
+	// DefaultWAFRateLimit; allowed 100-20000000.
 	WAFRateLimit int
+	// WAFLogKMSKeyARN is a us-east-1 KMS key (a RegionKey there) that encrypts the web ACL's log group.
+	// Required with WAF and CloudFront.
+	WAFLogKMSKeyARN pulumi.StringInput
 	// AcceleratorHostname is the alias record pointing at the accelerator. Default "ga." + Hostname
 	// (none without Hostname); the regional certificates must cover it (TLS passes through to the ALBs).
 	AcceleratorHostname string
@@ -91,6 +94,9 @@ type GlobalEdgeArgs struct {
 	EndpointWeight int
 	// LogDays is how long CloudFront access logs and accelerator flow logs are kept. Default 365.
 	LogDays int
+	// AccessLogBucket is us-east-1's S3 access-log bucket (AccessLogSink.BucketName), which receives the
+	// edge log bucket's server access logs (FSBP S3.9). Required with CloudFront or GlobalAccelerator.
+	AccessLogBucket pulumi.StringInput
 	// Protect sets Pulumi's protect option on every child of a stateful type (StatefulTypes: the log
 	// buckets, log groups). Default true.
 	Protect *bool
@@ -120,6 +126,8 @@ type GlobalEdge struct {
 	Distribution *cloudfront.Distribution
 	// WebACL is the CloudFront web ACL, nil when off.
 	WebACL *wafv2.WebAcl
+	// WAFLogGroupName is the CloudFront web ACL's log group in us-east-1 ("" when off).
+	WAFLogGroupName pulumi.StringOutput
 	// Accelerator is the Global Accelerator, nil when off.
 	Accelerator *globalaccelerator.Accelerator
 	// EndpointGroups are the accelerator's endpoint groups, by region.
@@ -152,7 +160,7 @@ func (a *GlobalEdgeArgs) withDefaults() GlobalEdgeArgs {
 		c.AcceleratorHostname = "ga." + c.Hostname
 	}
 	orDefault(&c.PriceClass, "PriceClass_All")
-	orDefault(&c.WAFRateLimit, 2000)
+	orDefault(&c.WAFRateLimit, DefaultWAFRateLimit)
 	orDefault(&c.EndpointWeight, DefaultEndpointWeight)
 	orDefault(&c.LogDays, 365)
 	c.Endpoints = slices.Clone(c.Endpoints)
@@ -241,8 +249,14 @@ func (a *GlobalEdgeArgs) validate() error {
 	if !slices.Contains([]string{"PriceClass_All", "PriceClass_200", "PriceClass_100"}, a.PriceClass) {
 		add("PriceClass: %q is not PriceClass_All, PriceClass_200 or PriceClass_100", a.PriceClass)
 	}
-	if a.WAFRateLimit < 100 || a.WAFRateLimit > 20000000 {
-		add("WAFRateLimit: %d is outside 100-20000000", a.WAFRateLimit)
+	if err := CheckWAFRateLimit(a.WAFRateLimit); err != nil {
+		add("WAFRateLimit: %w", err)
+	}
+	if (On(a.CloudFront) || On(a.GlobalAccelerator)) && a.AccessLogBucket == nil {
+		add("AccessLogBucket: required with CloudFront or GlobalAccelerator (us-east-1's AccessLogSink bucket, for the edge log bucket's access logs)")
+	}
+	if On(a.WAF) && On(a.CloudFront) && a.WAFLogKMSKeyARN == nil {
+		add("WAFLogKMSKeyARN: required with WAF and CloudFront (a us-east-1 key for the web ACL's log group)")
 	}
 	if a.EndpointWeight < 1 || a.EndpointWeight > 255 {
 		add("EndpointWeight: %d is outside 1-255 (0 would keep the endpoint out of failover)", a.EndpointWeight)
@@ -301,7 +315,7 @@ func NewGlobalEdge(ctx *pulumi.Context, name string, args *GlobalEdgeArgs, opts 
 	}
 	b := &edgeBuilder{ctx: ctx, name: name, a: a, g: g, parent: pulumi.Parent(g), global: pulumi.Provider(a.GlobalProvider)}
 	empty := pulumi.String("").ToStringOutput()
-	g.Hostname, g.CloudFrontDomain, g.CloudFrontHostname, g.AcceleratorDNSName = empty, empty, empty, empty
+	g.Hostname, g.CloudFrontDomain, g.CloudFrontHostname, g.AcceleratorDNSName, g.WAFLogGroupName = empty, empty, empty, empty, empty
 	g.AcceleratorIPs = pulumi.StringArray{}.ToStringArrayOutput()
 	g.HealthCheckIDs = pulumi.StringMap{}.ToStringMapOutput()
 	steps := []struct {
@@ -311,7 +325,7 @@ func NewGlobalEdge(ctx *pulumi.Context, name string, args *GlobalEdgeArgs, opts 
 	}{
 		{"route 53", *a.Route53, b.route53},
 		{"log bucket", *a.CloudFront || *a.GlobalAccelerator, b.logBucket},
-		{"web ACL", *a.WAF, b.webACL},
+		{"web ACL", *a.WAF && *a.CloudFront, b.webACL},
 		{"cloudfront", *a.CloudFront, b.cloudFront},
 		{"global accelerator", *a.GlobalAccelerator, b.accelerator},
 	}

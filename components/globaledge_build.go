@@ -7,7 +7,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/globalaccelerator"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -150,10 +149,11 @@ func (b *edgeBuilder) logBucket() error {
 	}
 	account := arns.AccountID
 	logs, err := newHardenedBucket(ctx, bucketSpec{
-		name:      b.child("logs"),
-		what:      "the log bucket",
-		ownership: "BucketOwnerPreferred",
-		lifecycle: bucketLifecycle{ruleID: "expire-edge-logs", expireDays: b.a.LogDays},
+		name:       b.child("logs"),
+		what:       "the log bucket",
+		ownership:  "BucketOwnerPreferred",
+		lifecycle:  bucketLifecycle{ruleID: "expire-edge-logs", expireDays: b.a.LogDays},
+		accessLogs: b.a.AccessLogBucket,
 		statements: func(arn string) []statement {
 			source := map[string]any{"aws:SourceAccount": account}
 			return []statement{
@@ -184,47 +184,24 @@ func (b *edgeBuilder) logBucket() error {
 	return nil
 }
 
-// webACL creates the CloudFront web ACL: CLOUDFRONT scope, so on the us-east-1 provider.
+// webACL creates the CloudFront web ACL (CLOUDFRONT scope, so on the us-east-1 provider) and its
+// logging, with the rules every entry of the service meets (newWebACL).
 func (b *edgeBuilder) webACL() error {
-	visibility := func(metric string) wafv2.WebAclRuleVisibilityConfigArgs {
-		return wafv2.WebAclRuleVisibilityConfigArgs{
-			CloudwatchMetricsEnabled: pulumi.Bool(true), MetricName: pulumi.String(metric), SampledRequestsEnabled: pulumi.Bool(true),
-		}
-	}
-	var rules wafv2.WebAclRuleArray
-	for i, group := range []string{"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"} {
-		rules = append(rules, wafv2.WebAclRuleArgs{
-			Name:           pulumi.String(group),
-			Priority:       pulumi.Int(i + 1),
-			OverrideAction: &wafv2.WebAclRuleOverrideActionArgs{None: &wafv2.WebAclRuleOverrideActionNoneArgs{}},
-			Statement: &wafv2.WebAclRuleStatementArgs{ManagedRuleGroupStatement: &wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs{
-				Name: pulumi.String(group), VendorName: pulumi.String("AWS"),
-			}},
-			VisibilityConfig: visibility(group),
-		})
-	}
-	rules = append(rules, wafv2.WebAclRuleArgs{
-		Name:     pulumi.String("rate-limit-per-ip"),
-		Priority: pulumi.Int(len(rules) + 1),
-		Action:   &wafv2.WebAclRuleActionArgs{Block: &wafv2.WebAclRuleActionBlockArgs{}},
-		Statement: &wafv2.WebAclRuleStatementArgs{RateBasedStatement: &wafv2.WebAclRuleStatementRateBasedStatementArgs{
-			Limit: pulumi.Int(b.a.WAFRateLimit), AggregateKeyType: pulumi.String("IP"),
-		}},
-		VisibilityConfig: visibility("rate-limit-per-ip"),
+	w, err := newWebACL(b.ctx, webACLSpec{
+		name:         b.child("waf"),
+		description:  fmt.Sprintf("%s CloudFront protection", b.name),
+		scope:        "CLOUDFRONT",
+		rateLimit:    b.a.WAFRateLimit,
+		logGroupName: wafLogGroupName(b.ctx, b.name),
+		kmsKeyARN:    b.a.WAFLogKMSKeyARN,
+		logDays:      b.a.LogDays,
+		opts:         []pulumi.ResourceOption{b.parent, b.global},
 	})
-	acl, err := wafv2.NewWebAcl(b.ctx, b.child("waf"), &wafv2.WebAclArgs{
-		Description:   pulumi.String(fmt.Sprintf("%s CloudFront protection", b.name)),
-		Scope:         pulumi.String("CLOUDFRONT"),
-		DefaultAction: &wafv2.WebAclDefaultActionArgs{Allow: &wafv2.WebAclDefaultActionAllowArgs{}},
-		Rules:         rules,
-		VisibilityConfig: &wafv2.WebAclVisibilityConfigArgs{
-			CloudwatchMetricsEnabled: pulumi.Bool(true), MetricName: pulumi.String(b.name), SampledRequestsEnabled: pulumi.Bool(true),
-		},
-	}, b.parent, b.global)
 	if err != nil {
-		return fmt.Errorf("creating the web ACL: %w", err)
+		return err
 	}
-	b.g.WebACL = acl
+	b.g.WebACL = w.acl
+	b.g.WAFLogGroupName = w.logs.Name
 	return nil
 }
 

@@ -23,10 +23,15 @@ type EdgeSettings struct {
 	// CloudFront creates the distribution (cdn.<hostname>) with origin failover. Default on with a
 	// hostname; needs one (CloudFront reaches the ALBs over HTTPS, which needs their certificate).
 	CloudFront *bool `json:"cloudFront,omitempty"`
-	// WAF creates a web ACL (CLOUDFRONT scope, us-east-1: AWS managed common, known-bad-inputs and IP
-	// reputation rules, and a per-IP rate limit) and attaches it to the distribution. Default off;
-	// needs CloudFront.
+	// WAF puts the same web ACL rules (AWS managed IP reputation, common and known-bad-inputs rules,
+	// and a per-IP rate limit) in front of every entry: a REGIONAL web ACL on every region's ALB (the
+	// entry of the Route 53 records and the accelerator) and, with CloudFront, a CLOUDFRONT one on the
+	// distribution; each logs to its own aws-waf-logs- log group. Default on.
 	WAF *bool `json:"waf,omitempty"`
+	// AllowPlainHTTP lets a stack without a domain serve plain HTTP: the ALBs forward on port 80 and
+	// the accelerator listens on TCP 80. Default off: a stack without a domain is refused, since
+	// without one there is no certificate and nothing is encrypted in transit.
+	AllowPlainHTTP *bool `json:"allowPlainHttp,omitempty"`
 	// GlobalAccelerator creates the accelerator (ga.<hostname> with a hostname). Default on.
 	GlobalAccelerator *bool `json:"globalAccelerator,omitempty"`
 	// ClientAffinity is the accelerator listener's client affinity, AffinityNone or AffinitySourceIP.
@@ -59,7 +64,7 @@ func (s EdgeSettings) WithDefaults(hostname bool) EdgeSettings {
 	for _, t := range []struct {
 		p   **bool
 		def bool
-	}{{&s.Route53, hostname}, {&s.CloudFront, hostname}, {&s.WAF, false}, {&s.GlobalAccelerator, true}} {
+	}{{&s.Route53, hostname}, {&s.CloudFront, hostname}, {&s.WAF, true}, {&s.GlobalAccelerator, true}, {&s.AllowPlainHTTP, false}} {
 		if *t.p == nil {
 			*t.p = Bool(t.def)
 		}
@@ -75,7 +80,7 @@ func On(toggle *bool) bool { return toggle != nil && *toggle }
 // problem, on paths relative to s ("HealthCheckIntervalSeconds", "WritePaths[2]").
 func (s *EdgeSettings) Validate(hostname bool) FieldErrors {
 	var f FieldErrors
-	r53, cf, waf, ga := On(s.Route53), On(s.CloudFront), On(s.WAF), On(s.GlobalAccelerator)
+	r53, cf, ga := On(s.Route53), On(s.CloudFront), On(s.GlobalAccelerator)
 	if !r53 && !cf && !ga {
 		f.Add("Route53/CloudFront/GlobalAccelerator", "all three are off; the service would have no global entry point (turn at least one on)")
 	}
@@ -85,8 +90,11 @@ func (s *EdgeSettings) Validate(hostname bool) FieldErrors {
 	if cf && !hostname {
 		f.Add("CloudFront", "true needs a domain (CloudFront reaches the ALBs over HTTPS, which needs their certificate for it); set one or turn CloudFront off")
 	}
-	if waf && !cf {
-		f.Add("WAF", "true needs CloudFront on (the web ACL protects the distribution)")
+	if hostname && On(s.AllowPlainHTTP) {
+		f.Add("AllowPlainHTTP", "true has no effect with a domain (port 80 only redirects to HTTPS); remove it")
+	}
+	if !hostname && !On(s.AllowPlainHTTP) {
+		f.Add("AllowPlainHTTP", "false, and there is no domain: the ALBs and the accelerator would serve plain HTTP (no certificate without a domain); set a domain, or opt in to plain HTTP with allowPlainHttp: true")
 	}
 	if !ValidHealthCheckInterval(s.HealthCheckIntervalSeconds) {
 		f.Add("HealthCheckIntervalSeconds", "%d is not allowed (only 10 or 30, the intervals Route 53 and Global Accelerator accept)", s.HealthCheckIntervalSeconds)

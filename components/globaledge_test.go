@@ -21,6 +21,8 @@ func edgeArgs() *components.GlobalEdgeArgs {
 		Hostname:                 "app.example.com",
 		ZoneID:                   pulumi.String("Z0123456789ABCDEFGHIJ"),
 		CloudFrontCertificateARN: pulumi.String("arn:aws:acm:us-east-1:123456789012:certificate/cf"),
+		WAFLogKMSKeyARN:          pulumi.String("arn:aws:kms:us-east-1:123456789012:key/edge"),
+		AccessLogBucket:          pulumi.String("web-us-east-1-access-logs"),
 	}
 	for i, r := range edgeRegions {
 		role, dial := components.RoleStandby, 0
@@ -100,7 +102,9 @@ func TestEdgeSettingsRules(t *testing.T) {
 		want     string // "" accepts
 	}{
 		{"defaults with a hostname", components.EdgeSettings{}, true, ""},
-		{"defaults without a hostname", components.EdgeSettings{}, false, ""},
+		{"defaults without a hostname", components.EdgeSettings{}, false, "AllowPlainHTTP: false, and there is no domain"},
+		{"plain HTTP opted in", components.EdgeSettings{AllowPlainHTTP: on}, false, ""},
+		{"plain HTTP with a domain", components.EdgeSettings{AllowPlainHTTP: on}, true, "AllowPlainHTTP: true has no effect with a domain"},
 		{"interval 30", components.EdgeSettings{HealthCheckIntervalSeconds: 30}, true, ""},
 		{"interval 15", components.EdgeSettings{HealthCheckIntervalSeconds: 15}, true, "HealthCheckIntervalSeconds: 15 is not allowed (only 10 or 30"},
 		{"threshold 11", components.EdgeSettings{HealthCheckFailureThreshold: 11}, true, "HealthCheckFailureThreshold: 11 is outside 1-10"},
@@ -112,8 +116,8 @@ func TestEdgeSettingsRules(t *testing.T) {
 		{"all off", components.EdgeSettings{Route53: off, CloudFront: off, GlobalAccelerator: off}, true, "Route53/CloudFront/GlobalAccelerator: all three are off"},
 		{"route 53 without hostname", components.EdgeSettings{Route53: on}, false, "Route53: true needs a domain"},
 		{"cloudfront without hostname", components.EdgeSettings{CloudFront: on}, false, "CloudFront: true needs a domain"},
-		{"waf without cloudfront", components.EdgeSettings{CloudFront: off, WAF: on}, true, "WAF: true needs CloudFront on"},
-		{"waf with cloudfront", components.EdgeSettings{WAF: on}, true, ""},
+		{"waf without cloudfront (the ALBs' web ACLs)", components.EdgeSettings{CloudFront: off, WAF: on}, true, ""},
+		{"waf off", components.EdgeSettings{WAF: off}, true, ""},
 		{"write path", components.EdgeSettings{WritePaths: []string{"/api/*", "*"}}, true, `WritePaths[1]: "*" is not a path pattern`},
 		{"write path twice", components.EdgeSettings{WritePaths: []string{"/api/*", "/api/*"}}, true, `WritePaths[1]: "/api/*" is listed twice`},
 		{"too many write paths", components.EdgeSettings{WritePaths: manyPaths(26)}, true, "WritePaths: 26 patterns; CloudFront allows 25"},
@@ -131,11 +135,12 @@ func TestEdgeSettingsRules(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
-	// Route 53 and CloudFront default on only with a hostname; the accelerator always; WAF never.
+	// Route 53 and CloudFront default on only with a hostname; the accelerator and WAF always; plain
+	// HTTP never.
 	d := components.EdgeSettings{}.WithDefaults(false)
-	assert.Equal(t, []bool{false, false, true, false}, []bool{*d.Route53, *d.CloudFront, *d.GlobalAccelerator, *d.WAF})
+	assert.Equal(t, []bool{false, false, true, true, false}, []bool{*d.Route53, *d.CloudFront, *d.GlobalAccelerator, *d.WAF, *d.AllowPlainHTTP})
 	d = components.EdgeSettings{}.WithDefaults(true)
-	assert.Equal(t, []bool{true, true, true, false}, []bool{*d.Route53, *d.CloudFront, *d.GlobalAccelerator, *d.WAF})
+	assert.Equal(t, []bool{true, true, true, true, false}, []bool{*d.Route53, *d.CloudFront, *d.GlobalAccelerator, *d.WAF, *d.AllowPlainHTTP})
 	assert.Equal(t, []int{10, 3, 10, 3}, []int{d.HealthCheckIntervalSeconds, d.HealthCheckFailureThreshold, d.OriginConnectTimeoutSeconds, d.OriginConnectionAttempts})
 }
 
@@ -179,6 +184,9 @@ func TestGlobalEdgeFailoverTiers(t *testing.T) {
 func TestGlobalEdgeWithoutHostnameRunsAcceleratorOnly(t *testing.T) {
 	a := edgeArgs()
 	a.Hostname, a.ZoneID, a.CloudFrontCertificateARN = "", nil, nil
+	_, err := runEdge(t, a)
+	require.ErrorContains(t, err, "AllowPlainHTTP: false, and there is no domain", "plain HTTP is an explicit opt-in")
+	a.AllowPlainHTTP = components.Bool(true)
 	e, err := runEdge(t, a)
 	require.NoError(t, err)
 	assert.Empty(t, e.ByType("aws:route53/record:Record"))

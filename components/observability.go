@@ -69,6 +69,9 @@ type LogArchiveArgs struct {
 	Region string
 	// KMSKeyARN is the archive region's KMS key: bucket, stream and delivery-error log group. Required.
 	KMSKeyARN pulumi.StringInput
+	// AccessLogBucket is the archive region's S3 access-log bucket (AccessLogSink.BucketName), which
+	// receives the archive bucket's server access logs (FSBP S3.9). Required.
+	AccessLogBucket pulumi.StringInput
 	// ArchiveLifecycle is how the archive's objects age.
 	ArchiveLifecycle
 	// ErrorLogRetentionDays is the retention of the Firehose delivery-error log group. Default 365; a
@@ -295,6 +298,9 @@ func (a *ObservabilityArgs) validate(name string) error {
 	}
 	l := a.LogArchive
 	needProvider("LogArchive.Region", l.Region)
+	if l.AccessLogBucket == nil {
+		add("LogArchive.AccessLogBucket: required (the archive region's AccessLogSink bucket: every bucket logs its access there)")
+	}
 	if l.KMSKeyARN == nil {
 		add("LogArchive.KMSKeyARN: required (the archive region's RegionKey)")
 	}

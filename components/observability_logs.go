@@ -233,10 +233,11 @@ func (b *obsBuilder) shipRegion(r string, stream *kinesis.FirehoseDeliveryStream
 func (b *obsBuilder) archiveBucket() (*s3.BucketV2, error) {
 	l := b.a.LogArchive
 	archive, err := newHardenedBucket(b.ctx, bucketSpec{
-		name:      b.child("log-archive-" + l.Region),
-		what:      "the archive bucket",
-		ownership: "BucketOwnerEnforced",
-		kmsKeyARN: l.KMSKeyARN,
+		name:       b.child("log-archive-" + l.Region),
+		what:       "the archive bucket",
+		ownership:  "BucketOwnerEnforced",
+		kmsKeyARN:  l.KMSKeyARN,
+		accessLogs: l.AccessLogBucket,
 		lifecycle: bucketLifecycle{
 			ruleID: "archive-tiers-and-retention",
 			transitions: []bucketTransition{

@@ -15,6 +15,25 @@ type statement struct {
 	Action    []string       `json:"Action"`
 	Resource  []string       `json:"Resource,omitempty"`
 	Condition map[string]any `json:"Condition,omitempty"`
+	// scalarResource renders a single Resource as a string rather than a one-element list: the same
+	// policy to IAM, but the form that moto's check of an S3 access-log grant compares literally.
+	scalarResource bool
+}
+
+// MarshalJSON renders s in the IAM JSON grammar.
+func (s statement) MarshalJSON() ([]byte, error) {
+	type plain statement
+	if !s.scalarResource || len(s.Resource) != 1 {
+		return json.Marshal(plain(s))
+	}
+	return json.Marshal(struct {
+		Sid       string         `json:"Sid,omitempty"`
+		Effect    string         `json:"Effect"`
+		Principal map[string]any `json:"Principal,omitempty"`
+		Action    []string       `json:"Action"`
+		Resource  string         `json:"Resource"`
+		Condition map[string]any `json:"Condition,omitempty"`
+	}{s.Sid, s.Effect, s.Principal, s.Action, s.Resource[0], s.Condition})
 }
 
 // policyDocument is an IAM policy document. Its fields are in the order encoding/json writes a map's

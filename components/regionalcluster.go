@@ -12,6 +12,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -67,15 +68,29 @@ type RegionalClusterArgs struct {
 	// SpotWeight is the FARGATE_SPOT weight next to FARGATE (weight 1, base 1 when Min > 0).
 	// Default 0 (on-demand only); allowed 0-10.
 	SpotWeight int
-	// CertificateARN is the ACM certificate of the HTTPS listener. When nil the ALB serves plain HTTP
-	// on port 80 (forward), for stacks without a domain; with it, port 80 only redirects to HTTPS.
+	// CertificateARN is the ACM certificate of the HTTPS listener; port 80 only redirects to HTTPS.
+	// Required unless AllowPlainHTTP.
 	CertificateARN pulumi.StringInput
+	// AllowPlainHTTP, with no CertificateARN, makes the ALB forward plain HTTP on port 80 (a stack
+	// without a domain). Default false: a cluster without a certificate is refused.
+	AllowPlainHTTP *bool
+	// WAF attaches a REGIONAL web ACL to the ALB (AWS managed IP reputation, common and known-bad-
+	// inputs rules, a per-IP rate limit; the same rules as GlobalEdge's CloudFront web ACL), logging to
+	// a KMS-encrypted aws-waf-logs- log group that LogGroups returns for central logging. Default true.
+	WAF *bool
+	// WAFRateLimit is the per-IP request limit per 5 minutes of the web ACL's rate rule; requests that
+	// came through CloudFront are left to the distribution's own web ACL. Default DefaultWAFRateLimit;
+	// allowed 100-20000000.
+	WAFRateLimit int
 	// TLSPolicy is the HTTPS listener's security policy. Default DefaultTLSPolicy.
 	TLSPolicy string
 	// DeletionProtection protects the ALB from deletion. Default true.
 	DeletionProtection *bool
 	// AccessLogDays is how long ALB access logs are kept. Default 365.
 	AccessLogDays int
+	// AccessLogBucket is the region's S3 access-log bucket (AccessLogSink.BucketName), which receives
+	// the ALB log bucket's own server access logs. Required.
+	AccessLogBucket pulumi.StringInput
 	// ReplicateTo lists the regions the ECR registry of this region replicates to (the primary's
 	// secondaries). Empty: no replication rule.
 	ReplicateTo []string
@@ -83,6 +98,11 @@ type RegionalClusterArgs struct {
 	// RegionLinks (their writer and caches): the task security group allows TCP out to each. The rule
 	// of a region is named by that region, never by role. Default none.
 	PeerCIDRs map[string]netip.Prefix
+	// DataPorts are the TCP ports the tasks reach inside the VPC and in every PeerCIDRs range: the
+	// database and cache ports (DatabaseSpec.Port, CacheSpec.Port). Nothing else is open to them there;
+	// HTTPS (443) to AWS APIs goes out through NAT. Default [DefaultPostgresPort, DefaultCachePort];
+	// each 1-65535, at most 5, no repeats.
+	DataPorts []int
 	// ImagesKept is how many images the ECR lifecycle policy keeps. Default 30.
 	ImagesKept int
 	// XRayDaemonImage is the X-Ray daemon sidecar image. Default DefaultXRayDaemonImage.
@@ -107,6 +127,8 @@ type RegionalCluster struct {
 	LoadBalancer *lb.LoadBalancer
 	// TargetGroup is the service's target group.
 	TargetGroup *lb.TargetGroup
+	// WebACL is the ALB's REGIONAL web ACL, nil without WAF.
+	WebACL *wafv2.WebAcl
 
 	// VPCID is the VPC's ID.
 	VPCID pulumi.IDOutput `pulumi:"vpcId"`
@@ -155,12 +177,20 @@ type RegionalCluster struct {
 	AppLogGroupName pulumi.StringOutput `pulumi:"appLogGroupName"`
 	// FlowLogGroupName is the log group of the VPC's flow logs.
 	FlowLogGroupName pulumi.StringOutput `pulumi:"flowLogGroupName"`
+	// WebACLARN is the ALB's web ACL ("" without WAF).
+	WebACLARN pulumi.StringOutput `pulumi:"webAclArn"`
+	// WAFLogGroupName is the web ACL's log group ("" without WAF).
+	WAFLogGroupName pulumi.StringOutput `pulumi:"wafLogGroupName"`
 }
 
-// LogGroups returns every log group of the cluster by a stable label ("app", "vpc-flow-logs"): the
-// form ObservedRegion.LogGroups takes, so that central logging ships each of them.
+// LogGroups returns every log group of the cluster by a stable label ("app", "vpc-flow-logs", "waf"):
+// the form ObservedRegion.LogGroups takes, so that central logging ships each of them.
 func (c *RegionalCluster) LogGroups() map[string]pulumi.StringInput {
-	return map[string]pulumi.StringInput{"app": c.AppLogGroupName, "vpc-flow-logs": c.FlowLogGroupName}
+	groups := map[string]pulumi.StringInput{"app": c.AppLogGroupName, "vpc-flow-logs": c.FlowLogGroupName}
+	if c.WebACL != nil {
+		groups["waf"] = c.WAFLogGroupName
+	}
+	return groups
 }
 
 var (
@@ -272,7 +302,8 @@ func CheckVariables(env, secrets map[string]string) error {
 			errs = append(errs, fmt.Errorf("secrets: %q is not an environment variable name", k))
 		}
 		if v := secrets[k]; !secretRefPattern.MatchString(v) {
-			errs = append(errs, fmt.Errorf("secrets[%s]: %q is not a Secrets Manager secret or SSM parameter ARN", k, v))
+			// Never echo the value: a mistaken entry is often the secret itself.
+			errs = append(errs, fmt.Errorf("secrets[%s]: the value (%d characters, not shown) is not a Secrets Manager secret or SSM parameter ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME or arn:aws:ssm:REGION:ACCOUNT:parameter/NAME)", k, len(v)))
 		}
 	}
 	return errors.Join(errs...)
@@ -304,10 +335,21 @@ func (a *RegionalClusterArgs) WithDefaults() RegionalClusterArgs {
 	orDefault(&c.AccessLogDays, 365)
 	orDefault(&c.ImagesKept, 30)
 	orDefault(&c.XRayDaemonImage, DefaultXRayDaemonImage)
+	orDefault(&c.WAFRateLimit, DefaultWAFRateLimit)
+	if c.WAF == nil {
+		c.WAF = Bool(true)
+	}
+	if c.AllowPlainHTTP == nil {
+		c.AllowPlainHTTP = Bool(false)
+	}
 	c.Service = c.Service.WithDefaults()
 	c.AvailabilityZones = slices.Clone(c.AvailabilityZones)
 	c.ReplicateTo = slices.Clone(c.ReplicateTo)
 	c.PeerCIDRs = maps.Clone(c.PeerCIDRs)
+	if len(c.DataPorts) == 0 {
+		c.DataPorts = []int{DefaultPostgresPort, DefaultCachePort}
+	}
+	c.DataPorts = slices.Clone(c.DataPorts)
 	sort.Strings(c.ReplicateTo)
 	return c
 }
@@ -377,6 +419,18 @@ func (a *RegionalClusterArgs) Validate(name string) FieldErrors {
 	if a.SpotWeight < 0 || a.SpotWeight > 10 {
 		f.Add("SpotWeight", "%d is outside 0-10", a.SpotWeight)
 	}
+	switch {
+	case a.CertificateARN == nil && !On(a.AllowPlainHTTP):
+		f.Add("CertificateARN", "required unless AllowPlainHTTP is true (without a certificate the ALB serves plain HTTP)")
+	case a.CertificateARN != nil && On(a.AllowPlainHTTP):
+		f.Add("AllowPlainHTTP", "true has no effect with a CertificateARN (port 80 only redirects to HTTPS); remove it")
+	}
+	if err := CheckWAFRateLimit(a.WAFRateLimit); err != nil {
+		f.Add("WAFRateLimit", "%v", err)
+	}
+	if a.AccessLogBucket == nil {
+		f.Add("AccessLogBucket", "required (the region's AccessLogSink bucket: every bucket logs its access there)")
+	}
 	if a.AccessLogDays < 1 {
 		f.Add("AccessLogDays", "%d must be positive", a.AccessLogDays)
 	}
@@ -394,6 +448,16 @@ func (a *RegionalClusterArgs) Validate(name string) FieldErrors {
 			f.Add(p, "%v is not an IPv4 CIDR", cidr)
 		case a.CIDR.IsValid() && cidr.Overlaps(a.CIDR):
 			f.Add(p, "%v overlaps this cluster's CIDR %v; peered VPCs must not overlap", cidr, a.CIDR)
+		}
+	}
+	if len(a.DataPorts) > 5 {
+		f.Add("DataPorts", "%d ports; at most 5 (the database and the cache)", len(a.DataPorts))
+	}
+	for i, p := range a.DataPorts {
+		if p < 1 || p > 65535 {
+			f.Add(fmt.Sprintf("DataPorts[%d]", i), "%d is outside 1-65535", p)
+		} else if j := slices.Index(a.DataPorts, p); j < i {
+			f.Add(fmt.Sprintf("DataPorts[%d]", i), "%d is already DataPorts[%d]", p, j)
 		}
 	}
 	for i, r := range a.ReplicateTo {
@@ -472,5 +536,7 @@ func NewRegionalCluster(ctx *pulumi.Context, name string, args *RegionalClusterA
 		"taskRoleName":         c.TaskRoleName,
 		"appLogGroupName":      c.AppLogGroupName,
 		"flowLogGroupName":     c.FlowLogGroupName,
+		"webAclArn":            c.WebACLARN,
+		"wafLogGroupName":      c.WAFLogGroupName,
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -89,6 +90,39 @@ func (b *clusterBuilder) loadBalancer() error {
 	b.c.LoadBalancer, b.c.TargetGroup = alb, tg
 	b.c.ALBARN, b.c.ALBARNSuffix, b.c.ALBDNSName, b.c.ALBZoneID = alb.Arn, alb.ArnSuffix, alb.DnsName, alb.ZoneId
 	b.c.TargetGroupARNSuffix = tg.ArnSuffix
+	return b.firewall(alb)
+}
+
+// firewall attaches the REGIONAL web ACL to the ALB, so that a client entering through the Route 53
+// records or the accelerator meets the rules a CloudFront client meets (WAF).
+func (b *clusterBuilder) firewall(alb *lb.LoadBalancer) error {
+	empty := pulumi.String("").ToStringOutput()
+	b.c.WebACLARN, b.c.WAFLogGroupName = empty, empty
+	if !On(b.a.WAF) {
+		return nil
+	}
+	w, err := newWebACL(b.ctx, webACLSpec{
+		name:             b.child("waf"),
+		description:      fmt.Sprintf("%s ALB protection", b.name),
+		scope:            "REGIONAL",
+		rateLimit:        b.a.WAFRateLimit,
+		exceptCloudFront: true,
+		logGroupName:     wafLogGroupName(b.ctx, b.name),
+		kmsKeyARN:        b.a.KMSKeyARN,
+		logDays:          b.a.LogRetentionDays,
+		opts:             []pulumi.ResourceOption{b.parent},
+	})
+	if err != nil {
+		return err
+	}
+	// An ALB takes one web ACL: a replaced association must let go of the ALB first.
+	if _, err := wafv2.NewWebAclAssociation(b.ctx, b.child("waf"), &wafv2.WebAclAssociationArgs{
+		ResourceArn: alb.Arn,
+		WebAclArn:   w.acl.Arn,
+	}, b.parent, pulumi.DeleteBeforeReplace(true)); err != nil {
+		return fmt.Errorf("attaching the web ACL to the ALB: %w", err)
+	}
+	b.c.WebACL, b.c.WebACLARN, b.c.WAFLogGroupName = w.acl, w.acl.Arn, w.logs.Name
 	return nil
 }
 
@@ -102,10 +136,11 @@ func (b *clusterBuilder) accessLogBucket() (*s3.BucketV2, *s3.BucketPolicy, erro
 	}
 	account := b.account
 	logs, err := newHardenedBucket(ctx, bucketSpec{
-		name:      b.child("alb-logs"),
-		what:      "the access log bucket",
-		ownership: "BucketOwnerEnforced",
-		lifecycle: bucketLifecycle{ruleID: "expire-access-logs", expireDays: a.AccessLogDays},
+		name:       b.child("alb-logs"),
+		what:       "the access log bucket",
+		ownership:  "BucketOwnerEnforced",
+		lifecycle:  bucketLifecycle{ruleID: "expire-access-logs", expireDays: a.AccessLogDays},
+		accessLogs: a.AccessLogBucket,
 		statements: func(arn string) []statement {
 			return []statement{
 				{

@@ -249,27 +249,23 @@ func (b *clusterBuilder) securityGroups() error {
 	}, parent); err != nil {
 		return fmt.Errorf("creating task HTTPS egress: %w", err)
 	}
-	if _, err := vpc.NewSecurityGroupEgressRule(ctx, b.child("tasks-out-vpc"), &vpc.SecurityGroupEgressRuleArgs{
-		SecurityGroupId: b.taskSG.ID(),
-		IpProtocol:      pulumi.String("tcp"),
-		FromPort:        pulumi.Int(0),
-		ToPort:          pulumi.Int(65535),
-		CidrIpv4:        pulumi.String(a.CIDR.String()),
-		Description:     pulumi.String("to the data tier inside the VPC"),
-	}, parent); err != nil {
-		return fmt.Errorf("creating task VPC egress: %w", err)
-	}
+	// The data tier, here and in every peer region: only its ports (DataPorts), never the whole range.
+	dests := []struct{ suffix, cidr, what string }{{"vpc", a.CIDR.String(), "the data tier inside the VPC"}}
 	for _, region := range slices.Sorted(maps.Keys(a.PeerCIDRs)) {
-		cidr := a.PeerCIDRs[region]
-		if _, err := vpc.NewSecurityGroupEgressRule(ctx, b.child("tasks-out-"+region), &vpc.SecurityGroupEgressRuleArgs{
-			SecurityGroupId: b.taskSG.ID(),
-			IpProtocol:      pulumi.String("tcp"),
-			FromPort:        pulumi.Int(0),
-			ToPort:          pulumi.Int(65535),
-			CidrIpv4:        pulumi.String(cidr.String()),
-			Description:     pulumi.String("to the data tier of " + region + " over the region link"),
-		}, parent); err != nil {
-			return fmt.Errorf("creating task egress to %s: %w", region, err)
+		dests = append(dests, struct{ suffix, cidr, what string }{region, a.PeerCIDRs[region].String(), "the data tier of " + region + " over the region link"})
+	}
+	for _, d := range dests {
+		for _, p := range a.DataPorts {
+			if _, err := vpc.NewSecurityGroupEgressRule(ctx, b.child(fmt.Sprintf("tasks-out-%s-%d", d.suffix, p)), &vpc.SecurityGroupEgressRuleArgs{
+				SecurityGroupId: b.taskSG.ID(),
+				IpProtocol:      pulumi.String("tcp"),
+				FromPort:        pulumi.Int(p),
+				ToPort:          pulumi.Int(p),
+				CidrIpv4:        pulumi.String(d.cidr),
+				Description:     pulumi.String(fmt.Sprintf("port %d of %s", p, d.what)),
+			}, parent); err != nil {
+				return fmt.Errorf("creating task egress to %s on %d: %w", d.suffix, p, err)
+			}
 		}
 	}
 	b.c.ALBSecurityGroupID = b.albSG.ID()

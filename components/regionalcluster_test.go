@@ -28,7 +28,9 @@ func clusterArgs() *components.RegionalClusterArgs {
 		Service: components.ServiceSpec{
 			Name: "web", RepositoryName: "web", ImageTag: "1.0.0", Port: 8080, CPU: 512, Memory: 1024,
 		},
-		Capacity: components.Capacity{Desired: 2, Min: 2, Max: 6},
+		Capacity:        components.Capacity{Desired: 2, Min: 2, Max: 6},
+		CertificateARN:  pulumi.String("arn:aws:acm:us-east-1:123456789012:certificate/abc"),
+		AccessLogBucket: pulumi.String("web-us-east-1-access-logs"),
 	}
 }
 
@@ -71,6 +73,8 @@ func TestRegionalClusterRejectsBadArgs(t *testing.T) {
 		{"CIDR with host bits", func(a *components.RegionalClusterArgs) { a.CIDR = netip.MustParsePrefix("10.20.1.0/16") }, "host bits"},
 		{"root user", func(a *components.RegionalClusterArgs) { a.Service.User = "0:0" }, "runs as root"},
 		{"secret value", func(a *components.RegionalClusterArgs) { a.Service.Secrets = map[string]string{"TOKEN": "abc"} }, "not a Secrets Manager secret"},
+		{"plain HTTP with a certificate", func(a *components.RegionalClusterArgs) { a.AllowPlainHTTP = components.Bool(true) }, "AllowPlainHTTP: true has no effect"},
+		{"WAF rate limit", func(a *components.RegionalClusterArgs) { a.WAFRateLimit = 50 }, "WAFRateLimit: 50 is outside 100-20000000"},
 		{"inverted capacity", func(a *components.RegionalClusterArgs) { a.Capacity = components.Capacity{Desired: 1, Min: 3, Max: 2} }, "Capacity: desired 1, min 3, max 2"},
 		{"replicate to self", func(a *components.RegionalClusterArgs) { a.ReplicateTo = []string{testRegion} }, "this cluster's own region"},
 		{"bad health path", func(a *components.RegionalClusterArgs) { a.Service.HealthPath = "health" }, `Service.HealthPath: "health"`},
@@ -111,7 +115,7 @@ func TestRegionalClusterOutputs(t *testing.T) {
 	assert.Len(t, mockcloud.Await[[]string](t, c.PrivateSubnetIDs), 3)
 	assert.Equal(t, "/multiregion/web-us-east-1/web", mockcloud.Await[string](t, c.AppLogGroupName))
 	assert.Equal(t, "/multiregion/web-us-east-1/vpc-flow-logs", mockcloud.Await[string](t, c.FlowLogGroupName))
-	assert.Equal(t, []string{"app", "vpc-flow-logs"}, slices.Sorted(maps.Keys(c.LogGroups())))
+	assert.Equal(t, []string{"app", "vpc-flow-logs", "waf"}, slices.Sorted(maps.Keys(c.LogGroups())))
 	assert.Contains(t, string(mockcloud.Await[pulumi.ID](t, c.TaskSecurityGroupID)), "web-us-east-1-tasks")
 }
 
@@ -198,8 +202,15 @@ func TestRegionalClusterHTTPSWithCertificate(t *testing.T) {
 	assert.Equal(t, "HTTP_301", http.Str("defaultActions[0].redirect.statusCode"))
 }
 
+// TestRegionalClusterHTTPOnlyWithoutCertificate holds docs/controls.md row 64: plain HTTP only when
+// the caller opts in.
 func TestRegionalClusterHTTPOnlyWithoutCertificate(t *testing.T) {
-	e, _, err := runCluster(t, clusterArgs())
+	a := clusterArgs()
+	a.CertificateARN = nil
+	_, _, err := runCluster(t, a)
+	require.ErrorContains(t, err, "CertificateARN: required unless AllowPlainHTTP")
+	a.AllowPlainHTTP = components.Bool(true)
+	e, _, err := runCluster(t, a)
 	require.NoError(t, err)
 	ls := e.ByType("aws:lb/listener:Listener")
 	require.Len(t, ls, 1)
@@ -394,4 +405,60 @@ func TestRegionalClusterContract(t *testing.T) {
 	repo, tag, err := components.ParseImage("team/web:1.4.2")
 	require.NoError(t, err)
 	assert.Equal(t, [2]string{"team/web", "1.4.2"}, [2]string{repo, tag})
+}
+
+// TestRegionalClusterSecretErrorHidesValue: a service.secrets entry that is not an ARN is often the
+// secret itself; the error names the entry, never its value.
+func TestRegionalClusterSecretErrorHidesValue(t *testing.T) {
+	a := clusterArgs()
+	a.Service.Secrets = map[string]string{"DB_PASSWORD": "hunter2-Sup3rSecret"}
+	_, _, err := runCluster(t, a)
+	require.ErrorContains(t, err, "secrets[DB_PASSWORD]")
+	assert.NotContains(t, err.Error(), "hunter2")
+	assert.NotContains(t, err.Error(), "Sup3rSecret")
+}
+
+// TestRegionalClusterWebACL holds docs/controls.md row 60 for one cluster: a REGIONAL web ACL with the
+// managed groups and the rate rule (which leaves CloudFront's requests to the distribution's ACL) is
+// attached to the ALB, logs to a KMS-encrypted aws-waf-logs- group in LogGroups, and WAF false removes it.
+func TestRegionalClusterWebACL(t *testing.T) {
+	e, c, err := runCluster(t, clusterArgs())
+	require.NoError(t, err)
+	acls := e.ByType("aws:wafv2/webAcl:WebAcl")
+	require.Len(t, acls, 1)
+	acl := acls[0]
+	assert.Equal(t, "REGIONAL", acl.Str("scope"))
+	assert.Equal(t, testRegion, acl.Region)
+	var managed []string
+	for i := range 4 {
+		if g := acl.Str(fmt.Sprintf("rules[%d].statement.managedRuleGroupStatement.name", i)); g != "" {
+			managed = append(managed, g)
+		}
+	}
+	assert.ElementsMatch(t, []string{"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}, managed)
+	assert.Equal(t, "IP", acl.Str("rules[3].statement.rateBasedStatement.aggregateKeyType"))
+	assert.Equal(t, "x-amz-cf-id", acl.Str("rules[3].statement.rateBasedStatement.scopeDownStatement.notStatement.statements[0].sizeConstraintStatement.fieldToMatch.singleHeader.name"))
+	assoc := e.ByType("aws:wafv2/webAclAssociation:WebAclAssociation")
+	require.Len(t, assoc, 1)
+	assert.True(t, assoc[0].DeleteBeforeReplace, "an ALB takes one web ACL")
+	alb := e.ByType("aws:lb/loadBalancer:LoadBalancer")[0]
+	assert.Contains(t, assoc[0].Dependencies, alb.URN, "the association is the ALB's")
+	logging := e.ByType("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
+	require.Len(t, logging, 1)
+	var wafLogs *mockcloud.Resource
+	for _, g := range e.ByType("aws:cloudwatch/logGroup:LogGroup") {
+		if strings.HasPrefix(g.Str("name"), "aws-waf-logs-") {
+			wafLogs = g
+		}
+	}
+	require.NotNil(t, wafLogs, "a WAF log group")
+	assert.NotEmpty(t, wafLogs.Str("kmsKeyId"))
+	assert.Contains(t, c.LogGroups(), "waf", "central logging ships the WAF logs")
+
+	a := clusterArgs()
+	a.WAF = components.Bool(false)
+	e, c, err = runCluster(t, a)
+	require.NoError(t, err)
+	assert.Empty(t, e.ByType("aws:wafv2/webAcl:WebAcl"))
+	assert.NotContains(t, c.LogGroups(), "waf")
 }

@@ -107,7 +107,8 @@ func NewRegionKey(ctx *pulumi.Context, name string, args *RegionKeyArgs, opts ..
 }
 
 // keyPolicy is the key policy: the account root (so IAM policies grant use), CloudWatch Logs of the
-// region for log groups of this account, and CloudWatch alarms for encrypted SNS topics.
+// region for log groups of this account (by encryption context), and this account's CloudWatch alarms
+// of the region for encrypted SNS topics (by source account and ARN).
 func keyPolicy(arns AccountARNs, region string) (string, error) {
 	return policyJSON(
 		statement{
@@ -133,6 +134,11 @@ func keyPolicy(arns AccountARNs, region string) (string, error) {
 			Principal: map[string]any{"Service": "cloudwatch.amazonaws.com"},
 			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*"},
 			Resource:  []string{"*"},
+			// Only this account's alarms in this region (confused-deputy protection).
+			Condition: map[string]any{
+				"StringEquals": map[string]any{"aws:SourceAccount": arns.AccountID},
+				"ArnLike":      map[string]any{"aws:SourceArn": arns.ARN("cloudwatch", region, "alarm:*")},
+			},
 		},
 	)
 }

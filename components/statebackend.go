@@ -39,6 +39,10 @@ type StateBackendArgs struct {
 	Account *AccountARNs
 	// Protect sets Pulumi's protect option on the buckets and both keys. Default true.
 	Protect *bool
+	// AccessLogBuckets maps Region and ReplicaRegion to the S3 access-log bucket (AccessLogSink) of
+	// that region, which receives the state bucket's server access logs (FSBP S3.9). Default: the
+	// component creates an AccessLogSink in each region that has none here.
+	AccessLogBuckets map[string]pulumi.StringInput
 	// NoncurrentVersionDays is how long an overwritten or deleted state object (an earlier checkpoint)
 	// is kept as a noncurrent version before it expires. Current objects never expire. Default 90;
 	// allowed 7-3650.
@@ -233,7 +237,18 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 		if a.BucketPrefix != "" {
 			bucketName = a.BucketPrefix + "-" + s.region
 		}
+		accessLogs := a.AccessLogBuckets[s.region]
+		if accessLogs == nil {
+			sink, err := NewAccessLogSink(ctx, name+"-"+s.region, &AccessLogSinkArgs{
+				Region: s.region, Account: &arns, Protect: a.Protect,
+			}, s.opts...)
+			if err != nil {
+				return nil, fmt.Errorf("state backend %q: %w", name, err)
+			}
+			accessLogs = sink.BucketName
+		}
 		s.bucket, err = newHardenedBucket(ctx, bucketSpec{
+			accessLogs: accessLogs,
 			name:       name + "-" + s.region,
 			bucketName: bucketName,
 			what:       "the " + s.region + " state bucket",

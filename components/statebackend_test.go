@@ -160,11 +160,17 @@ func TestStateBackendBuckets(t *testing.T) {
 	require.NoError(t, err)
 	arns := keyARNs(t, e)
 	buckets := e.ByType(bucketType)
-	require.Len(t, buckets, 2)
+	require.Len(t, buckets, 4, "a state bucket and an access-log sink per region")
 	for _, r := range stateRegions {
 		n := "pulumi-state-" + r
 		b := e.Find(bucketType, n)
 		require.NotNil(t, b, "bucket %s", n)
+		sink := e.Find(bucketType, n+"-access-logs")
+		require.NotNil(t, sink, "the access-log sink of %s", r)
+		assert.Equal(t, r, sink.Region)
+		logging := e.Find("aws:s3/bucketLoggingV2:BucketLoggingV2", n)
+		require.NotNil(t, logging, "%s logs its access", n)
+		assert.Equal(t, sink.OutStr("bucket"), logging.Str("targetBucket"), "%s logs to its own region's sink", n)
 		assert.Equal(t, r, b.Region)
 		assert.True(t, b.Protect, "%s is protected", n)
 		fd, ok := b.Bool("forceDestroy")
@@ -365,14 +371,17 @@ func TestStateBackendStatefulChildrenNamedByRegion(t *testing.T) {
 	require.NotEmpty(t, children)
 	seen := 0
 	for _, r := range children {
+		if !r.Custom {
+			continue // the access-log sinks (components/accesslogs_test.go)
+		}
 		assert.Contains(t, stateRegions, r.Region, "%s %s is on an explicit provider of one of the regions", r.Type, r.Name)
 		if slices.Contains(stateful, r.Type) {
 			seen++
-			assert.True(t, strings.HasSuffix(r.Name, "-"+r.Region), "%s %s is named after its region %s", r.Type, r.Name, r.Region)
+			assert.True(t, strings.HasSuffix(strings.TrimSuffix(r.Name, "-access-logs"), "-"+r.Region), "%s %s is named after its region %s", r.Type, r.Name, r.Region)
 			assert.True(t, r.Protect, "%s %s is protected", r.Type, r.Name)
 		}
 	}
-	assert.Equal(t, 4, seen, "two buckets and two keys")
+	assert.Equal(t, 6, seen, "two state buckets, two access-log sinks and two keys")
 }
 
 // TestStateBackendRejectsBadArgs: every bad input is reported with its field and value, and nothing

@@ -108,3 +108,22 @@ if ! "$plugin_dir/pulumi-resource-aws" -get-provider-info >/dev/null 2>"$BIN/plu
 	exit 1
 fi
 log "pulumi-resource-aws version: $got, installed in $plugin_dir (bridge check $(elapsed "$t"))"
+
+# 3. The policy pack's npm dependencies (localcloud/policy: @pulumi/awsguard 0.3.1 and what it needs,
+# exactly as package-lock.json pins them; install scripts off, see its .npmrc). The stack drill's
+# first preview runs the pack (docs/awsguard.md). Skipped when node_modules matches the lock file.
+t=$SECONDS
+policy="$here/policy"
+if ! command -v npm >/dev/null; then
+	log "no npm: the policy pack cannot be installed (the stack drill needs it; -policy-pack '' skips it)"
+	exit 1
+fi
+hash="$(cat "$policy/package-lock.json" "$policy/.npmrc" | sha256sum | cut -d' ' -f1) $(node --version)"
+if [[ -d "$policy/node_modules" && -f "$BIN/stamps/policy" && "$(cat "$BIN/stamps/policy")" == "$hash" ]]; then
+	log "policy pack dependencies up to date"
+else
+	log "installing the policy pack's dependencies (npm ci)"
+	(cd "$policy" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+	printf '%s\n' "$hash" >"$BIN/stamps/policy"
+	log "policy pack dependencies installed in $(elapsed "$t")"
+fi

@@ -11,7 +11,9 @@
 # LOCALCLOUD_STACK_DRILL=0) the real stack with prod's own settings (Pulumi.prod.yaml, protect off)
 # and its lost-region drill (us-west-2 dark behind the region proxy; primaryRegion -> us-east-1
 # with lostRegions [us-west-2]: 0 requests to us-west-2, no stateful resource replaced, the
-# database promoted; then the region returns and rejoins). Prints
+# database promoted; then the region returns and rejoins), whose first preview runs the policy pack
+# localcloud/policy (@pulumi/awsguard 0.3.1 and its ports to pulumi-aws v6, docs/awsguard.md; its
+# self-test runs first, offline): a violation policy-config.json does not exempt fails it. Prints
 # the elapsed time of every step and closes with "localcloud: N passed, N failed". Without
 # the tools it says why and exits 0.
 set -uo pipefail
@@ -40,6 +42,7 @@ command -v go >/dev/null || missing+=("go")
 tf="$(find_tf_provider)"
 [[ -n "$tf" && -x "$tf" ]] || missing+=("a Terraform AWS provider binary (terraform-provider-aws_*)")
 command -v moto_server >/dev/null || missing+=("moto_server")
+command -v npm >/dev/null || missing+=("node and npm (the policy pack, docs/awsguard.md)")
 python3 -c 'import moto.server' >/dev/null 2>&1 || missing+=("python3 with moto")
 if [[ ${#missing[@]} -gt 0 ]]; then
 	say "skipping the real-engine tier; missing: $(IFS=,; echo "${missing[*]}")"
@@ -76,6 +79,7 @@ check "plugin mapping test (pulumi-resource-aws against the pulumi-aws SDK)" "$h
 check "project config test (the CLI's own schema check of Pulumi.yaml against prod and README stacks)" "$here/cli" go test -count=1 ./...
 check "localcloud vet and unit tests (its own module: drill, emulator fakes against moto)" "$here" \
 	bash -c 'go vet ./... && go test -count=1 ./...'
+check "policy pack self-test (awsguard table, v6 ports, exemptions: docs/awsguard.md)" "$here/policy" node selftest.js
 
 
 # The drills, built first, then run in parallel: each has its own moto, state and plugins, and

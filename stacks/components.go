@@ -45,7 +45,10 @@ func (c *Config) clusterArgs(rc RegionConfig, cidr netip.Prefix, kmsKeyARN, cert
 		SpotWeight:        c.Service.SpotWeight,
 		ReplicateTo:       replicateTo,
 		PeerCIDRs:         c.peerCIDRs(rc.Name),
+		DataPorts:         c.dataPorts(),
 		CertificateARN:    certARN,
+		AllowPlainHTTP:    components.Bool(c.Edge.Domain == "" && components.On(c.Edge.AllowPlainHTTP)),
+		WAF:               c.Edge.WAF,
 		Protect:           components.Bool(c.Protect),
 		// A throwaway stack (protect: false) must be destroyable: AWS deletion protection follows.
 		DeletionProtection: components.Bool(c.Protect),
@@ -78,7 +81,12 @@ func (c *Config) componentProblems() []error {
 		if components.CheckRegion(rc.Name) != nil || err != nil {
 			continue // reported by the stack's own rules
 		}
-		ca := c.clusterArgs(rc, cidr, placeholder, nil).WithDefaults()
+		var cert pulumi.StringInput // the domain's certificate is made later
+		if c.Edge.Domain != "" {
+			cert = placeholder
+		}
+		ca := c.clusterArgs(rc, cidr, placeholder, cert).WithDefaults()
+		ca.AccessLogBucket = placeholder // the region's AccessLogSink, made first
 		for _, fe := range ca.Validate(c.name(rc.Name)) {
 			if k := c.clusterKey(i, fe.Path); k != "" {
 				errs = append(errs, fmt.Errorf("%s: %s", key(k), fe.Msg))
@@ -132,6 +140,8 @@ func (c *Config) clusterKey(i int, path string) string {
 		return "service.spotWeight"
 	case "Capacity":
 		return "" // the stack's count rules name minCount, desiredCount and maxCount
+	case "CertificateARN", "AllowPlainHTTP":
+		return "" // the edge's rule names edge.domain and edge.allowPlainHttp
 	case "Service":
 		field := strings.TrimPrefix(rest, ".")
 		if field == "RepositoryName" || field == "ImageTag" {
@@ -190,4 +200,14 @@ func jsonPath(t reflect.Type, goPath string) string {
 		parts[i] = strings.ToLower(p[:1]) + p[1:]
 	}
 	return strings.Join(parts, "/")
+}
+
+// dataPorts are the ports the tasks open to the data tiers: the database's, and the cache's when there
+// is one.
+func (c *Config) dataPorts() []int {
+	ports := []int{c.Database.Port}
+	if c.Cache.enabled() && c.Cache.Port != c.Database.Port {
+		ports = append(ports, c.Cache.Port)
+	}
+	return ports
 }

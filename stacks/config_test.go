@@ -17,6 +17,7 @@ func validRaw() map[string]string {
 		"primaryRegion": "us-west-2",
 		"drStrategy":    "warm-standby",
 		"service":       `{"name":"web","image":"web:1.4.2","port":8080,"cpu":512,"memory":1024,"desiredCount":3,"minCount":2,"maxCount":12,"healthPath":"/health"}`,
+		"edge":          `{"allowPlainHttp":true}`,
 	}
 }
 

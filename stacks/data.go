@@ -18,8 +18,9 @@ const MaxCacheSecondaries = 2
 // primary's count); the stack adds the standbys' instance count and the rejoin phases by region.
 type DatabaseConfig struct {
 	components.DatabaseSpec
-	// StandbyInstances is each Aurora secondary cluster's instance count. Default 0 (headless) in
-	// pilot-light, 1 otherwise; allowed 0-16.
+	// StandbyInstances is each Aurora secondary cluster's instance count. Default 2 (Multi-AZ) where
+	// replicaMultiAz holds (warm-standby and active-active by default), else 0 (headless) in pilot-light
+	// and 1 otherwise; allowed 0-16.
 	StandbyInstances *int `json:"standbyInstances,omitempty"`
 	// Rejoin maps a standby region to its RDS rejoin phase ("release", then "rebuild"); see
 	// docs/datatier.md.
@@ -34,13 +35,16 @@ type CacheConfig struct {
 	Enabled *bool `json:"enabled,omitempty"`
 }
 
-// standbyInstances is the Aurora secondary cluster's instance count: the configured value, else 0
-// (headless) in pilot-light and 1 otherwise.
+// standbyInstances is the Aurora secondary cluster's instance count: the configured value, else 2 (a
+// writer and a reader in two AZs once promoted) where the standbys are Multi-AZ (replicaMultiAZ), else
+// 0 (headless) in pilot-light and 1 otherwise.
 func (c *Config) standbyInstances() int {
-	if n := c.Database.StandbyInstances; n != nil {
+	switch n := c.Database.StandbyInstances; {
+	case n != nil:
 		return *n
-	}
-	if c.Strategy == PilotLight {
+	case c.replicaMultiAZ():
+		return 2
+	case c.Strategy == PilotLight:
 		return 0
 	}
 	return 1
@@ -53,7 +57,7 @@ func (c *CacheConfig) enabled() bool { return c.Enabled == nil || *c.Enabled }
 // components will use (their WithDefaults, the one place the defaults live), so that validation and
 // the outputs see them. The stack's own defaults are dataHomeRegion (the first region), the IAM user
 // (from the service name, after the service's defaults) and the standby instance count (from the DR
-// strategy).
+// strategy), and whether the standbys' databases are Multi-AZ (from the DR strategy, replicaMultiAZ).
 func (c *Config) applyDataDefaults() {
 	if c.DataHomeRegion == "" && len(c.Regions) > 0 {
 		c.DataHomeRegion = c.Regions[0].Name
@@ -62,11 +66,14 @@ func (c *Config) applyDataDefaults() {
 	if d.IAMUsername == "" {
 		d.IAMUsername = components.IAMDBUsernameFor(c.Service.Name)
 	}
-	d.DatabaseSpec = d.DatabaseSpec.WithDefaults(components.RolePrimary)
 	if d.StandbyInstances == nil {
 		n := c.standbyInstances()
 		d.StandbyInstances = &n
 	}
+	if d.ReplicaMultiAZ == nil {
+		d.ReplicaMultiAZ = components.Bool(c.replicaMultiAZ())
+	}
+	d.DatabaseSpec = d.DatabaseSpec.WithDefaults(components.RolePrimary)
 	c.Cache.CacheSpec = c.Cache.CacheSpec.WithDefaults()
 }
 

@@ -11,6 +11,7 @@ func validConfig() map[string]string {
 		"regions":       `[{"name":"us-west-2","cidr":"10.10.0.0/16"},{"name":"us-east-1","cidr":"10.20.0.0/16"},{"name":"eu-west-1","cidr":"10.30.0.0/16"}]`,
 		"primaryRegion": "us-west-2",
 		"service":       `{"name":"web","image":"web:1.4.2","port":8080,"cpu":512,"memory":1024}`,
+		"edge":          `{"allowPlainHttp":true}`,
 	}
 }
 
@@ -27,7 +28,7 @@ func TestDataDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	d, c := cfg.Database, cfg.Cache
-	if d.Engine != "postgres" || d.BackupRetentionDays != 14 || d.AdminUsername != "dbadmin" || d.Instances != 2 || *d.StandbyInstances != 1 {
+	if d.Engine != "postgres" || d.BackupRetentionDays != 14 || d.AdminUsername != "dbadmin" || d.Instances != 2 || *d.StandbyInstances != 2 || !*d.ReplicaMultiAZ || d.Port != 5432 {
 		t.Errorf("database defaults: %+v", d)
 	}
 	if !c.enabled() || c.Engine != "redis" || c.AuthMode != "iam" || c.Nodes != 2 || c.EngineVersion != "7.1" {
@@ -90,6 +91,13 @@ func TestDataValidation(t *testing.T) {
 		{"iam user derived from a service named like the admin", map[string]string{"service": `{"name":"dbadmin","image":"web:1.4.2","port":8080,"cpu":512,"memory":1024}`},
 			[]string{"multiregion:database.iamUsername", `"dbadmin" is the master user`}},
 		{"aurora standby instances", map[string]string{"database": `{"engine":"aurora-postgresql","standbyInstances":17}`}, []string{"multiregion:database.standbyInstances", "17 is outside 0-16"}},
+		{"port below 1150", map[string]string{"database": `{"port":80}`}, []string{"multiregion:database.port", "80 is outside 1150-65535"}},
+		{"port above 65535", map[string]string{"database": `{"port":65536}`}, []string{"multiregion:database.port", "65536 is outside 1150-65535"}},
+		{"port 0 is not silently the default", map[string]string{"database": `{"port":0}`}, []string{"multiregion:database.port", "0 is not allowed"}},
+		{"port as text", map[string]string{"database": `{"port":"6543"}`}, []string{"multiregion:database", "port", "int"}},
+		{"port lowest", map[string]string{"database": `{"port":1150}`}, nil},
+		{"port aurora", map[string]string{"database": `{"engine":"aurora-postgresql","port":6543}`}, nil},
+		{"replicaMultiAz as text", map[string]string{"database": `{"replicaMultiAz":"yes"}`}, []string{"multiregion:database", "replicaMultiAz", "bool"}},
 		{"rejoin phase", map[string]string{"database": `{"rejoin":{"us-east-1":"now"}}`}, []string{"multiregion:database.rejoin.us-east-1", `"now"`, "release", "rebuild"}},
 		{"rejoin unknown region", map[string]string{"database": `{"rejoin":{"ap-south-1":"release"}}`}, []string{"multiregion:database.rejoin.ap-south-1", "not among"}},
 		{"cache nodes", map[string]string{"cache": `{"nodes":1}`}, []string{"multiregion:cache.nodes", "1", "2-6"}},
@@ -133,6 +141,7 @@ func TestDataValidation(t *testing.T) {
 func FuzzParseData(f *testing.F) {
 	f.Add(`{"engine":"postgres","backupRetentionDays":7}`, `{"authMode":"token"}`, "0123456789abcdef!")
 	f.Add(`{"rejoin":{"us-east-1":"rebuild"}}`, `{"enabled":false}`, "")
+	f.Add(`{"port":6543,"replicaMultiAz":false}`, `{}`, "")
 	f.Fuzz(func(t *testing.T, db, cache, token string) {
 		kv := validConfig()
 		kv["database"], kv["cache"], kv["cacheAuthToken"] = db, cache, token
@@ -140,5 +149,61 @@ func FuzzParseData(f *testing.F) {
 		if err == nil && cfg.Database.BackupRetentionDays < 7 {
 			t.Fatalf("accepted backup retention %d", cfg.Database.BackupRetentionDays)
 		}
+		if err == nil && (cfg.Database.Port < 1150 || cfg.Database.Port > 65535) {
+			t.Fatalf("accepted database port %d", cfg.Database.Port)
+		}
 	})
+}
+
+// TestReplicaMultiAZByStrategy: database.replicaMultiAz defaults to true in warm-standby and
+// active-active and to false in pilot-light, an explicit setting wins in every strategy, the standbys'
+// specs carry it, and Aurora's standby instance count follows it (2 Multi-AZ; else headless in
+// pilot-light, 1 otherwise) unless standbyInstances is set.
+func TestReplicaMultiAZByStrategy(t *testing.T) {
+	for _, tc := range []struct {
+		strategy, setting string // setting: "" unset, else the JSON value
+		want              bool
+		auroraStandbys    int
+	}{
+		{"pilot-light", "", false, 0},
+		{"warm-standby", "", true, 2},
+		{"active-active", "", true, 2},
+		{"pilot-light", "true", true, 2},
+		{"warm-standby", "false", false, 1},
+		{"active-active", "false", false, 1},
+		{"pilot-light", "false", false, 0},
+		{"warm-standby", "true", true, 2},
+	} {
+		t.Run(tc.strategy+"/"+tc.setting, func(t *testing.T) {
+			for _, engine := range []string{"postgres", "aurora-postgresql"} {
+				kv := validConfig()
+				kv["drStrategy"] = tc.strategy
+				db := `{"engine":"` + engine + `"`
+				if tc.setting != "" {
+					db += `,"replicaMultiAz":` + tc.setting
+				}
+				kv["database"] = db + "}"
+				cfg, err := parseData(kv)
+				if err != nil {
+					t.Fatal(err)
+				}
+				spec := cfg.databaseSpec("us-east-1", "standby")
+				if spec.ReplicaMultiAZ == nil || *spec.ReplicaMultiAZ != tc.want {
+					t.Errorf("%s: the standby's ReplicaMultiAZ is %v, want %v", engine, spec.ReplicaMultiAZ, tc.want)
+				}
+				if engine == "aurora-postgresql" && spec.Instances != tc.auroraStandbys {
+					t.Errorf("Aurora standby instances %d, want %d", spec.Instances, tc.auroraStandbys)
+				}
+			}
+		})
+	}
+	kv := validConfig()
+	kv["database"] = `{"engine":"aurora-postgresql","standbyInstances":1}`
+	cfg, err := parseData(kv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := cfg.databaseSpec("us-east-1", "standby").Instances; n != 1 {
+		t.Errorf("an explicit standbyInstances wins over the Multi-AZ default: got %d", n)
+	}
 }

@@ -214,6 +214,13 @@ func (d *Deployment) certificateARN(region string) pulumi.StringInput {
 // Accelerator), never chosen by role, so a change of primary replaces nothing at the edge.
 func (d *Deployment) deployEdge(ctx *pulumi.Context) error {
 	cfg, e := d.Config, &d.Config.Edge
+	if e.Domain == "" && components.On(e.AllowPlainHTTP) {
+		// Loud at every preview and up: nothing between clients and the ALBs is encrypted.
+		if err := ctx.Log.Warn(key("edge.allowPlainHttp")+" is true: with no edge.domain, the ALBs and Global "+
+			"Accelerator serve plain HTTP on port 80, unencrypted; set edge.domain (and edge.hostedZone) for HTTPS", nil); err != nil {
+			return err
+		}
+	}
 	global, err := d.Providers.For(GlobalRegion)
 	if err != nil {
 		return err
@@ -230,6 +237,20 @@ func (d *Deployment) deployEdge(ctx *pulumi.Context) error {
 	}
 	if cfg.Routing() == LatencyRouting {
 		args.Routing = components.RoutingLatency
+	}
+	if components.On(e.CloudFront) || components.On(e.GlobalAccelerator) {
+		sink, err := d.accessLogsIn(ctx, GlobalRegion)
+		if err != nil {
+			return err
+		}
+		args.AccessLogBucket = sink.BucketName
+	}
+	if components.On(e.WAF) && components.On(e.CloudFront) {
+		key, err := d.keyIn(ctx, GlobalRegion)
+		if err != nil {
+			return err
+		}
+		args.WAFLogKMSKeyARN = key.ARN
 	}
 	if d.Domain != nil {
 		args.ZoneID = d.Domain.ZoneID

@@ -42,7 +42,7 @@ func TestEdgeDefaults(t *testing.T) {
 	// never ask for something the configuration cannot provide.
 	none, err := Parse(lookup(validRaw()))
 	require.NoError(t, err)
-	assert.Equal(t, components.EdgeSettings{}.WithDefaults(false), none.Edge.EdgeSettings)
+	assert.Equal(t, components.EdgeSettings{AllowPlainHTTP: components.Bool(true)}.WithDefaults(false), none.Edge.EdgeSettings)
 	assert.Equal(t, []string{"globalAccelerator"}, keys(none.FailoverTimes()))
 }
 
@@ -102,7 +102,7 @@ func TestEdgeAccepts(t *testing.T) {
 		"zone by ID":          {"hostedZone": "Z0123456789ABCDEFGHIJ"},
 		"zone by name":        {"hostedZone": "example.com."},
 		"zone to create":      {"hostedZone": "create:app.example.com"},
-		"accelerator only":    {"domain": nil, "hostedZone": nil},
+		"accelerator only":    {"domain": nil, "hostedZone": nil, "allowPlainHttp": true},
 		"rto that fits":       {"rtoSeconds": 90},
 		"interval 30, ttl 60": {"healthCheckIntervalSeconds": 30, "healthCheckFailureThreshold": 1},
 		"source ip affinity":  {"clientAffinity": "SOURCE_IP"},

@@ -12,13 +12,16 @@ import (
 // (a managed global database failover typically completes in about a minute; adding an instance to a
 // headless secondary takes as long as creating one), the ECS/Fargate task launch with an image pulled
 // from the region's own registry (1-2 min) plus two healthy target checks, and a `pulumi up` of the
-// change (preview and update of the moved settings).
+// change (preview and update of the moved settings). Converting a single-AZ RDS instance to Multi-AZ
+// (the RDS user guide: a snapshot restored to a standby in another AZ, then synchronised) takes from
+// minutes to hours with the storage size; 30 min is the estimate for the default 100 GiB.
 const (
-	rdsPromotionSeconds      = 600
-	auroraFailoverSeconds    = 60
-	auroraAddInstanceSeconds = 600
-	coldStartSeconds         = 180
-	applySeconds             = 120
+	rdsMultiAZConversionSeconds = 1800
+	rdsPromotionSeconds         = 600
+	auroraFailoverSeconds       = 60
+	auroraAddInstanceSeconds    = 600
+	coldStartSeconds            = 180
+	applySeconds                = 120
 )
 
 // The writer name's TTL (components.DefaultDataNamesTTL): after the up repoints it, resolvers may hold
@@ -36,7 +39,13 @@ type Objectives struct {
 	RTOParts map[string]int
 	// RPOSeconds is the replication lag the alarms bound: writes younger than this may be lost.
 	RPOSeconds int
-	// Basis explains both figures.
+	// SingleAZSeconds is how long the promoted writer runs in one AZ after the failover: the
+	// conversion to Multi-AZ that the failover's `pulumi up` starts (an RDS replica's Multi-AZ
+	// modification, or an Aurora secondary's second instance). 0 when the standbys are already Multi-AZ
+	// (database.replicaMultiAz; pilot-light turns it off by default). Not part of RTOSeconds: the
+	// service is back, with an AZ failure in that window costing a second recovery.
+	SingleAZSeconds int
+	// Basis explains the figures.
 	Basis string
 }
 
@@ -80,9 +89,10 @@ func (c *Config) objectives(lost bool) Objectives {
 	parts := map[string]int{"detection": detection, "awsSideFailover": awsSide, "apply": applySeconds,
 		"promotion": promotion, "capacity": capacity, "writerName": writerNameSeconds}
 	o := Objectives{
-		RTOSeconds: detection + awsSide + applySeconds + max(promotion, capacity) + writerNameSeconds,
-		RTOParts:   parts,
-		RPOSeconds: c.Database.ReplicaLagSeconds,
+		RTOSeconds:      detection + awsSide + applySeconds + max(promotion, capacity) + writerNameSeconds,
+		RTOParts:        parts,
+		RPOSeconds:      c.Database.ReplicaLagSeconds,
+		SingleAZSeconds: c.singleAZSeconds(),
 	}
 	engine := "RDS cross-region read replicas (asynchronous; typically seconds behind)"
 	if aurora {
@@ -96,7 +106,30 @@ func (c *Config) objectives(lost bool) Objectives {
 		"max(promotion %d s, standby capacity %d s) + writer name TTL %d s; "+
 		"RPO = the replica-lag alarm threshold %d s (database.replicaLagSeconds), beyond which the alarms fire",
 		c.Strategy, engine, path, detection, awsSide, applySeconds, promotion, capacity, writerNameSeconds, c.Database.ReplicaLagSeconds)
+	if o.SingleAZSeconds > 0 {
+		o.Basis += fmt.Sprintf("; the standbys' databases are single-AZ (database.replicaMultiAz false, or fewer than 2 "+
+			"database.standbyInstances for Aurora): the promoted writer runs in one AZ for about %d s after the up, "+
+			"until its conversion to Multi-AZ finishes", o.SingleAZSeconds)
+	} else {
+		o.Basis += "; the standbys' databases are Multi-AZ: the promoted writer is Multi-AZ at once"
+	}
 	return o
+}
+
+// singleAZSeconds is how long a promoted writer runs in one AZ (Objectives.SingleAZSeconds): RDS, the
+// Multi-AZ conversion of a single-AZ replica; Aurora, adding the second instance to a secondary that
+// has one (a headless secondary gets its writer and reader together, within the promotion).
+func (c *Config) singleAZSeconds() int {
+	if c.Database.Engine == components.EngineAuroraPostgres {
+		if c.standbyInstances() == 1 {
+			return auroraAddInstanceSeconds
+		}
+		return 0
+	}
+	if c.replicaMultiAZ() {
+		return 0
+	}
+	return rdsMultiAZConversionSeconds
 }
 
 // outputs renders Objectives as the expectedRto / expectedRpo stack outputs.
@@ -105,6 +138,6 @@ func (o Objectives) outputs() (rto, rpo pulumi.Map) {
 	for k, v := range o.RTOParts {
 		parts[k] = pulumi.Int(v)
 	}
-	return pulumi.Map{"seconds": pulumi.Int(o.RTOSeconds), "parts": parts, "basis": pulumi.String(o.Basis)},
+	return pulumi.Map{"seconds": pulumi.Int(o.RTOSeconds), "parts": parts, "singleAzSeconds": pulumi.Int(o.SingleAZSeconds), "basis": pulumi.String(o.Basis)},
 		pulumi.Map{"seconds": pulumi.Int(o.RPOSeconds), "basis": pulumi.String(o.Basis)}
 }

@@ -74,6 +74,68 @@ func (d *Deployment) deployAlertTopic(ctx *pulumi.Context, region string, key *c
 	}, opts...)
 }
 
+// keyIn returns the KMS key of region: the workload region's RegionKey, or one RegionKey created the
+// first time a region without a workload needs one (us-east-1 for the edge's web ACL logs and the
+// health-check alarms' topic, when it is not a configured region).
+func (d *Deployment) keyIn(ctx *pulumi.Context, region string) (*components.RegionKey, error) {
+	if r, ok := d.Regions[region]; ok && r.Key != nil {
+		return r.Key, nil
+	}
+	if k, ok := d.extraKeys[region]; ok {
+		return k, nil
+	}
+	provider, err := d.Providers.For(region)
+	if err != nil {
+		return nil, err
+	}
+	k, err := components.NewRegionKey(ctx, d.name(region), &components.RegionKeyArgs{
+		Account: &d.Account,
+		Region:  region, Protect: components.Bool(d.Config.Protect),
+	}, pulumi.Provider(provider))
+	if err != nil {
+		return nil, err
+	}
+	if d.extraKeys == nil {
+		d.extraKeys = map[string]*components.RegionKey{}
+	}
+	d.extraKeys[region] = k
+	return k, nil
+}
+
+// accessLogsIn returns the S3 access-log bucket of region, creating it the first time the region
+// needs one: every workload region, and us-east-1 for the edge's log bucket when it is not one.
+func (d *Deployment) accessLogsIn(ctx *pulumi.Context, region string) (*components.AccessLogSink, error) {
+	r, workload := d.Regions[region]
+	if workload && r.AccessLogs != nil {
+		return r.AccessLogs, nil
+	}
+	if s, ok := d.extraSinks[region]; ok {
+		return s, nil
+	}
+	provider, err := d.Providers.For(region)
+	if err != nil {
+		return nil, err
+	}
+	s, err := components.NewAccessLogSink(ctx, d.name(region), &components.AccessLogSinkArgs{
+		Account:    &d.Account,
+		Region:     region,
+		ExpireDays: d.Config.LogRetentionDays,
+		Protect:    components.Bool(d.Config.Protect),
+	}, pulumi.Provider(provider))
+	if err != nil {
+		return nil, err
+	}
+	if workload {
+		r.AccessLogs = s
+		return s, nil
+	}
+	if d.extraSinks == nil {
+		d.extraSinks = map[string]*components.AccessLogSink{}
+	}
+	d.extraSinks[region] = s
+	return s, nil
+}
+
 // alertTopicIn returns the alert topic of region, creating a RegionKey and AlertTopic there when the
 // region holds no workload (us-east-1 for health-check alarms, when it is not a configured region).
 func (d *Deployment) alertTopicIn(ctx *pulumi.Context, region string) (*components.AlertTopic, error) {
@@ -87,15 +149,11 @@ func (d *Deployment) alertTopicIn(ctx *pulumi.Context, region string) (*componen
 	if err != nil {
 		return nil, err
 	}
-	opts := []pulumi.ResourceOption{pulumi.Provider(provider)}
-	k, err := components.NewRegionKey(ctx, d.name(region), &components.RegionKeyArgs{
-		Account: &d.Account,
-		Region:  region, Protect: components.Bool(d.Config.Protect),
-	}, opts...)
+	k, err := d.keyIn(ctx, region)
 	if err != nil {
 		return nil, err
 	}
-	t, err := d.deployAlertTopic(ctx, region, k, opts...)
+	t, err := d.deployAlertTopic(ctx, region, k, pulumi.Provider(provider))
 	if err != nil {
 		return nil, err
 	}
@@ -136,6 +194,12 @@ func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
 			AlarmTopicARN:        r.Alerts.ARN,
 			LogGroups:            c.LogGroups(),
 		}
+		if name == GlobalRegion && d.Edge != nil && d.Edge.WebACL != nil {
+			// The CloudFront web ACL logs in us-east-1; it ships with that region's groups (when
+			// us-east-1 holds no workload, its logs stay there: docs/edge.md).
+			observed.LogGroups = maps.Clone(observed.LogGroups)
+			observed.LogGroups["edge-waf"] = d.Edge.WAFLogGroupName
+		}
 		d.observeData(&observed, r.Data)
 		regions[name] = observed
 	}
@@ -157,6 +221,7 @@ func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
 			KMSKeyARN:             archive.Key.ARN,
 			ArchiveLifecycle:      o.ArchiveLifecycle,
 			ErrorLogRetentionDays: cfg.LogRetentionDays,
+			AccessLogBucket:       archive.AccessLogs.BucketName,
 		},
 	}
 	if err := d.observeGlobal(ctx, args, provider); err != nil {

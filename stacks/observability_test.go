@@ -16,6 +16,7 @@ func baseConfig(obs map[string]any) map[string]string {
 		"regions":       `[{"name":"eu-west-1","cidr":"10.30.0.0/16"},{"name":"us-west-2","cidr":"10.10.0.0/16"}]`,
 		"primaryRegion": "us-west-2",
 		"service":       `{"image":"web:1.0.0","port":8080,"cpu":512,"memory":1024}`,
+		"edge":          `{"allowPlainHttp":true}`,
 	}
 	if obs != nil {
 		b, _ := json.Marshal(obs)

@@ -84,6 +84,8 @@ type Region struct {
 	Data *components.DataTier
 	// Alerts is the region's alarm topic; every alarm in the region notifies it.
 	Alerts *components.AlertTopic
+	// AccessLogs is the region's S3 access-log bucket; every other bucket of the region logs to it.
+	AccessLogs *components.AccessLogSink
 }
 
 // Deployment is the composed architecture, for callers that want more than the stack outputs.
@@ -112,6 +114,10 @@ type Deployment struct {
 	lostProviders map[string]bool
 	// extraTopics are alert topics in regions without a workload (us-east-1 for health checks).
 	extraTopics map[string]*components.AlertTopic
+	// extraKeys are the KMS keys of regions without a workload (keyIn).
+	extraKeys map[string]*components.RegionKey
+	// extraSinks are the S3 access-log buckets of regions without a workload (accessLogsIn).
+	extraSinks map[string]*components.AccessLogSink
 }
 
 // Deploy composes the architecture for a validated configuration.
@@ -213,8 +219,14 @@ func (d *Deployment) deployRegion(ctx *pulumi.Context, rc RegionConfig) error {
 	if err != nil {
 		return err
 	}
+	d.Regions[rc.Name] = &Region{Plan: plan, Key: regionKey, Alerts: alerts}
+	sink, err := d.accessLogsIn(ctx, rc.Name)
+	if err != nil {
+		return err
+	}
 	clusterArgs := cfg.clusterArgs(rc, netip.MustParsePrefix(rc.CIDR), regionKey.ARN, d.certificateARN(rc.Name))
 	clusterArgs.Account = &d.Account
+	clusterArgs.AccessLogBucket = sink.BucketName
 	if f, ok := d.frozen[rc.Name]; ok {
 		clusterArgs.AvailabilityZones = f.azs // no availability-zone lookup in a lost region
 	}
@@ -222,7 +234,7 @@ func (d *Deployment) deployRegion(ctx *pulumi.Context, rc RegionConfig) error {
 	if err != nil {
 		return err
 	}
-	d.Regions[rc.Name] = &Region{Plan: plan, Key: regionKey, Cluster: cluster, Alerts: alerts}
+	d.Regions[rc.Name].Cluster = cluster
 	return nil
 }
 

@@ -93,13 +93,15 @@ func Keys() []Key {
 			"(keys, repositories, databases, caches) and AWS deletion protection. Turn off only for throwaway stacks."},
 		{Name: "observability", Type: TypeObject, Default: map[string]any{}, Description: "Alarm subscriptions, the central log archive (its region and ageing), the ALB 5xx alarm " +
 			"threshold and the X-Ray sampling rate. Every field, its default and its range: README.md, Configuration."},
-		{Name: "edge", Type: TypeObject, Default: map[string]any{}, Description: "Global entry points: the domain and its hosted zone, which of Route 53, CloudFront (with WAF) " +
-			"and Global Accelerator run, their health checks, CloudFront's origin behaviour and the RTO target. " +
-			"Without a domain only Global Accelerator runs, on port 80. Every field, its default and its range: " +
-			"README.md, Configuration."},
+		{Name: "edge", Type: TypeObject, Default: map[string]any{}, Description: "Global entry points: the domain and its hosted zone, which of Route 53, CloudFront and Global " +
+			"Accelerator run, WAF on every entry (on by default: a web ACL on every ALB and on CloudFront), their " +
+			"health checks, CloudFront's origin behaviour and the RTO target. A stack without a domain must opt in " +
+			"to plain HTTP with allowPlainHttp: true (then only Global Accelerator runs, on port 80). Every field, " +
+			"its default and its range: README.md, Configuration."},
 		{Name: "database", Type: TypeObject, Default: map[string]any{}, Description: "The database every region holds (docs/datatier.md): engine (RDS PostgreSQL with cross-region " +
 			"read replicas, or an Aurora PostgreSQL Global Database), version, instance class, storage, backups, " +
-			"users, instance counts, monitoring, lag alarm and the RDS rejoin phases. The master password is " +
+			"port (default 5432), users, instance counts, the standbys' Multi-AZ (replicaMultiAz: default true, " +
+			"false in pilot-light), monitoring, lag alarm and the RDS rejoin phases. The master password is " +
 			"always AWS-managed. Every field, its default and its range: README.md, Configuration."},
 		{Name: "cache", Type: TypeObject, Default: map[string]any{}, Description: "The ElastiCache Global Datastore (at most 2 secondary regions): on or off, engine, version, " +
 			"node type and count, snapshots, authentication (IAM or an AUTH token from cacheAuthToken) and lag " +

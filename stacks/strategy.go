@@ -63,3 +63,16 @@ func (c *Config) planAs(region string, role components.Role) RegionPlan {
 	}
 	return p
 }
+
+// replicaMultiAZ reports whether each standby's database is Multi-AZ, so that a promoted writer is
+// Multi-AZ at once: database.replicaMultiAz when it is set, else true for warm-standby and
+// active-active and false for pilot-light, the cheap tier, whose promoted writer runs in one AZ until
+// the failover's conversion finishes (Objectives states that window). For RDS it is the read
+// replicas' Multi-AZ flag; for Aurora it sets the default of database.standbyInstances (2, a writer
+// and a reader in two AZs). The one place this default lives.
+func (c *Config) replicaMultiAZ() bool {
+	if v := c.Database.ReplicaMultiAZ; v != nil {
+		return *v
+	}
+	return c.Strategy != PilotLight
+}

@@ -265,3 +265,91 @@ func TestControlsRegionalCluster(t *testing.T) {
 		})
 	})
 }
+
+// TestServiceGrantsCarrySourceConditions holds docs/controls.md row 62 on the prod stack, for every
+// strategy: every Allow to an AWS service principal, in every key, bucket, topic, log and trust policy
+// the stack registers, is bound to this account (aws:SourceAccount or aws:SourceArn), or to its
+// resources by the service's encryption context. The one exception is ELB log delivery, whose
+// documented grant has no source condition: it is bound by its resource, the AWSLogs/<account>/ path
+// ELB writes under for the load balancer's owner.
+func TestServiceGrantsCarrySourceConditions(t *testing.T) {
+	for _, strategy := range []string{"pilot-light", "warm-standby", "active-active"} {
+		e, d := deploy(t, with(t, prodConfig(t), map[string]any{"drStrategy": strategy}))
+		account := d.Account.AccountID
+		grants := 0
+		for _, r := range e.Resources() {
+			for _, field := range []string{"policy", "accessPolicy", "policyDocument", "assumeRolePolicy"} {
+				doc := r.Str(field)
+				if !strings.HasPrefix(strings.TrimSpace(doc), "{") {
+					continue
+				}
+				for i, s := range parsePolicy(t, doc).Statement {
+					principal, _ := s.Principal.(map[string]any)
+					services := strs(principal["Service"])
+					if s.Effect != "Allow" || len(services) == 0 {
+						continue
+					}
+					grants++
+					where := r.Type + " " + r.Name + " " + field + " statement " + itoa(i) + " to " + strings.Join(services, ",")
+					if services[0] == "logdelivery.elasticloadbalancing.amazonaws.com" {
+						for _, res := range strs(s.Resource) {
+							assert.Contains(t, res, "/AWSLogs/"+account+"/", "%s: bound to this account's path", where)
+						}
+						continue
+					}
+					assert.True(t, boundToAccount(s.Condition, account), "%s: no aws:SourceAccount, aws:SourceArn or encryption-context condition naming account %s: %v", where, account, s.Condition)
+				}
+			}
+		}
+		assert.Greater(t, grants, 10, "%s: the stack's service grants were read", strategy)
+	}
+}
+
+// boundToAccount reports whether a policy condition block ties a grant to account: an
+// aws:SourceAccount equal to it, an aws:SourceArn or kms:EncryptionContext ARN in it.
+func boundToAccount(cond map[string]any, account string) bool {
+	for _, block := range cond {
+		keys, _ := block.(map[string]any)
+		for k, v := range keys {
+			lk := strings.ToLower(k)
+			if lk != "aws:sourceaccount" && lk != "aws:sourcearn" && !strings.HasPrefix(lk, "kms:encryptioncontext:") {
+				continue
+			}
+			for _, s := range strs(v) {
+				if s == account || strings.Contains(s, ":"+account+":") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// TestTaskEgressIsNarrow holds docs/controls.md row 24 for the tasks' way out: HTTPS to the world (AWS
+// APIs through NAT) and, inside the VPC and to every peer region, only the database and cache ports,
+// which follow database.port.
+func TestTaskEgressIsNarrow(t *testing.T) {
+	for _, dbPort := range []float64{5432, 6543} {
+		e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"database": map[string]any{"port": dbPort}}))
+		seen := map[float64]int{}
+		for _, r := range e.ByType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule") {
+			if !strings.Contains(r.Name, "-tasks-out-") {
+				continue
+			}
+			lo, _ := r.Num("fromPort")
+			hi, _ := r.Num("toPort")
+			assert.Equal(t, lo, hi, "%s opens a range %v-%v", r.Name, lo, hi)
+			switch {
+			case lo == 443:
+				assert.Equal(t, "0.0.0.0/0", r.Str("cidrIpv4"), r.Name)
+			case lo == dbPort || lo == 6379:
+				assert.True(t, strings.HasPrefix(r.Str("cidrIpv4"), "10."), "%s: data ports only to the private ranges", r.Name)
+			default:
+				t.Errorf("%s opens port %v", r.Name, lo)
+			}
+			seen[lo]++
+		}
+		// Per region: its VPC and the two peers, for each data port.
+		assert.Equal(t, map[float64]int{443: 3, dbPort: 9, 6379: 9}, seen, "database.port %v", dbPort)
+	}
+}

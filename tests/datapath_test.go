@@ -2,6 +2,7 @@ package tests
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"net/netip"
 	"slices"
@@ -54,9 +55,15 @@ func TestRegionMeshRoutesBothWays(t *testing.T) {
 					assert.Equal(t, from, routes[0].Region, "a route lives on its table's provider")
 				}
 			}
-			out := e.Find("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "web-"+from+"-tasks-out-"+to)
-			if assert.NotNil(t, out, "%s tasks -> %s", from, to) {
-				assert.Equal(t, prodCIDRs[to], out.Str("cidrIpv4"))
+			// The tasks reach the peer's data ports, and nothing else there.
+			for _, port := range []float64{5432, 6379} {
+				out := e.Find("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", fmt.Sprintf("web-%s-tasks-out-%s-%d", from, to, int(port)))
+				if assert.NotNil(t, out, "%s tasks -> %s:%v", from, to, port) {
+					assert.Equal(t, prodCIDRs[to], out.Str("cidrIpv4"))
+					lo, _ := out.Num("fromPort")
+					hi, _ := out.Num("toPort")
+					assert.Equal(t, [2]float64{port, port}, [2]float64{lo, hi}, "only the data port")
+				}
 			}
 			// The database and cache of to admit from's private subnets (its tasks), on their ports.
 			for _, port := range []struct {
@@ -201,4 +208,46 @@ func cidrWithin(inner, outer string) bool {
 	in, err1 := netip.ParsePrefix(inner)
 	out, err2 := netip.ParsePrefix(outer)
 	return err1 == nil && err2 == nil && out.Bits() <= in.Bits() && out.Contains(in.Addr())
+}
+
+// TestDatabasePortFollowsTheSetting (FSBP RDS.23): database.port reaches, for both engines, the RDS
+// instance or Aurora cluster of every region, every rule of every database security group (the
+// region's tasks and every peer region's private subnets) and the tasks' DB_PORT; nothing is left on
+// the default 5432, and the cache keeps its own port.
+func TestDatabasePortFollowsTheSetting(t *testing.T) {
+	engines(t, func(t *testing.T, engine string, conf map[string]string) {
+		e, _ := deploy(t, with(t, conf, map[string]any{"database": prodDatabase(t, map[string]any{"engine": engine, "port": 6543})}))
+		dbs := e.ByType(rdsInstance)
+		if engine == auroraEngineKey {
+			dbs = e.ByType(rdsCluster)
+		}
+		require.Len(t, dbs, 3)
+		for _, db := range dbs {
+			port, _ := db.Num("port")
+			assert.Equal(t, 6543.0, port, db.Name)
+		}
+		for _, region := range prodRegions {
+			sg := e.Find(securityGroup, "web-"+region+"-db")
+			require.NotNil(t, sg, region)
+			assert.Contains(t, sg.Str("description"), "port 6543", region)
+			rules := e.Filter(func(r *mockcloud.Resource) bool {
+				return r.Type == ingressRule && r.Str("securityGroupId") == sg.ID
+			})
+			require.Len(t, rules, 1+2*3, "%s: the tasks, and 3 private subnets of each of 2 peers", region)
+			for _, r := range rules {
+				from, _ := r.Num("fromPort")
+				to, _ := r.Num("toPort")
+				assert.Equal(t, []float64{6543, 6543}, []float64{from, to}, r.Name)
+			}
+			assert.Equal(t, "6543", appEnv(t, e, region)[stacks.EnvDBPort], region)
+			cache := e.Find(securityGroup, "web-"+region+"-cache")
+			require.NotNil(t, cache, region)
+			for _, r := range e.Filter(func(r *mockcloud.Resource) bool {
+				return r.Type == ingressRule && r.Str("securityGroupId") == cache.ID
+			}) {
+				from, _ := r.Num("fromPort")
+				assert.Equal(t, 6379.0, from, r.Name)
+			}
+		}
+	})
 }

@@ -129,7 +129,7 @@ func TestReplicasLinkedToPrimary(t *testing.T) {
 			} else {
 				assert.False(t, c.Has("masterUsername"), "a secondary inherits its user")
 				assert.False(t, c.Has("manageMasterUserPassword"), region)
-				assert.Len(t, instances, 1, "warm-standby secondary")
+				assert.Len(t, instances, 2, "warm-standby secondary: Multi-AZ (replicaMultiAz)")
 				assert.Contains(t, c.Dependencies, g.URN, "a secondary joins after the global cluster exists")
 			}
 			for _, i := range instances {
@@ -149,7 +149,8 @@ func TestReplicasLinkedToPrimary(t *testing.T) {
 func must(v, _ bool) bool { return v }
 
 // TestCacheGlobalDatastore is docs/controls.md row 46: the secondaries of the global datastore omit what the
-// global group owns, and join it.
+// global group owns, join it, and encrypt their data at rest with their own region's key, sent at creation
+// only (kmsKeyId is create-only: a member created without it is kept, not replaced).
 func TestCacheGlobalDatastore(t *testing.T) {
 	e, _ := deploy(t, prodConfig(t))
 	grgs := e.ByType(cacheGlobal)
@@ -167,9 +168,13 @@ func TestCacheGlobalDatastore(t *testing.T) {
 	for _, region := range prodRegions[1:] {
 		member := one(t, e, cacheGroup, region)
 		assert.Equal(t, grg.OutStr("globalReplicationGroupId"), member.Str("globalReplicationGroupId"), region)
-		for _, k := range []string{"engine", "engineVersion", "nodeType", "parameterGroupName", "atRestEncryptionEnabled", "kmsKeyId", "transitEncryptionEnabled", "snapshotArns", "numNodeGroups"} {
+		for _, k := range []string{"engine", "engineVersion", "nodeType", "parameterGroupName", "atRestEncryptionEnabled", "transitEncryptionEnabled", "snapshotArns", "numNodeGroups"} {
 			assert.False(t, member.Has(k), "%s member must omit %s (owned by the global datastore)", region, k)
 		}
+		// Its own region's key, never the home group's (AWS refuses a key of another region).
+		assert.Equal(t, regionKeyArn(t, e, region), member.Str("kmsKeyId"), region)
+		assert.NotEqual(t, home.Str("kmsKeyId"), member.Str("kmsKeyId"), region)
+		assert.Contains(t, member.IgnoreChanges, "kmsKeyId", "%s: kmsKeyId is create-only; a change must not replace the member", region)
 		assert.Contains(t, member.Dependencies, grg.URN, region)
 	}
 }
@@ -221,7 +226,8 @@ func TestDataControls(t *testing.T) {
 			if engine == "postgres" {
 				// Rows 29, 30, 34, 36.
 				assert.Equal(t, false, must(db.Bool("publiclyAccessible")), msg)
-				assert.Equal(t, primary, must(db.Bool("multiAz")), msg)
+				// Prod is warm-standby: its replicas are Multi-AZ too (TestReplicaMultiAZByStrategy).
+				assert.Equal(t, true, must(db.Bool("multiAz")), msg)
 				assert.Equal(t, true, must(db.Bool("autoMinorVersionUpgrade")), msg)
 				assert.Equal(t, true, must(db.Bool("performanceInsightsEnabled")), msg)
 				assert.Equal(t, regionKeyArn(t, e, region), db.Str("performanceInsightsKmsKeyId"), msg)
@@ -478,8 +484,12 @@ func TestPrimaryFlipReplacesNoStatefulResource(t *testing.T) {
 				}
 				return w
 			}
+			// The Aurora writer is the cluster with a final snapshot (standbys are Multi-AZ with 2
+			// instances too in warm-standby, so the count does not tell them apart).
 			for _, r := range e.ByType(rdsCluster) {
-				if n := len(e.Filter(func(i *mockcloud.Resource) bool { return i.Type == rdsClusterInst && i.Region == r.Region })); n == 2 {
+				if !must(r.Bool("skipFinalSnapshot")) {
+					n := len(e.Filter(func(i *mockcloud.Resource) bool { return i.Type == rdsClusterInst && i.Region == r.Region }))
+					assert.Equal(t, 2, n, "%s: the writer cluster has a writer and a reader", r.Region)
 					w = append(w, r.Region)
 				}
 			}
@@ -814,4 +824,58 @@ func TestPromotionWaitsForNothingInTheOldPrimaryRegion(t *testing.T) {
 			}
 		}
 	})
+}
+
+// prodDatabase is prod's multiregion:database with the given fields changed.
+func prodDatabase(t *testing.T, set map[string]any) map[string]any {
+	t.Helper()
+	db := map[string]any{}
+	require.NoError(t, json.Unmarshal([]byte(prodConfig(t)[stacks.Namespace+":database"]), &db))
+	maps.Copy(db, set)
+	return db
+}
+
+// TestReplicaMultiAZByStrategy is docs/controls.md row 30 for the standbys: database.replicaMultiAz
+// defaults to true in warm-standby and active-active and to false in pilot-light, and an explicit
+// setting wins. RDS: every replica's multiAz input follows it (the writer is always Multi-AZ). Aurora,
+// which has no such flag: each secondary cluster's instance count follows it (2, in two AZs; else
+// headless in pilot-light, 1 otherwise), the writer's stays 2.
+func TestReplicaMultiAZByStrategy(t *testing.T) {
+	for _, tc := range []struct {
+		strategy string
+		setting  any // nil: unset
+		want     bool
+		aurora   int // instances of each Aurora secondary cluster
+	}{
+		{"pilot-light", nil, false, 0},
+		{"warm-standby", nil, true, 2},
+		{"active-active", nil, true, 2},
+		{"pilot-light", true, true, 2},
+		{"warm-standby", false, false, 1},
+		{"active-active", false, false, 1},
+	} {
+		t.Run(fmt.Sprintf("%s/%v", tc.strategy, tc.setting), func(t *testing.T) {
+			for _, engine := range []string{"postgres", auroraEngineKey} {
+				set := map[string]any{"engine": engine}
+				if tc.setting != nil {
+					set["replicaMultiAz"] = tc.setting
+				}
+				e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"drStrategy": tc.strategy, "database": prodDatabase(t, set)}))
+				for _, region := range prodRegions {
+					primary := region == "us-west-2"
+					if engine == "postgres" {
+						db := one(t, e, rdsInstance, region)
+						assert.Equal(t, primary || tc.want, must(db.Bool("multiAz")), "%s %s", engine, region)
+						continue
+					}
+					want := tc.aurora
+					if primary {
+						want = 2
+					}
+					n := len(e.Filter(func(r *mockcloud.Resource) bool { return r.Type == rdsClusterInst && r.Region == region }))
+					assert.Equal(t, want, n, "%s %s: cluster instances", engine, region)
+				}
+			}
+		})
+	}
 }

@@ -515,9 +515,14 @@ func TestEdgeOutputs(t *testing.T) {
 // TestGlobalAcceleratorOnlyWithoutDomain runs a stack without a domain: no zone, certificate, record
 // or distribution; plain-HTTP ALBs behind an accelerator on port 80.
 func TestGlobalAcceleratorOnlyWithoutDomain(t *testing.T) {
-	e, d := deploy(t, with(t, prodConfig(t), map[string]any{"edge": map[string]any{}}))
-	for _, typ := range []string{certType, recordType, healthType, distType, "aws:wafv2/webAcl:WebAcl"} {
+	e, d := deploy(t, with(t, prodConfig(t), map[string]any{"edge": map[string]any{"allowPlainHttp": true}}))
+	for _, typ := range []string{certType, recordType, healthType, distType} {
 		assert.Empty(t, publicDNS(e, typ), typ)
+	}
+	acls := e.ByType("aws:wafv2/webAcl:WebAcl")
+	require.Len(t, acls, len(prodRegions), "one web ACL per ALB, none for CloudFront")
+	for _, acl := range acls {
+		assert.Equal(t, "REGIONAL", acl.Str("scope"))
 	}
 	assert.Nil(t, d.Domain)
 	for _, region := range prodRegions {
@@ -544,6 +549,9 @@ func TestBadEdgeConfigNamesTheKey(t *testing.T) {
 		"threshold":        {map[string]any{"healthCheckFailureThreshold": 11}, "multiregion:edge.healthCheckFailureThreshold"},
 		"rto":              {map[string]any{"rtoSeconds": 60}, "multiregion:edge.rtoSeconds"},
 		"cloudfront alone": {map[string]any{"domain": nil, "hostedZone": nil}, "multiregion:edge.cloudFront"},
+		// docs/controls.md row 64: without a domain, plain HTTP is refused unless opted in.
+		"plain HTTP not opted in":  {map[string]any{"domain": nil, "hostedZone": nil, "route53": false, "cloudFront": false, "cloudFrontWritePaths": nil}, "multiregion:edge.allowPlainHttp: false, and there is no domain"},
+		"plain HTTP with a domain": {map[string]any{"allowPlainHttp": true}, "multiregion:edge.allowPlainHttp: true has no effect with a domain"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -87,6 +87,9 @@ func reachAllowList() map[string]string {
 	return map[string]string{
 		"edge.rtoSeconds": "a validation gate only: Parse rejects a configuration whose computed failover time " +
 			"exceeds it (stacks/edge.go checkRTO); nothing is built or exported from it",
+		"edge.allowPlainHttp": "valid only one way in any configuration (true only without edge.domain, false " +
+			"only with one), so no single change of it is valid; tests/edge_test.go " +
+			"TestGlobalAcceleratorOnlyWithoutDomain deploys it and TestBadEdgeConfigNamesTheKey refuses it unset",
 		"lostRegions": "it needs a last deployment to freeze (a StackReference to the stack itself), which " +
 			"these single runs do not have; tests/lostregion_test.go deploys, then loses a region",
 	}
@@ -121,9 +124,8 @@ func reachContexts() map[string]reachContext {
 		"cacheDefaultVersion": {apply: func(c reachConfig) { delete(c.object("cache"), "engineVersion") }},
 		// No RTO target: prod's 120 s rejects the only other health-check interval (30 s).
 		"noRTO": {apply: func(c reachConfig) { delete(c.object("edge"), "rtoSeconds") }},
-		// No WAF and no write paths: both need CloudFront, so turning CloudFront off needs them off.
-		"noWAF": {apply: func(c reachConfig) {
-			c.object("edge")["waf"] = false
+		// No write paths: they need CloudFront, so turning CloudFront off needs them off.
+		"noWritePaths": {apply: func(c reachConfig) {
 			delete(c.object("edge"), "cloudFrontWritePaths")
 		}},
 	}
@@ -143,7 +145,7 @@ func reachContextOf(path string) string {
 	case "edge.healthCheckIntervalSeconds":
 		return "noRTO"
 	case "edge.cloudFront":
-		return "noWAF"
+		return "noWritePaths"
 	}
 	return "prod"
 }
@@ -177,7 +179,7 @@ func reachCandidates() map[string][]any {
 		"database.iamUsername":      {"web_app"},
 		"database.rejoin":           {map[string]string{"us-west-2": "release"}},
 		"database.standbyInstances": {2, 3},
-		"database.replicaMultiAz":   {true}, // unset, default false (the generic unset-bool order tries false first)
+		"database.replicaMultiAz":   {false}, // unset, default true in prod's warm-standby
 
 		"cache.engine":        {"valkey"},
 		"cache.engineVersion": {"7.0", "6.2"},

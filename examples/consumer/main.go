@@ -51,6 +51,10 @@ func program(ctx *pulumi.Context) error {
 		if err != nil {
 			return err
 		}
+		logs, err := components.NewAccessLogSink(ctx, name, &components.AccessLogSinkArgs{Region: region}, opts)
+		if err != nil {
+			return err
+		}
 		role := components.RoleStandby
 		capacity := components.Capacity{Desired: 1, Min: 1, Max: 4}
 		if region == primaryRegion {
@@ -66,7 +70,11 @@ func program(ctx *pulumi.Context) error {
 				Name: "worker", RepositoryName: "worker", ImageTag: "0.9.0", Port: 9000, CPU: 256, Memory: 512,
 				Environment: map[string]string{"PLATFORM_PRIMARY_REGION": primaryRegion},
 			},
-			Capacity: capacity,
+			Capacity:        capacity,
+			AccessLogBucket: logs.BucketName,
+			// An internal worker without a domain: plain HTTP, chosen explicitly. A public service
+			// passes its ACM certificate as CertificateARN instead.
+			AllowPlainHTTP: components.Bool(true),
 		}, opts)
 		if err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"github.com/multiregion/multiregion/components"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
 
 func main() {
@@ -29,6 +30,11 @@ func cluster(ctx *pulumi.Context) error {
 	if err != nil {
 		return err
 	}
+	// Every bucket of the region sends its S3 access logs to the region's one sink.
+	logs, err := components.NewAccessLogSink(ctx, "api-us-east-1", &components.AccessLogSinkArgs{Region: "us-east-1"}, pulumi.Provider(east))
+	if err != nil {
+		return err
+	}
 	cluster, err := components.NewRegionalCluster(ctx, "api-us-east-1", &components.RegionalClusterArgs{
 		Region:    "us-east-1",
 		Role:      components.RolePrimary,
@@ -38,6 +44,10 @@ func cluster(ctx *pulumi.Context) error {
 			Name: "api", RepositoryName: "api", ImageTag: "2.0.1", Port: 8080, CPU: 512, Memory: 1024,
 		},
 		Capacity: components.Capacity{Desired: 2, Min: 2, Max: 8},
+		// The HTTPS listener's ACM certificate (in us-east-1); without one the cluster is refused unless
+		// AllowPlainHTTP says otherwise.
+		CertificateARN:  pulumi.String(config.Require(ctx, "certificateArn")),
+		AccessLogBucket: logs.BucketName,
 	}, pulumi.Provider(east))
 	if err != nil {
 		return err

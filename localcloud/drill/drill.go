@@ -65,6 +65,9 @@ type Spec struct {
 	ProjectFile string
 	// PreviewOnly stops the drill after the first preview (nothing is deployed).
 	PreviewOnly bool
+	// Policy, if set, is run by the first preview (policy.go): a violation no exemption covers
+	// fails the drill, listed; the preview is not run again for it.
+	Policy *PolicyPack
 	// Setup, if set, runs once the emulator is up and before the first preview, to create what
 	// the program expects to find in the account (a hosted zone it looks up, say). endpoint is
 	// moto's own (not counted by the proxy).
@@ -195,6 +198,11 @@ type Step struct {
 // preview, up, refresh, a preview that must show no change, the spec's changes, and destroy,
 // then stops moto and looks for leftovers.
 func run(ctx context.Context, cfg Options, d Spec) (err error) {
+	if d.Policy != nil {
+		if err := d.Policy.Check(); err != nil {
+			return err
+		}
+	}
 	// moto starts empty every time, so any earlier state of this drill is stale.
 	dir := filepath.Join(cfg.State, d.Name)
 	if err := os.RemoveAll(dir); err != nil {
@@ -306,11 +314,30 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 	var w watched
 	err = s.do(ctx, "preview", func(ctx context.Context) (string, error) {
 		var err error
+		var report *PolicyReport
 		w, err = watch(func(ch chan<- events.EngineEvent) (err error) {
-			pre, err = stack.Preview(ctx, optpreview.EventStreams(ch), optpreview.ProgressStreams(log), optpreview.ErrorProgressStreams(log))
+			opts := []optpreview.Option{optpreview.ProgressStreams(log), optpreview.ErrorProgressStreams(log)}
+			if d.Policy == nil {
+				pre, err = stack.Preview(ctx, append(opts, optpreview.EventStreams(ch))...)
+				return err
+			}
+			in, wait := policyTee(ch)
+			t0 := time.Now()
+			pre, err = stack.Preview(ctx, append(append(opts, optpreview.EventStreams(in)), d.Policy.options()...)...)
+			report = wait()
+			fmt.Printf("localcloud: %s: the preview with the policy pack took %s\n", d.Name, time.Since(t0).Round(100*time.Millisecond))
 			return err
 		})
-		return fmt.Sprintf("%s warnings=%d", summary(pre.ChangeSummary), len(w.Warnings)), err
+		detail := fmt.Sprintf("%s warnings=%d", summary(pre.ChangeSummary), len(w.Warnings))
+		if report != nil {
+			fmt.Print(report.Summary(d.Name))
+			if perr := report.Err(); perr != nil {
+				// Deterministic: running the preview again would find the same.
+				return detail, &stopError{perr}
+			}
+			detail += fmt.Sprintf(" policy=%d findings, 0 violations", len(report.Findings))
+		}
+		return detail, err
 	})
 	if err != nil {
 		return err

@@ -4,7 +4,8 @@
 // region's provider pointed at moto through the drill's region proxy (stacks.WithProviderHook).
 // The workspace runs the project's own Pulumi.yaml, so the CLI validates the configuration as it
 // does for a user. Before the first preview it creates what prod expects to find in the account
-// (the hosted zone edge.hostedZone names). Then: preview (no error, no warning) -> up -> refresh
+// (the hosted zone edge.hostedZone names). Then: preview (no error, no warning, and no violation
+// of the policy pack -policy-pack that policy-config.json does not exempt: docs/awsguard.md) -> up -> refresh
 // -> preview (no change allowed) -> the lost-region drill (lostregion.go: -lose goes dark,
 // -failover becomes the primary with 0 requests to the dark region, then the region returns and
 // rejoins) -> destroy. With an empty -lose the failover is a planned one, every region reachable.
@@ -46,6 +47,9 @@ func main() {
 	lose := flag.String("lose", "us-west-2", "the region the failover drill darkens and lists in lostRegions, then brings back and rejoins (empty: a planned failover, every region reachable)")
 	faults := drill.RegisterFaultFlags(flag.CommandLine, 0.05)
 	previewOnly := flag.Bool("preview-only", false, "stop after the first preview (no error and no warning allowed)")
+	policyDir := filepath.Join(root, "localcloud", "policy")
+	policyPack := flag.String("policy-pack", filepath.Join(policyDir, "pulumi-analyzer-policy"), "the policy pack the first preview runs (--policy-pack; docs/awsguard.md); empty: none")
+	policyConfig := flag.String("policy-config", filepath.Join(policyDir, "policy-config.json"), "the policy pack's config and exemptions (--policy-pack-config)")
 	flag.Parse()
 
 	settings, cfg, err := load(*config, *overrides)
@@ -84,6 +88,9 @@ func main() {
 		acct.keyHome, acct.keyReplica = *lose, *target
 		spec.SecretsProvider = func(cloud drill.Cloud) string { return secretsURL(*lose, cloud.Proxy.URL()) }
 		spec.Changes = lostRegion(*lose, *target, serviceName(cfg), regionNames(cfg))
+	}
+	if *policyPack != "" {
+		spec.Policy = &drill.PolicyPack{Path: *policyPack, Config: *policyConfig}
 	}
 	faults.Apply(&spec)
 	os.Exit(drill.Main(opts, spec))
