@@ -81,6 +81,7 @@ func resourceTokens() map[string]string {
 		"aws_s3_bucket": "aws:s3/bucketV2:BucketV2",
 		"aws_s3_bucket_server_side_encryption_configuration": "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 		"aws_s3_bucket_versioning":                           "aws:s3/bucketVersioningV2:BucketVersioningV2",
+		"aws_s3_bucket_logging":                              "aws:s3/bucketLoggingV2:BucketLoggingV2",
 		"aws_s3_bucket_lifecycle_configuration":              "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
 		"aws_s3_bucket_public_access_block":                  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
 		"aws_s3_bucket_policy":                               "aws:s3/bucketPolicy:BucketPolicy",

@@ -41,6 +41,7 @@ var componentTokens = []string{
 	"aws:s3/bucketV2:BucketV2",
 	"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
 	"aws:s3/bucketVersioningV2:BucketVersioningV2", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+	"aws:s3/bucketLoggingV2:BucketLoggingV2",
 	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "aws:s3/bucketPolicy:BucketPolicy",
 	"aws:s3/bucketOwnershipControls:BucketOwnershipControls",
 	"aws:appautoscaling/target:Target", "aws:appautoscaling/policy:Policy",
