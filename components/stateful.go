@@ -3,31 +3,18 @@ package components
 import (
 	"slices"
 
+	"github.com/multiregion/multiregion/stateful"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // StatefulTypes returns the Pulumi type tokens of the resources the components create whose
-// replacement or deletion loses data or evidence: databases and their global clusters, caches and
-// their global datastores, KMS keys, image repositories, buckets (archives and logs), log groups and
-// alert topics (their confirmed subscriptions) and hosted zones (their delegation). The components name them by region and protect them
-// (protectStateful); drills and policy checks use the list to assert that a change (a failover, say)
-// replaces and deletes none of them.
-func StatefulTypes() []string {
-	return []string{
-		"aws:rds/instance:Instance",
-		"aws:rds/cluster:Cluster",
-		"aws:rds/globalCluster:GlobalCluster",
-		"aws:elasticache/replicationGroup:ReplicationGroup",
-		"aws:elasticache/globalReplicationGroup:GlobalReplicationGroup",
-		"aws:kms/key:Key",
-		"aws:kms/replicaKey:ReplicaKey",
-		"aws:ecr/repository:Repository",
-		"aws:s3/bucketV2:BucketV2",
-		"aws:cloudwatch/logGroup:LogGroup",
-		"aws:sns/topic:Topic",
-		"aws:route53/zone:Zone",
-	}
-}
+// replacement or deletion loses data or evidence (stateful.Types, the one list): databases and their
+// global clusters, caches and their global datastores, KMS keys, image repositories, buckets (archives
+// and logs), log groups, alert topics and hosted zones. The components name them by region and protect
+// them (protectStateful); drills, policy checks and the operator command's guard use the list to
+// assert that a change (a failover, say) replaces and deletes none of them.
+func StatefulTypes() []string { return stateful.Types() }
 
 // protectStateful is the one place that decides Pulumi's protect option for the components' data:
 // every component adds it to its own registration, and it protects each descendant whose type is in
