@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/multiregion/multiregion/components"
 	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -352,4 +353,38 @@ func TestTaskEgressIsNarrow(t *testing.T) {
 		// Per region: its VPC and the two peers, for each data port.
 		assert.Equal(t, map[float64]int{443: 3, dbPort: 9, 6379: 9}, seen, "database.port %v", dbPort)
 	}
+}
+
+// TestEveryBucketLogsToItsRegionsSink holds docs/controls.md row 61 on the prod stack: one access-log
+// sink per region that holds buckets, every other bucket logs to its own region's sink, and no sink logs.
+func TestEveryBucketLogsToItsRegionsSink(t *testing.T) {
+	e, _ := deploy(t, prodConfig(t))
+	sinks := map[string]string{} // region -> sink bucket name
+	for _, c := range e.ByType(components.AccessLogSinkType) {
+		for _, b := range e.ChildrenOfType(c, "aws:s3/bucketV2:BucketV2") {
+			_, dup := sinks[b.Region]
+			assert.False(t, dup, "two sinks in %s", b.Region)
+			sinks[b.Region] = b.OutStr("bucket")
+		}
+	}
+	logging := map[string]*mockcloud.Resource{} // source bucket -> its logging configuration
+	for _, l := range e.ByType("aws:s3/bucketLoggingV2:BucketLoggingV2") {
+		logging[l.Str("bucket")] = l
+	}
+	checked := 0
+	for _, b := range e.ByType("aws:s3/bucketV2:BucketV2") {
+		name := b.OutStr("bucket")
+		if sinks[b.Region] == name {
+			assert.NotContains(t, logging, name, "the sink %s must not log to itself", name)
+			continue
+		}
+		checked++
+		l := logging[name]
+		if assert.NotNil(t, l, "bucket %s (%s) has no access logging", b.Name, b.Region) {
+			assert.Equal(t, sinks[b.Region], l.Str("targetBucket"), "%s logs to its own region's sink", b.Name)
+			assert.Equal(t, b.Region, l.Region)
+		}
+	}
+	assert.GreaterOrEqual(t, checked, 5, "the ALB log buckets, the edge log bucket and the archive")
+	assert.Len(t, sinks, 3, "one sink per region")
 }
