@@ -42,6 +42,14 @@ type Settings struct {
 	DataHomeRegion string
 	// Cache reports whether the stack has a Global Datastore.
 	Cache bool
+	// Service is the service name (multiregion:service.name); the data tier's names derive from it:
+	// "<service>-<region>" (RDS instance, Aurora cluster, cache group), "<service>-global".
+	Service string
+	// Protect is multiregion:protect (stateful resources protected); a game day refuses a protected stack.
+	Protect bool
+	// Database is the multiregion:database object as configured (nil when unset). Failback rewrites its
+	// "rejoin" field and writes the whole object back under KeyDatabase.
+	Database map[string]any
 }
 
 // Op is an engine step's operation, as the Pulumi engine names it ("create", "update", "replace",
@@ -111,6 +119,15 @@ type RegionHealth struct {
 	ReplicaLagSeconds *float64
 	// CacheLagSeconds is the Global Datastore member's replication lag (nil: not reported).
 	CacheLagSeconds *float64
+	// DatabaseWriter reports whether the region's database accepts writes: RDS, a standalone
+	// instance (not a read replica); Aurora, the global cluster's writer member (nil: not reported).
+	DatabaseWriter *bool
+	// ReplicaSource is what the region's RDS read replica replicates from, its identifier or ARN as
+	// RDS reports it (empty: a standalone instance, Aurora, or not reported).
+	ReplicaSource string
+	// CachePrimary reports whether the region's member is the Global Datastore's primary (nil: no
+	// cache, or not reported).
+	CachePrimary *bool
 }
 
 // Cloud is the AWS data plane the phases need. Every method takes the region it calls; a lost
@@ -126,7 +143,13 @@ type Cloud interface {
 	// secondary cluster, called in a surviving region, and waits until it is the writer.
 	FailoverAuroraGlobal(ctx context.Context, callRegion, globalClusterID, targetClusterARN string) error
 	// FailoverCacheGlobal makes the target region's member the Global Datastore's primary, and waits.
+	// globalGroupID is the stack's name for the Global Datastore ("<service>-global", the ID suffix):
+	// AWS prefixes it with an account-specific string, which the implementation resolves (the one
+	// global replication group whose ID ends with "-" + globalGroupID).
 	FailoverCacheGlobal(ctx context.Context, callRegion, globalGroupID, targetRegion, targetGroupID string) error
 	// WaitReplicaLag waits until the RDS replica in region reports a lag at most maxSeconds.
 	WaitReplicaLag(ctx context.Context, region, dbIdentifier string, maxSeconds float64, timeout time.Duration) error
+	// PromoteReplica promotes the RDS read replica in region to a standalone instance and waits until
+	// it is available (a stale replica of a former primary, before its rejoin; docs/datatier.md).
+	PromoteReplica(ctx context.Context, region, dbIdentifier string) error
 }

@@ -256,10 +256,16 @@ func (d *Deployment) exportRegions() {
 			"vpcId":             c.VPCID,
 			"repositoryUrl":     c.RepositoryURL,
 			"kmsKeyArn":         r.Key.ARN,
+			// Every alarm about the region is named "<service>-<region>-...": the operator's filter.
+			"alarmPrefix": pulumi.String(d.name(name) + "-"),
 		}
 		if t := r.Data; t != nil {
 			m := regions[name].(pulumi.Map)
 			m["dbIdentifier"] = t.DBIdentifier
+			m["dbArn"] = t.DBARN
+			m["globalClusterId"] = t.GlobalClusterID // "" outside dataHomeRegion
+			m["cacheReplicationGroupId"] = t.CacheReplicationGroupID
+			m["globalReplicationGroupId"] = t.GlobalReplicationGroupID // "" outside dataHomeRegion
 			m["dbWriterEndpoint"] = t.WriterEndpoint
 			m["dbReaderEndpoint"] = t.ReaderEndpoint
 			m["dbMasterSecretArn"] = t.MasterSecretARN

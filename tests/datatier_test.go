@@ -669,6 +669,53 @@ func TestDataOutputs(t *testing.T) {
 	assert.Contains(t, d.Outputs, "dbWriterEndpoint")
 }
 
+// TestOperatorOutputs: what the operator command (ops/awscloud) reads per region is exported: the
+// database ARN (an instance's, or an Aurora cluster's, which tells the engines apart and is the
+// switchover target), the cache replication group, the global cluster and Global Datastore IDs (in
+// dataHomeRegion only), and the prefix of every alarm about the region.
+func TestOperatorOutputs(t *testing.T) {
+	v := func(o any) string { return mockcloud.Await[string](t, o.(pulumi.StringOutput)) }
+	for _, engine := range []string{"postgres", auroraEngineKey} {
+		t.Run(engine, func(t *testing.T) {
+			e, d := deploy(t, with(t, prodConfig(t), map[string]any{"database": map[string]any{"engine": engine}}))
+			regions := d.Outputs["regions"].(pulumi.Map)
+			for _, region := range prodRegions {
+				m := regions[region].(pulumi.Map)
+				tier := d.Regions[region].Data
+				kind := ":db:"
+				if engine == auroraEngineKey {
+					kind = ":cluster:"
+				}
+				assert.Equal(t, mockcloud.Await[string](t, tier.DBARN), v(m["dbArn"]), region)
+				assert.Contains(t, v(m["dbArn"]), "arn:aws:rds:"+region+":", region)
+				assert.Contains(t, v(m["dbArn"]), kind+"web-"+region, region)
+				assert.Equal(t, "web-"+region, v(m["cacheReplicationGroupId"]), region)
+				home := region == "us-west-2"
+				assert.Equal(t, home, v(m["globalReplicationGroupId"]) != "", "%s: the Global Datastore's ID, in the home region only", region)
+				if home {
+					assert.Equal(t, mockcloud.Await[string](t, tier.GlobalReplicationGroupID), v(m["globalReplicationGroupId"]))
+				}
+				assert.Equal(t, home && engine == auroraEngineKey, v(m["globalClusterId"]) != "", "%s: the global cluster's ID, Aurora's home region only", region)
+				if home && engine == auroraEngineKey {
+					assert.Equal(t, "web-global", v(m["globalClusterId"]))
+				}
+				prefix := m["alarmPrefix"].(pulumi.String)
+				assert.Equal(t, pulumi.String("web-"+region+"-"), prefix)
+				// Every alarm about the region, where it lives, starts with the prefix: the ALB, task and
+				// lag alarms in the region itself (the health-check alarms, in us-east-1, too).
+				n := 0
+				for _, a := range e.ByType("aws:cloudwatch/metricAlarm:MetricAlarm") {
+					if a.Region == region && !strings.HasSuffix(a.Str("name"), "-health-check") {
+						assert.True(t, strings.HasPrefix(a.Str("name"), string(prefix)), "%s: alarm %s", region, a.Str("name"))
+						n++
+					}
+				}
+				assert.NotZero(t, n, region)
+			}
+		})
+	}
+}
+
 // grant is a region's data-access policy, parsed.
 type grant struct {
 	policy     *mockcloud.Resource

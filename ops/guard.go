@@ -1,0 +1,125 @@
+package ops
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/multiregion/multiregion/stateful"
+)
+
+// Allowance lets the guard pass the replacement of one resource: the documented RDS rejoin rebuild
+// replaces one stale database instance on purpose (docs/datatier.md). It is narrow by design: one
+// type, one resource name (the last part of its URN: the stack's names are unique by region, e.g.
+// "web-us-west-2-db"), and only the operations of a replacement (never a plain delete).
+type Allowance struct {
+	// Type is the resource's type token, e.g. "aws:rds/instance:Instance".
+	Type string
+	// Name is the resource's name, the part of its URN after the last "::".
+	Name string
+	// Reason says why, for the plan and the report.
+	Reason string
+}
+
+// RejoinAllowance is the one replacement a rejoin rebuild of region makes: its RDS instance,
+// "<service>-<region>-db" (components.RejoinRebuild).
+func RejoinAllowance(service, region string) Allowance {
+	return Allowance{
+		Type:   "aws:rds/instance:Instance",
+		Name:   service + "-" + region + "-db",
+		Reason: "rejoin rebuild of " + region + ": the stale instance is replaced by a replica of the primary (docs/datatier.md)",
+	}
+}
+
+// permits reports whether a permits step s: same type, same name, and a replacement (either order).
+func (a Allowance) permits(s Step) bool {
+	if a.Type == "" || a.Name == "" || s.Type != a.Type || urnName(s.URN) != a.Name {
+		return false
+	}
+	switch s.Op {
+	case "replace", "create-replacement", "delete-replaced":
+		return true
+	}
+	return false
+}
+
+// Guard checks a preview before an update: it refuses every step that destroys a resource of a
+// stateful type (stateful.Types, stateful.Replaces) unless one of its allowances names that step.
+type Guard struct {
+	// Allow lists the deliberate replacements this update may make (usually none).
+	Allow []Allowance
+}
+
+// RefusedStep is one step the guard refused.
+type RefusedStep struct {
+	// URN, Type and Op name the step.
+	URN, Type string
+	// Op is the destroying operation.
+	Op Op
+}
+
+// RefusalError is a refused step of a command: a pre-check that failed or a guarded preview that
+// would destroy stateful resources. Commands exit non-zero on it; a fleet stops after its group.
+type RefusalError struct {
+	// Phase is the phase that refused.
+	Phase string
+	// Reasons say what was refused and why, one line each.
+	Reasons []string
+	// Steps are the preview steps the guard refused (empty for a pre-check).
+	Steps []RefusedStep
+}
+
+// Error implements error.
+func (e *RefusalError) Error() string {
+	return fmt.Sprintf("refused at %s: %s", e.Phase, strings.Join(e.Reasons, "; "))
+}
+
+// Check returns a *RefusalError naming every stateful step of p that destroys a resource and is not
+// allowed, or nil when p destroys nothing stateful.
+func (g Guard) Check(p Preview) error {
+	types := stateful.Types()
+	var refused []RefusedStep
+	var reasons []string
+	for _, s := range p.Steps {
+		if !slices.Contains(types, s.Type) || !stateful.Replaces(string(s.Op)) {
+			continue
+		}
+		if slices.ContainsFunc(g.Allow, func(a Allowance) bool { return a.permits(s) }) {
+			continue
+		}
+		refused = append(refused, RefusedStep{URN: s.URN, Type: s.Type, Op: s.Op})
+		reasons = append(reasons, fmt.Sprintf("%s of stateful %s %s", s.Op, s.Type, s.URN))
+	}
+	if len(refused) == 0 {
+		return nil
+	}
+	return &RefusalError{Phase: "guarded preview", Reasons: reasons, Steps: refused}
+}
+
+// allowed lists the steps of p that the allowances passed, for the report.
+func (g Guard) allowed(p Preview) []string {
+	var out []string
+	for _, s := range p.Steps {
+		if slices.ContainsFunc(g.Allow, func(a Allowance) bool { return a.permits(s) }) {
+			out = append(out, fmt.Sprintf("%s %s (allowed: %s)", s.Op, s.URN, g.reason(s)))
+		}
+	}
+	return out
+}
+
+func (g Guard) reason(s Step) string {
+	for _, a := range g.Allow {
+		if a.permits(s) {
+			return a.Reason
+		}
+	}
+	return ""
+}
+
+// urnName is the resource name at the end of a URN ("urn:pulumi:stack::project::type::name").
+func urnName(urn string) string {
+	if i := strings.LastIndex(urn, "::"); i >= 0 {
+		return urn[i+2:]
+	}
+	return urn
+}

@@ -1,0 +1,71 @@
+package ops
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteSummary writes the human summary of reports: per stack, each phase's result and time, then the
+// measured RTO parts next to the stack's expected ones.
+func WriteSummary(w io.Writer, reports ...*Report) error {
+	for _, r := range reports {
+		fmt.Fprintf(w, "%s %s", r.Command, r.Stack)
+		if r.Target != "" {
+			fmt.Fprintf(w, " --to %s", r.Target)
+		}
+		fmt.Fprintf(w, ": %s in %s\n", r.Result, fmtSeconds(r.DurationSeconds))
+		if r.Error != "" {
+			fmt.Fprintf(w, "  error: %s\n", r.Error)
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  PHASE\tRESULT\tTIME\tDETAILS")
+		for _, p := range r.Phases {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", p.Name, p.Result, fmtSeconds(p.DurationSeconds), p.Details)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		if rto, ok := r.Expected["expectedRto"]; ok {
+			if r.Command == CommandFailover && len(r.Lost) > 0 {
+				if lost, ok := r.Expected["expectedRtoLostRegion"]; ok {
+					rto = lost
+				}
+			}
+			up := rto.Parts["apply"] + max(rto.Parts["promotion"], rto.Parts["capacity"])
+			fmt.Fprintf(w, "  measured vs expected: AWS-side failover %s vs %gs; up (apply, promotion, capacity) %s vs %gs; all phases %s (expected RTO %gs includes detection %gs and the writer name's TTL %gs)\n",
+				fmtSeconds(r.Measured["awsSideFailover"]), rto.Parts["awsSideFailover"],
+				fmtSeconds(r.Measured["apply"]), up, fmtSeconds(r.Measured["total"]),
+				rto.Seconds, rto.Parts["detection"], rto.Parts["writerName"])
+		}
+	}
+	return nil
+}
+
+// SaveReport writes the JSON of v to path and the human summary of reports next to it (path with
+// its extension replaced by .txt).
+func SaveReport(path string, v any, reports ...*Report) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding the report: %w", err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	var s strings.Builder
+	if err := WriteSummary(&s, reports...); err != nil {
+		return err
+	}
+	txt := strings.TrimSuffix(path, filepath.Ext(path)) + ".txt"
+	if txt == path {
+		txt = path + ".txt"
+	}
+	if err := os.WriteFile(txt, []byte(s.String()), 0o644); err != nil {
+		return fmt.Errorf("writing the report summary: %w", err)
+	}
+	return nil
+}
