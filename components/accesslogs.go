@@ -23,6 +23,10 @@ type AccessLogSinkArgs struct {
 	ExpireDays int
 	// Protect sets Pulumi's protect option on the bucket. Default true.
 	Protect *bool
+	// ForceDestroy lets a destroy delete the bucket with the logs in it. Default false. Only for a
+	// throwaway stack (the stack sets it with protect: false): S3 writes access logs here as soon as
+	// anything touches a bucket of the region, so the sink is never empty when a stack is destroyed.
+	ForceDestroy *bool
 	// Account is the account and partition the component's ARNs and policies are built in. Default:
 	// read from the provider (aws.GetCallerIdentity).
 	Account *AccountARNs
@@ -86,10 +90,11 @@ func NewAccessLogSink(ctx *pulumi.Context, name string, args *AccessLogSinkArgs,
 		return nil, fmt.Errorf("access log sink %q: %w", name, err)
 	}
 	b, err := newHardenedBucket(ctx, bucketSpec{
-		name:      name + "-access-logs",
-		what:      "the access-log bucket",
-		ownership: "BucketOwnerEnforced",
-		lifecycle: bucketLifecycle{ruleID: "expire-access-logs", expireDays: a.ExpireDays},
+		name:         name + "-access-logs",
+		what:         "the access-log bucket",
+		forceDestroy: boolOr(a.ForceDestroy, false),
+		ownership:    "BucketOwnerEnforced",
+		lifecycle:    bucketLifecycle{ruleID: "expire-access-logs", expireDays: a.ExpireDays},
 		statements: func(arn string) []statement {
 			return []statement{{
 				Sid:            "S3ServerAccessLogs",

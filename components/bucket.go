@@ -12,6 +12,8 @@ import (
 type bucketSpec struct {
 	// name is the logical name of the bucket and of each of its settings resources.
 	name string
+	// forceDestroy lets a destroy delete the bucket with its objects (a throwaway stack only).
+	forceDestroy bool
 	// bucketName, when set, is the bucket's physical name; "" lets Pulumi auto-name it from name (the
 	// logical name and a random suffix), as every bucket made before the state backend is.
 	bucketName string
@@ -76,7 +78,7 @@ type hardenedBucket struct {
 // not over TLS to the writers' grants.
 func newHardenedBucket(ctx *pulumi.Context, spec bucketSpec) (*hardenedBucket, error) {
 	n, opts := spec.name, spec.opts
-	bucketArgs := &s3.BucketV2Args{ForceDestroy: pulumi.Bool(false)}
+	bucketArgs := &s3.BucketV2Args{ForceDestroy: pulumi.Bool(spec.forceDestroy)}
 	if spec.bucketName != "" {
 		bucketArgs.Bucket = pulumi.String(spec.bucketName)
 	}

@@ -241,6 +241,8 @@ func NewStateBackend(ctx *pulumi.Context, name string, args *StateBackendArgs, o
 		if accessLogs == nil {
 			sink, err := NewAccessLogSink(ctx, name+"-"+s.region, &AccessLogSinkArgs{
 				Region: s.region, Account: &arns, Protect: a.Protect,
+				// A backend that is not protected is a throwaway one: let its destroy go through.
+				ForceDestroy: Bool(!boolOr(a.Protect, true)),
 			}, s.opts...)
 			if err != nil {
 				return nil, fmt.Errorf("state backend %q: %w", name, err)

@@ -121,6 +121,8 @@ func (d *Deployment) accessLogsIn(ctx *pulumi.Context, region string) (*componen
 		Region:     region,
 		ExpireDays: d.Config.LogRetentionDays,
 		Protect:    components.Bool(d.Config.Protect),
+		// A throwaway stack (protect: false) must be destroyable, and a sink is never empty.
+		ForceDestroy: components.Bool(!d.Config.Protect),
 	}, pulumi.Provider(provider))
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package tests
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/multiregion/multiregion/components"
@@ -170,6 +171,13 @@ func TestThrowawayStackIsDestroyable(t *testing.T) {
 			conf = with(t, conf, map[string]any{"protect": "false"})
 		}
 		e, _ := deploy(t, conf)
+		// The access-log sinks fill as soon as anything touches a bucket: a throwaway stack destroys
+		// them with their logs. Every other bucket is never force-destroyed.
+		for _, b := range e.ByType("aws:s3/bucketV2:BucketV2") {
+			force, _ := b.Bool("forceDestroy")
+			sink := strings.HasSuffix(b.Name, "-access-logs")
+			assert.Equal(t, sink && !protect, force, "%s forceDestroy with protect=%v", b.Name, protect)
+		}
 		for _, typ := range []string{"aws:lb/loadBalancer:LoadBalancer", "aws:rds/instance:Instance"} {
 			rs := e.ByType(typ)
 			require.NotEmpty(t, rs, typ)
