@@ -91,7 +91,13 @@ if [[ "${LOCALCLOUD_STACK_DRILL:-1}" == 1 ]]; then
 else
 	say "stack drill not run (LOCALCLOUD_STACK_DRILL=0)"
 fi
-declare -A pkg=([smoke]=./runner [stack]=./stackrunner)
+# The fleet drill: the operator command's fleet mode (a switchover of 3 small stacks in two groups),
+# started once the smoke drill ends, alongside the rest of the stack drill (LOCALCLOUD_FLEET_DRILL=1
+# runs it; off by default until a whole .ci/run with it has been timed).
+if [[ "${LOCALCLOUD_FLEET_DRILL:-0}" == 1 ]]; then
+	drills+=(fleet)
+fi
+declare -A pkg=([smoke]=./runner [stack]=./stackrunner [fleet]=./fleetrunner)
 t=$SECONDS
 say "building the drills (${drills[*]})"
 built=()
@@ -108,8 +114,15 @@ say "drills built in $(took "$t")"
 t=$SECONDS
 declare -A pids=()
 for name in "${built[@]}"; do
+	after=""
+	if [[ $name == fleet && -n "${pids[smoke]:-}" ]]; then
+		after=${pids[smoke]} # two cores: the fleet starts when the smoke drill is done
+	fi
 	# Run from the repository root: the stack drill reads Pulumi.yaml and Pulumi.prod.yaml there.
-	(cd "$repo" && "$BIN/$name-drill" -root "$BIN" -pulumi-home "$BIN/home" -state "$BIN/state") &
+	(
+		while [[ -n $after ]] && kill -0 "$after" 2>/dev/null; do sleep 5; done
+		cd "$repo" && "$BIN/$name-drill" -root "$BIN" -pulumi-home "$BIN/home" -state "$BIN/state"
+	) &
 	pids[$name]=$!
 done
 for name in "${built[@]}"; do

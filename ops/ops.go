@@ -66,6 +66,9 @@ type Step struct {
 	Op Op
 	// Diffs are the properties that differ, when the engine reports them.
 	Diffs []string
+	// Provider is the reference (URN::ID) of the provider that performs the step, when the engine
+	// reports it: it tells which region's API the step calls.
+	Provider string
 }
 
 // ChangeSummary counts steps by operation.

@@ -108,6 +108,8 @@ type Spec struct {
 	// Stateful names the type tokens whose resources the lost-state rebuild's up may neither
 	// replace nor delete (the product's one list, components.StatefulTypes).
 	Stateful []string
+	// MotoEnv is added to moto's environment (e.g. MOTO_ECS_SERVICE_RUNNING).
+	MotoEnv []string
 	// Inventory, if set, lists the regions where the drill compares what moto holds with what the
 	// state says (emulator.ListInventory: VPCs, DB instances, KMS keys, zones, health checks, buckets,
 	// roles) after
@@ -166,6 +168,17 @@ type Change struct {
 	// says (see Spec.KillUp) and runs the up again. The steps of both runs must keep every
 	// stateful resource.
 	Kill *Kill
+	// Ops, if set, drills the change through the product's operator command (package ops) instead
+	// of Config, Remove, Expect, Applied and Check: Before runs first, then Ops with the drill's
+	// stack as an ops.Stack whose previews and ups are the drill's guarded, retried commands,
+	// checked against Stateful and the stage's hooks (Stages), then Guard once more, then Settle.
+	Ops func(ctx context.Context, run *OpsRun) error
+	// Stage, with Ops, names the stage a config write of the command starts (its values: key ->
+	// value as ops.Stack.SetConfig takes them), "" to stay in the current one; the first stage is
+	// Name.
+	Stage func(values map[string]string) string
+	// Stages, with Ops, are the drill's checks per stage name.
+	Stages map[string]OpsStage
 	// SecondOperator, if set, starts a second `pulumi up` of the stack while the change's up runs
 	// (once its lock is in the backend): the state lock must refuse it with a clear message, and
 	// the first must complete untouched.
@@ -227,7 +240,7 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 	moto, err := emulator.StartMoto(ctx, emulator.MotoOptions{
 		Log: motoLog,
 		// The stack attaches AWS-managed policies (e.g. AmazonRDSEnhancedMonitoringRole).
-		Env: []string{"MOTO_IAM_LOAD_MANAGED_POLICIES=true"},
+		Env: append([]string{"MOTO_IAM_LOAD_MANAGED_POLICIES=true"}, d.MotoEnv...),
 	})
 	if err != nil {
 		return err
@@ -300,7 +313,7 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 	}
 
 	s := &session{name: d.Name, stack: stack, cloud: cloud, log: log, faults: d.Faults != nil, retries: d.Retries,
-		cli: cmd, inventory: d.Inventory, ignore: d.InventoryIgnore}
+		cli: cmd, dir: dir, inventory: d.Inventory, ignore: d.InventoryIgnore}
 	if d.Retries > 0 {
 		defer func() {
 			n, phases := s.retried()
@@ -403,7 +416,11 @@ func run(ctx context.Context, cfg Options, d Spec) (err error) {
 	}
 
 	for _, c := range d.Changes {
-		if err := change(ctx, s, c); err != nil {
+		drillChange := change
+		if c.Ops != nil {
+			drillChange = opsChange
+		}
+		if err := drillChange(ctx, s, c); err != nil {
 			return err
 		}
 		if err := inventory(c.Name); err != nil {

@@ -23,9 +23,10 @@ type session struct {
 	stack   auto.Stack
 	cloud   Cloud
 	log     io.Writer
-	faults  bool // the proxy injects faults: print them per phase
-	retries int  // whole-command retries allowed after a failure (Spec.Retries)
-	cli     *cli // the CLI every command runs, which a Kill SIGKILLs
+	faults  bool   // the proxy injects faults: print them per phase
+	retries int    // whole-command retries allowed after a failure (Spec.Retries)
+	cli     *cli   // the CLI every command runs, which a Kill SIGKILLs
+	dir     string // the drill's state directory
 
 	inventory []string        // regions whose inventory the recovery after a kill reads (Spec.Inventory)
 	ignore    func() []string // what moto holds that no stack owns (Spec.InventoryIgnore)

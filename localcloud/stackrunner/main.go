@@ -8,7 +8,8 @@
 // of the policy pack -policy-pack that policy-config.json does not exempt: docs/awsguard.md) -> up -> refresh
 // -> preview (no change allowed) -> the lost-region drill (lostregion.go: -lose goes dark,
 // -failover becomes the primary with 0 requests to the dark region, then the region returns and
-// rejoins) -> destroy. With an empty -lose the failover is a planned one, every region reachable.
+// rejoins; with -ops, the default, the failover and the rejoin are the operator command's plans,
+// opsdrill.go) -> destroy. With an empty -lose the failover is a planned one, every region reachable.
 //
 //	localcloud/build.sh
 //	cd localcloud && go run ./stackrunner -root .bin -pulumi-home .bin/home
@@ -45,6 +46,8 @@ func main() {
 	stack := flag.String("stack", "local", "the stack name")
 	target := flag.String("failover", "us-east-1", "the region the failover drill promotes (empty: no failover drill)")
 	lose := flag.String("lose", "us-west-2", "the region the failover drill darkens and lists in lostRegions, then brings back and rejoins (empty: a planned failover, every region reachable)")
+	useOps := flag.Bool("ops", true, "run the lost-region drill's failover, return and rejoin through the operator command (package ops: multiregion-ops failover --lost, then rejoin) instead of the drill's own config changes")
+	opsCache := flag.Bool("ops-cache-failover", false, "with -ops, let the command's Global Datastore failover call the emulator's fake (fake_elasticache.py) instead of recording a no-op")
 	faults := drill.RegisterFaultFlags(flag.CommandLine, 0.05)
 	previewOnly := flag.Bool("preview-only", false, "stop after the first preview (no error and no warning allowed)")
 	policyDir := filepath.Join(root, "localcloud", "policy")
@@ -88,6 +91,12 @@ func main() {
 		acct.keyHome, acct.keyReplica = *lose, *target
 		spec.SecretsProvider = func(cloud drill.Cloud) string { return secretsURL(*lose, cloud.Proxy.URL()) }
 		spec.Changes = lostRegion(*lose, *target, serviceName(cfg), regionNames(cfg))
+		if *useOps {
+			spec.Changes = lostRegionOps(*lose, *target, serviceName(cfg), regionNames(cfg), *opsCache)
+			// moto reports 0 running tasks unless told otherwise; the command's pre-checks refuse a
+			// warm standby that runs none, as they must in AWS.
+			spec.MotoEnv = append(spec.MotoEnv, "MOTO_ECS_SERVICE_RUNNING=1")
+		}
 	}
 	if *policyPack != "" {
 		spec.Policy = &drill.PolicyPack{Path: *policyPack, Config: *policyConfig}

@@ -546,6 +546,22 @@ func TestCloudWatchQueryProtocol(t *testing.T) {
 	assert.Equal(t, "2010-08-01", al[0].param("Version"))
 }
 
+// TestAlarmStateIsCheckedAgain: an API that ignores the StateValue filter (moto 5.2 does when
+// AlarmNamePrefix is given) answers alarms in every state; only those in ALARM are reported.
+func TestAlarmStateIsCheckedAgain(t *testing.T) {
+	f := newFake(t, func(c call) reply {
+		return queryXML("DescribeAlarms", `<MetricAlarms>`+
+			`<member><AlarmName>web-us-east-1-alb-5xx-rate</AlarmName><StateValue>OK</StateValue></member>`+
+			`<member><AlarmName>web-us-east-1-db-replica-lag</AlarmName><StateValue>INSUFFICIENT_DATA</StateValue></member>`+
+			`<member><AlarmName>web-us-east-1-unhealthy-hosts</AlarmName><StateValue>ALARM</StateValue></member>`+
+			`</MetricAlarms>`)
+	})
+	c := f.cloud(t, WithCloudWatchQueryProtocol())
+	names, err := c.alarmsInAlarm(context.Background(), "us-east-1", "web-us-east-1-")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"web-us-east-1-unhealthy-hosts"}, names)
+}
+
 // TestServiceEndpoint: a per-service endpoint wins over the shared one.
 func TestServiceEndpoint(t *testing.T) {
 	var hits atomic.Int32

@@ -131,11 +131,17 @@ func (c *Cloud) alarmsInAlarm(ctx context.Context, region, prefix string) ([]str
 		if err != nil {
 			return nil, err
 		}
+		// The state is checked again: an API that applies only one of the filters (moto 5.2 ignores
+		// StateValue when AlarmNamePrefix is given) must not turn every alarm into one in ALARM.
 		for _, a := range page.MetricAlarms {
-			names = append(names, aws.ToString(a.AlarmName))
+			if a.StateValue == cwtypes.StateValueAlarm {
+				names = append(names, aws.ToString(a.AlarmName))
+			}
 		}
 		for _, a := range page.CompositeAlarms {
-			names = append(names, aws.ToString(a.AlarmName))
+			if a.StateValue == cwtypes.StateValueAlarm {
+				names = append(names, aws.ToString(a.AlarmName))
+			}
 		}
 	}
 	slices.Sort(names)

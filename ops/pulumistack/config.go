@@ -34,6 +34,22 @@ func configMap(values map[string]string) auto.ConfigMap {
 	return out
 }
 
+// splitStructured separates the values that are JSON objects or lists (written as structured
+// configuration, so that a project's config schema, e.g. `type: array`, accepts them) from the plain
+// strings.
+func splitStructured(values map[string]string) (plain, structured map[string]string) {
+	plain, structured = map[string]string{}, map[string]string{}
+	for k, v := range values {
+		t := strings.TrimSpace(v)
+		if (strings.HasPrefix(t, "[") || strings.HasPrefix(t, "{")) && json.Valid([]byte(t)) {
+			structured[k] = t
+			continue
+		}
+		plain[k] = v
+	}
+	return plain, structured
+}
+
 // keyList names the keys of values in order, for messages.
 func keyList(values map[string]string) string {
 	return strings.Join(slices.Sorted(maps.Keys(values)), ", ")

@@ -21,7 +21,7 @@ const streamGrace = 5 * time.Second
 // step translates an engine step's metadata into an ops.Step. Diffs are the engine's changed keys,
 // or, when it reports only a detailed diff, that diff's property paths in sorted order.
 func step(m apitype.StepEventMetadata) ops.Step {
-	s := ops.Step{URN: m.URN, Type: m.Type, Op: ops.Op(m.Op)}
+	s := ops.Step{URN: m.URN, Type: m.Type, Op: ops.Op(m.Op), Provider: m.Provider}
 	switch {
 	case len(m.Diffs) > 0:
 		s.Diffs = slices.Clone(m.Diffs)

@@ -18,6 +18,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 )
 
 // Option configures Open and New.
@@ -122,14 +123,41 @@ func (s *Stack) Outputs(ctx context.Context) (map[string]any, error) {
 	return outputs(out), nil
 }
 
-// SetConfig writes values in one `pulumi config set-all`, each as plain text (objects and lists as
-// JSON, path false).
+// SetConfig writes values: plain strings in one `pulumi config set-all` (path false), and objects
+// and lists (JSON) as structured values in the stack's settings file, so that a project whose config
+// schema types them (`lostRegions: {type: array}` in this project's Pulumi.yaml) accepts them: a
+// JSON list written as a string is refused by the CLI's validation ("must be of type
+// 'array<string>'").
 func (s *Stack) SetConfig(ctx context.Context, values map[string]string) error {
 	if len(values) == 0 {
 		return nil
 	}
-	if err := s.stack.SetAllConfigWithOptions(ctx, configMap(values), &auto.ConfigOptions{Path: false}); err != nil {
-		return fmt.Errorf("setting %s on stack %s: %w", keyList(values), s.Name(), err)
+	plain, structured := splitStructured(values)
+	if len(structured) > 0 {
+		ws := s.stack.Workspace()
+		ps, err := ws.StackSettings(ctx, s.stack.Name())
+		if err != nil {
+			return fmt.Errorf("setting %s on stack %s: reading its settings: %w", keyList(structured), s.Name(), err)
+		}
+		if ps.Config == nil {
+			ps.Config = config.Map{}
+		}
+		for k, v := range structured {
+			key, err := config.ParseKey(k)
+			if err != nil {
+				return fmt.Errorf("setting %s on stack %s: %w", k, s.Name(), err)
+			}
+			ps.Config[key] = config.NewObjectValue(v)
+		}
+		if err := ws.SaveStackSettings(ctx, s.stack.Name(), ps); err != nil {
+			return fmt.Errorf("setting %s on stack %s: %w", keyList(structured), s.Name(), err)
+		}
+	}
+	if len(plain) == 0 {
+		return nil
+	}
+	if err := s.stack.SetAllConfigWithOptions(ctx, configMap(plain), &auto.ConfigOptions{Path: false}); err != nil {
+		return fmt.Errorf("setting %s on stack %s: %w", keyList(plain), s.Name(), err)
 	}
 	return nil
 }

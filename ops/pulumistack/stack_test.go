@@ -198,3 +198,21 @@ func TestConfigValuesAndMap(t *testing.T) {
 	assert.Equal(t, auto.ConfigValue{Value: `["us-west-2"]`}, m["multiregion:lostRegions"])
 	assert.Equal(t, "a, b", keyList(map[string]string{"b": "1", "a": "2"}))
 }
+
+// TestSplitStructured writes JSON lists and objects as structured configuration (a project schema
+// typing lostRegions as an array refuses a string) and everything else as plain strings.
+func TestSplitStructured(t *testing.T) {
+	plain, structured := splitStructured(map[string]string{
+		"multiregion:primaryRegion": "us-east-1",
+		"multiregion:lostRegions":   `["us-west-2"]`,
+		"multiregion:database":      `{"engine":"postgres","rejoin":{"us-west-2":"release"}}`,
+		"multiregion:empty":         `[]`,
+		"multiregion:notJSON":       `[not json`,
+	})
+	if len(plain) != 2 || plain["multiregion:primaryRegion"] != "us-east-1" || plain["multiregion:notJSON"] != "[not json" {
+		t.Errorf("plain = %v", plain)
+	}
+	if len(structured) != 3 || structured["multiregion:empty"] != "[]" {
+		t.Errorf("structured = %v", structured)
+	}
+}
