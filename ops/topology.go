@@ -64,11 +64,22 @@ func (t topology) dbIdentifier(region string) string {
 	return t.s.Service + "-" + region
 }
 
-// globalName is the Aurora global cluster identifier and the Global Datastore's ID suffix.
-func (t topology) globalName() string { return t.s.Service + "-global" }
+// globalName is the Aurora global cluster identifier and the Global Datastore's ID suffix: the home
+// region's output regions.<home>.globalClusterId (Aurora), else the stack's naming rule.
+func (t topology) globalName() string {
+	if id := t.regionOutput(t.s.DataHomeRegion, "globalClusterId"); id != "" {
+		return id
+	}
+	return t.s.Service + "-global"
+}
 
-// cacheGroupID is the region's replication group ID.
-func (t topology) cacheGroupID(region string) string { return t.s.Service + "-" + region }
+// cacheGroupID is the region's replication group ID: the output, else the stack's naming rule.
+func (t topology) cacheGroupID(region string) string {
+	if id := t.regionOutput(region, "cacheReplicationGroupId"); id != "" {
+		return id
+	}
+	return t.s.Service + "-" + region
+}
 
 // healthCheckID is the region's Route 53 health check ID ("" when the edge has none).
 func (t topology) healthCheckID(region string) string {
@@ -77,9 +88,13 @@ func (t topology) healthCheckID(region string) string {
 	return s
 }
 
-// auroraClusterARN is the ARN of region's Aurora cluster, built from the account and partition of
-// the region's ECS cluster ARN (output regions.<region>.clusterArn).
+// auroraClusterARN is the ARN of region's Aurora cluster: the output regions.<region>.dbArn, or, for
+// a stack deployed before that output existed, built from the account and partition of the region's
+// ECS cluster ARN (output regions.<region>.clusterArn).
 func (t topology) auroraClusterARN(region string) (string, error) {
+	if arn := t.regionOutput(region, "dbArn"); strings.HasPrefix(arn, "arn:") {
+		return arn, nil
+	}
 	ecs := t.regionOutput(region, "clusterArn")
 	parts := strings.SplitN(ecs, ":", 6)
 	if len(parts) < 6 || parts[0] != "arn" || parts[4] == "" {
