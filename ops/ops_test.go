@@ -546,3 +546,18 @@ func TestStatus(t *testing.T) {
 		t.Errorf("JSON %s (%v)", js.String(), err)
 	}
 }
+
+func TestRejoinSummaryHasNoRTOLine(t *testing.T) {
+	e := afterFailover(t)
+	r, err := e.run(t, ops.Request{Command: ops.CommandRejoin}, e.opts())
+	if err != nil {
+		t.Fatalf("rejoin: %v\n%s", err, e.out)
+	}
+	var s strings.Builder
+	if err := ops.WriteSummary(&s, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(s.String(), "measured vs expected") || !strings.Contains(s.String(), "rebuild: up") {
+		t.Errorf("a rejoin changes no role: its summary must not compare RTO parts:\n%s", s.String())
+	}
+}

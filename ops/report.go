@@ -30,7 +30,11 @@ func WriteSummary(w io.Writer, reports ...*Report) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		if rto, ok := r.Expected["expectedRto"]; ok {
+		// Only a run whose role-changing phases ran has RTO parts to compare (not a rejoin, nor
+		// a re-run whose up was already done).
+		_, applied := r.Measured["apply"]
+		_, failedOver := r.Measured["awsSideFailover"]
+		if rto, ok := r.Expected["expectedRto"]; ok && (applied || failedOver) {
 			if r.Command == CommandFailover && len(r.Lost) > 0 {
 				if lost, ok := r.Expected["expectedRtoLostRegion"]; ok {
 					rto = lost

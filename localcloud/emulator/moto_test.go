@@ -169,6 +169,12 @@ func TestMotoWithFixes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Two instances of one region (a fleet's stacks) have their own DbiResourceId.
+	rds("us-west-2", url.Values{"Action": {"CreateDBInstance"}, "DBInstanceIdentifier": {"db-west-2"}, "Engine": {"postgres"},
+		"DBInstanceClass": {"db.t3.micro"}, "AllocatedStorage": {"20"}, "MasterUsername": {"app"}, "MasterUserPassword": {"localcloud1"}})
+	if other, err := DescribeDBInstance(ctx, m.URL(), "us-west-2", "db-west-2"); err != nil || other.ResourceID == "" || other.ResourceID == primary.ResourceID {
+		t.Errorf("two instances of us-west-2 have DbiResourceId %q and %q (%v); want two distinct ones", primary.ResourceID, other.ResourceID, err)
+	}
 	rds("us-east-1", url.Values{"Action": {"CreateDBInstanceReadReplica"}, "DBInstanceIdentifier": {"db-east"},
 		"SourceDBInstanceIdentifier": {primary.ARN}})
 	replica, err := DescribeDBInstance(ctx, m.URL(), "us-east-1", "db-east")

@@ -140,6 +140,10 @@ def _init_instance_keeping_settings(self, *args, **kwargs):
     _init_instance(self, *args, **kwargs)
     for attr, value in kept.items():
         setattr(self, attr, value)
+    # moto gives every instance the same DbiResourceId, which the Terraform provider reads an
+    # instance by (filter dbi-resource-id): with two instances in one region it finds "too many
+    # results" and reports "couldn't find resource". AWS makes it unique per instance.
+    self.dbi_resource_id = "db-" + uuid.uuid4().hex[:26].upper()
 
 
 rds_models.DBInstance.__init__ = _init_instance_keeping_settings

@@ -14,6 +14,8 @@ type DBInstance struct {
 	Identifier string `xml:"DBInstanceIdentifier"`
 	// ARN is the instance's ARN.
 	ARN string `xml:"DBInstanceArn"`
+	// ResourceID is the instance's DbiResourceId, which the Terraform provider reads it by.
+	ResourceID string `xml:"DbiResourceId"`
 	// Address is the instance's endpoint address (its DNS name).
 	Address string `xml:"Endpoint>Address"`
 	// Status is the instance status, e.g. "available".
