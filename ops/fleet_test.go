@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -111,6 +113,14 @@ func TestFleetGroupsInOrderWithBoundedConcurrency(t *testing.T) {
 		if !strings.Contains(table.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, table.String())
 		}
+	}
+	path := filepath.Join(t.TempDir(), "fleet.json")
+	if err := ops.SaveReport(path, r, r.Reports()...); err != nil {
+		t.Fatal(err)
+	}
+	txt, err := os.ReadFile(filepath.Join(filepath.Dir(path), "fleet.txt"))
+	if err != nil || !strings.HasPrefix(string(txt), table.String()) || !strings.Contains(string(txt), "switchover s/4 --to us-east-1") {
+		t.Errorf("the fleet summary must start with the table, then each stack's phases:\n%s (%v)", txt, err)
 	}
 }
 

@@ -51,7 +51,7 @@ func WriteSummary(w io.Writer, reports ...*Report) error {
 }
 
 // SaveReport writes the JSON of v to path and the human summary of reports next to it (path with
-// its extension replaced by .txt).
+// its extension replaced by .txt), led by the fleet's summary table when v is a *FleetReport.
 func SaveReport(path string, v any, reports ...*Report) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
@@ -61,6 +61,11 @@ func SaveReport(path string, v any, reports ...*Report) error {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	var s strings.Builder
+	if fleet, ok := v.(*FleetReport); ok && fleet != nil {
+		if err := fleet.WriteTable(&s); err != nil {
+			return err
+		}
+	}
 	if err := WriteSummary(&s, reports...); err != nil {
 		return err
 	}

@@ -4,11 +4,12 @@
 // regions, no cache, no CloudFront, no WAF, no Route 53: the
 // Global Accelerator is the one global entry, on plain HTTP), then a switchover of the whole fleet
 // in groups (the first stack as the platform group, the others as the services group), the
-// summary table, and destroy.
+// summary table, then `multiregion-ops failback --to us-west-2` of the platform stack (the stale
+// old writer released, rebuilt as a replica of the new one, then a switchover back), and destroy.
 //
-// moto publishes no RDS metrics, so before the switchover the drill publishes one ReplicaLag
-// datapoint of 0 for each target replica (PutMetricData), which the command's lag pre-check and
-// its wait for a lag of 0 then read: on AWS, RDS publishes it.
+// moto publishes no RDS metrics, so while the commands run the drill publishes a ReplicaLag
+// datapoint of 0 every 30 s for each stack's instance in both regions (PutMetricData), which the
+// command's lag pre-check and its wait for a lag of 0 then read: on AWS, RDS publishes it.
 //
 //	localcloud/build.sh
 //	cd localcloud && go run ./fleetrunner -root .bin -pulumi-home .bin/home
@@ -129,11 +130,26 @@ func settings(name string, i int) []byte {
 }
 
 // switchover runs `multiregion-ops switchover --to target --fleet FILE --parallel parallel --yes`
-// over the fleet's stacks, prints the summary table and writes the fleet report into dir.
+// over the fleet's stacks, prints the summary table and writes the fleet report into dir; then
+// `multiregion-ops failback --to primary --yes` of the platform stack, with its report.
 func switchover(ctx context.Context, cloud drill.Cloud, byName map[string]auto.Stack, fleet ops.Fleet, parallel int, dir string) error {
-	if err := publishReplicaLag(ctx, cloud.Emulator, byName); err != nil {
+	ids, err := dbIdentifiers(ctx, byName)
+	if err != nil {
 		return err
 	}
+	lagCtx, stopLag := context.WithCancel(ctx)
+	defer stopLag()
+	lagErr := make(chan error, 1)
+	if err := publishReplicaLag(ctx, cloud.Emulator, ids); err != nil {
+		return err
+	}
+	go func() { lagErr <- keepPublishing(lagCtx, cloud.Emulator, ids) }()
+	defer func() {
+		stopLag()
+		if err := <-lagErr; err != nil {
+			fmt.Fprintf(os.Stderr, "localcloud: fleet: publishing ReplicaLag: %v\n", err)
+		}
+	}()
 	c, err := awscloud.New(ctx,
 		awscloud.WithEndpoint(cloud.Proxy.URL()),
 		awscloud.WithCloudWatchQueryProtocol(), // moto 5.2 serves CloudWatch's query protocol only
@@ -177,6 +193,28 @@ func switchover(ctx context.Context, cloud drill.Cloud, byName map[string]auto.S
 	if runErr != nil {
 		return fmt.Errorf("multiregion-ops switchover --fleet: %w", runErr)
 	}
+
+	// The failback of the platform stack: its old writer in primary is stale after the promotion.
+	name := fleet.Groups[0].Stacks[0]
+	st, err := open(ctx, name)
+	if err != nil {
+		return err
+	}
+	back := ops.Request{Command: ops.CommandFailback, To: primary}
+	r, runErr := ops.Run(ctx, st, c, back, ops.Options{Out: os.Stdout, Yes: true, LagTimeout: 5 * time.Minute})
+	if r != nil {
+		path := filepath.Join(dir, "ops-failback.json")
+		if err := ops.SaveReport(path, r, r); err != nil {
+			return fmt.Errorf("the failback report: %w", err)
+		}
+		if err := ops.WriteSummary(os.Stdout, r); err != nil {
+			return fmt.Errorf("printing the failback summary: %w", err)
+		}
+		fmt.Printf("localcloud: fleet: report %s (and .txt)\n", path)
+	}
+	if runErr != nil {
+		return fmt.Errorf("multiregion-ops failback --stack %s --to %s: %w", name, primary, runErr)
+	}
 	return nil
 }
 
@@ -188,45 +226,75 @@ func staticAWS() []func(*config.LoadOptions) error {
 	}
 }
 
+// dbIdentifiers are the database instance identifiers of every stack in every region, by region
+// (outputs regions.<region>.dbIdentifier).
+func dbIdentifiers(ctx context.Context, byName map[string]auto.Stack) (map[string][]string, error) {
+	ids := map[string][]string{}
+	for name, st := range byName {
+		out, err := st.Outputs(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("the outputs of %s: %w", name, err)
+		}
+		regions, _ := out["regions"].Value.(map[string]any)
+		for _, region := range []string{primary, target} {
+			r, _ := regions[region].(map[string]any)
+			id, _ := r["dbIdentifier"].(string)
+			if id == "" {
+				return nil, fmt.Errorf("%s: output regions.%s.dbIdentifier is empty", name, region)
+			}
+			ids[region] = append(ids[region], id)
+		}
+	}
+	return ids, nil
+}
+
 // publishReplicaLag puts one ReplicaLag datapoint of 0 (AWS/RDS, DBInstanceIdentifier) for each
-// stack's replica in target, straight to moto: moto publishes no RDS metrics, RDS does.
-func publishReplicaLag(ctx context.Context, endpoint string, byName map[string]auto.Stack) error {
+// instance of ids (by region), straight to moto: moto publishes no RDS metrics, RDS does.
+func publishReplicaLag(ctx context.Context, endpoint string, ids map[string][]string) error {
 	cfg, err := config.LoadDefaultConfig(ctx, staticAWS()...)
 	if err != nil {
 		return fmt.Errorf("the AWS configuration: %w", err)
 	}
-	cw := cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
-		o.Region = target
-		o.BaseEndpoint = awssdk.String(endpoint)
-		o.Protocol = awsquery.New(cwschemas.GraniteServiceVersion20100801)
-	})
-	for name, st := range byName {
-		out, err := st.Outputs(ctx)
-		if err != nil {
-			return fmt.Errorf("the outputs of %s: %w", name, err)
-		}
-		regions, _ := out["regions"].Value.(map[string]any)
-		r, _ := regions[target].(map[string]any)
-		id, _ := r["dbIdentifier"].(string)
-		if id == "" {
-			return fmt.Errorf("%s: output regions.%s.dbIdentifier is empty", name, target)
-		}
-		_, err = cw.PutMetricData(ctx, &cloudwatch.PutMetricDataInput{
-			Namespace: awssdk.String("AWS/RDS"),
-			MetricData: []cwtypes.MetricDatum{{
-				MetricName: awssdk.String("ReplicaLag"),
-				Dimensions: []cwtypes.Dimension{{Name: awssdk.String("DBInstanceIdentifier"), Value: awssdk.String(id)}},
-				Timestamp:  awssdk.Time(time.Now()),
-				Value:      awssdk.Float64(0),
-				Unit:       cwtypes.StandardUnitSeconds,
-			}},
+	for region, list := range ids {
+		cw := cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
+			o.Region = region
+			o.BaseEndpoint = awssdk.String(endpoint)
+			o.Protocol = awsquery.New(cwschemas.GraniteServiceVersion20100801)
 		})
-		if err != nil {
-			return fmt.Errorf("publishing ReplicaLag 0 for %s in %s: %w", id, target, err)
+		for _, id := range list {
+			_, err = cw.PutMetricData(ctx, &cloudwatch.PutMetricDataInput{
+				Namespace: awssdk.String("AWS/RDS"),
+				MetricData: []cwtypes.MetricDatum{{
+					MetricName: awssdk.String("ReplicaLag"),
+					Dimensions: []cwtypes.Dimension{{Name: awssdk.String("DBInstanceIdentifier"), Value: awssdk.String(id)}},
+					Timestamp:  awssdk.Time(time.Now()),
+					Value:      awssdk.Float64(0),
+					Unit:       cwtypes.StandardUnitSeconds,
+				}},
+			})
+			if err != nil {
+				return fmt.Errorf("publishing ReplicaLag 0 for %s in %s: %w", id, region, err)
+			}
 		}
-		fmt.Printf("localcloud: fleet: published ReplicaLag 0 for %s (%s, %s): moto publishes no RDS metrics\n", id, name, target)
 	}
 	return nil
+}
+
+// keepPublishing publishes ids' ReplicaLag of 0 every 30 s until ctx ends, as RDS publishes it
+// every minute (the command reads the newest one-minute maximum of the last five minutes).
+func keepPublishing(ctx context.Context, endpoint string, ids map[string][]string) error {
+	tick := time.NewTicker(30 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+			if err := publishReplicaLag(ctx, endpoint, ids); err != nil && ctx.Err() == nil {
+				return err
+			}
+		}
+	}
 }
 
 // projectRoot is the nearest directory, from the working directory up, that holds Pulumi.yaml.
