@@ -96,13 +96,25 @@ func (g Guard) Check(p Preview) error {
 	return &RefusalError{Phase: "guarded preview", Reasons: reasons, Steps: refused}
 }
 
-// allowed lists the steps of p that the allowances passed, for the report.
+// allowed lists the resources of p whose steps the allowances passed, for the report: one entry per
+// resource, its operations joined ("delete-replaced/replace/create-replacement web-us-west-2-db").
 func (g Guard) allowed(p Preview) []string {
-	var out []string
+	var urns []string
+	opsOf := map[string][]string{}
+	reasons := map[string]string{}
 	for _, s := range p.Steps {
-		if slices.ContainsFunc(g.Allow, func(a Allowance) bool { return a.permits(s) }) {
-			out = append(out, fmt.Sprintf("%s %s (allowed: %s)", s.Op, s.URN, g.reason(s)))
+		if !slices.ContainsFunc(g.Allow, func(a Allowance) bool { return a.permits(s) }) {
+			continue
 		}
+		if _, seen := opsOf[s.URN]; !seen {
+			urns = append(urns, s.URN)
+			reasons[s.URN] = g.reason(s)
+		}
+		opsOf[s.URN] = append(opsOf[s.URN], string(s.Op))
+	}
+	out := make([]string, 0, len(urns))
+	for _, urn := range urns {
+		out = append(out, fmt.Sprintf("%s %s (allowed: %s)", strings.Join(opsOf[urn], "/"), urnName(urn), reasons[urn]))
 	}
 	return out
 }

@@ -376,7 +376,7 @@ func TestFailbackRDS(t *testing.T) {
 	}
 	var allowed bool
 	for _, p := range r.Phases {
-		if p.Name == "rejoin: rebuild: guarded preview" && strings.Contains(p.Details, "allowed: rejoin rebuild of us-west-2") {
+		if p.Name == "rejoin: rebuild: guarded preview" && strings.Contains(p.Details, "web-us-west-2-db (allowed: rejoin rebuild of us-west-2") {
 			allowed = true
 		}
 	}
