@@ -16,6 +16,10 @@ func wafManagedGroups() []string {
 	return []string{"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}
 }
 
+// WAFRuleCount is the number of rules of every web ACL the components create (each managed rule
+// group counts as one rule, as AWS bills it): the managed groups and the rate rule.
+func WAFRuleCount() int { return len(wafManagedGroups()) + 1 }
+
 // cloudFrontRequestHeader is the header CloudFront adds to every request it forwards to an origin.
 const cloudFrontRequestHeader = "x-amz-cf-id"
 

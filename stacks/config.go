@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/multiregion/multiregion/components"
+	"github.com/multiregion/multiregion/cost"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
@@ -99,6 +100,15 @@ type Config struct {
 	// Edge is multiregion:edge: domain, hosted zone and the global services (Route 53, CloudFront,
 	// Global Accelerator), their health checks and the RTO target.
 	Edge EdgeConfig
+	// CostAssumptions is multiregion:costAssumptions: the usage figures the estimate prices.
+	CostAssumptions cost.Assumptions
+	// Budget is multiregion:budget: a ceiling on the estimate.
+	Budget BudgetConfig
+	// replicaMultiAZSet records that database.replicaMultiAz was set, not defaulted from the
+	// strategy (EstimateByStrategy keeps a set value under every strategy).
+	replicaMultiAZSet bool
+	// standbyInstancesSet records that database.standbyInstances was set, likewise.
+	standbyInstancesSet bool
 	// Observability is multiregion:observability: alarm subscriptions, log archive, thresholds.
 	Observability ObservabilityConfig
 }
@@ -199,6 +209,8 @@ func (c *Config) fields() map[string]any {
 		"cacheAuthToken":     &c.CacheAuthToken,
 		"dataHomeRegion":     &c.DataHomeRegion,
 		"lostRegions":        &c.LostRegions,
+		"costAssumptions":    &c.CostAssumptions,
+		"budget":             &c.Budget,
 	}
 }
 
@@ -232,6 +244,7 @@ func (c *Config) applyDefaults() {
 	c.applyDataDefaults()
 	c.Edge.applyDefaults()
 	c.Observability.applyDefaults(c)
+	c.CostAssumptions = c.CostAssumptions.WithDefaults()
 	s := &c.Service
 	s.ServiceSpec = s.ServiceSpec.WithDefaults()
 	if s.DesiredCount == 0 && s.MinCount == 0 && s.MaxCount == 0 {
@@ -304,6 +317,11 @@ func (c *Config) problems() []error {
 	errs = append(errs, c.validateLost()...)
 	errs = append(errs, c.validateEdge()...)
 	errs = append(errs, c.Observability.validate(c)...)
+	errs = append(errs, c.validateCost()...)
+	if len(errs) == 0 {
+		// The budget prices a valid configuration only.
+		errs = c.budgetProblems()
+	}
 	return dedupe(errs)
 }
 

@@ -66,10 +66,12 @@ func (c *Config) applyDataDefaults() {
 	if d.IAMUsername == "" {
 		d.IAMUsername = components.IAMDBUsernameFor(c.Service.Name)
 	}
+	c.standbyInstancesSet = d.StandbyInstances != nil
 	if d.StandbyInstances == nil {
 		n := c.standbyInstances()
 		d.StandbyInstances = &n
 	}
+	c.replicaMultiAZSet = d.ReplicaMultiAZ != nil
 	if d.ReplicaMultiAZ == nil {
 		d.ReplicaMultiAZ = components.Bool(c.replicaMultiAZ())
 	}

@@ -177,6 +177,11 @@ func Deploy(ctx *pulumi.Context, cfg *Config, opts ...Option) (*Deployment, erro
 	d.Outputs["drStrategy"] = pulumi.String(string(cfg.Strategy))
 	d.Outputs["expectedRto"], d.Outputs["expectedRpo"] = cfg.Objectives().outputs()
 	d.Outputs["expectedRtoLostRegion"], _ = cfg.LostObjectives().outputs()
+	monthly, byStrategy, err := cfg.costOutputs()
+	if err != nil {
+		return nil, err
+	}
+	d.Outputs["expectedMonthlyCost"], d.Outputs["costByStrategy"] = monthly, byStrategy
 	return d, nil
 }
 

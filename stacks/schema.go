@@ -115,6 +115,13 @@ func Keys() []Key {
 			"AWS APIs are unreachable (a regional outage): the program asks nothing of them and keeps every " +
 			"resource there as the last deployment left it, while it moves everything else. Set it together " +
 			"with a primaryRegion that is not lost; remove a region once it is back (docs/lostregion.md)."},
+		{Name: "costAssumptions", Type: TypeObject, Default: map[string]any{}, Description: "The usage figures " +
+			"the monthly cost estimate prices (output expectedMonthlyCost, docs/cost.md): requestsPerMonth " +
+			"(default 100000000), gbOutPerMonth (500), logGbPerDay (5), natGbPerMonth (200), " +
+			"replicatedGbPerMonth (100), dataGb (100); each above 0."},
+		{Name: "budget", Type: TypeObject, Default: map[string]any{}, Description: "A ceiling on the estimate: " +
+			"monthlyUSD refuses, before anything is registered, a configuration whose expectedMonthlyCost " +
+			"total is above it, naming its top three drivers. Optional."},
 		{Name: "dataHomeRegion", Type: TypeString, Default: "", Description: "The region that creates and " +
 			"manages the Aurora global cluster and the ElastiCache Global Datastore; default (empty) the first " +
 			"entry of regions. It must be primaryRegion on the first deployment and never change afterwards (a " +

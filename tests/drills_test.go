@@ -263,7 +263,7 @@ func TestStackOutputsForOtherStacks(t *testing.T) {
 	for _, k := range []string{
 		"globalHostname", "regions", "repositoryUrl", "dbWriterEndpoint", "dbMasterSecretArn", "cachePrimaryEndpoint",
 		"alertTopicArns", "primaryRegion", "drStrategy", "expectedRto", "expectedRtoLostRegion", "expectedRpo", "failoverTimes",
-		"cloudFrontDomain", "acceleratorDnsName", "acceleratorIps", "healthCheckIds", "dashboardUrl",
+		"cloudFrontDomain", "acceleratorDnsName", "acceleratorIps", "healthCheckIds", "dashboardUrl", "expectedMonthlyCost", "costByStrategy",
 	} {
 		assert.Contains(t, d.Outputs, k)
 	}

@@ -90,6 +90,8 @@ func reachAllowList() map[string]string {
 		"edge.allowPlainHttp": "valid only one way in any configuration (true only without edge.domain, false " +
 			"only with one), so no single change of it is valid; tests/edge_test.go " +
 			"TestGlobalAcceleratorOnlyWithoutDomain deploys it and TestBadEdgeConfigNamesTheKey refuses it unset",
+		"budget.monthlyUSD": "a validation gate only: Parse rejects a configuration whose estimate exceeds it " +
+			"(stacks/cost.go budgetProblems, tests/cost_test.go TestBudget); nothing is built or exported from it",
 		"lostRegions": "it needs a last deployment to freeze (a StackReference to the stack itself), which " +
 			"these single runs do not have; tests/lostregion_test.go deploys, then loses a region",
 	}
@@ -201,11 +203,13 @@ func reachCandidates() map[string][]any {
 // configuration (regions: the last region, a standby no other key names).
 func reachObjects() map[string]func(*stacks.Config) any {
 	return map[string]func(*stacks.Config) any{
-		"service":       func(c *stacks.Config) any { return c.Service },
-		"database":      func(c *stacks.Config) any { return c.Database },
-		"cache":         func(c *stacks.Config) any { return c.Cache },
-		"edge":          func(c *stacks.Config) any { return c.Edge },
-		"observability": func(c *stacks.Config) any { return c.Observability },
+		"service":         func(c *stacks.Config) any { return c.Service },
+		"database":        func(c *stacks.Config) any { return c.Database },
+		"cache":           func(c *stacks.Config) any { return c.Cache },
+		"edge":            func(c *stacks.Config) any { return c.Edge },
+		"observability":   func(c *stacks.Config) any { return c.Observability },
+		"costAssumptions": func(c *stacks.Config) any { return c.CostAssumptions },
+		"budget":          func(c *stacks.Config) any { return c.Budget },
 		"regions": func(c *stacks.Config) any {
 			if len(c.Regions) == 0 {
 				return stacks.RegionConfig{}

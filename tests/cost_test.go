@@ -1,0 +1,193 @@
+package tests
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/multiregion/multiregion/cost"
+	"github.com/multiregion/multiregion/mockcloud"
+	"github.com/multiregion/multiregion/stacks"
+)
+
+// TestCostInventory: the cost model prices what the program registers. For every strategy, both
+// engines and a stack with and without a cache, every count of stacks.CostInventory equals what
+// the program registers under mocks, per region and globally.
+func TestCostInventory(t *testing.T) {
+	for _, strategy := range stacks.Strategies {
+		for _, engine := range []string{"postgres", "aurora-postgresql"} {
+			for _, cache := range []bool{true, false} {
+				t.Run(fmt.Sprintf("%s/%s/cache=%v", strategy, engine, cache), func(t *testing.T) {
+					conf := with(t, prodConfig(t), map[string]any{
+						"drStrategy": string(strategy),
+						"database":   map[string]any{"engine": engine, "instanceClass": "db.r6g.large"},
+						"cache":      map[string]any{"enabled": cache},
+					})
+					e, d := deploy(t, conf)
+					inv := d.Config.CostInventory()
+					require.Len(t, inv.Regions, len(prodRegions))
+					for _, r := range inv.Regions {
+						checkRegionInventory(t, e, r)
+					}
+					g := inv.Global
+					assert.Len(t, e.ByType("aws:route53/zone:Zone"), g.HostedZones, "hosted zones")
+					assert.Len(t, e.ByType("aws:route53/healthCheck:HealthCheck"), g.HealthChecks, "health checks")
+					assert.Len(t, e.ByType("aws:globalaccelerator/accelerator:Accelerator"), g.Accelerators, "accelerators")
+					assert.Equal(t, g.CloudFront, len(e.ByType("aws:cloudfront/distribution:Distribution")) == 1, "CloudFront")
+					assert.Len(t, e.ByType("aws:cloudwatch/dashboard:Dashboard"), g.Dashboards, "dashboards")
+					edgeACLs := e.Filter(func(r *mockcloud.Resource) bool {
+						return r.Type == "aws:wafv2/webAcl:WebAcl" && r.Str("scope") == "CLOUDFRONT"
+					})
+					assert.Len(t, edgeACLs, g.WebACLs, "CloudFront web ACLs")
+					for _, acl := range edgeACLs {
+						assert.Equal(t, g.WAFRules, acl.Len("rules"), "CloudFront web ACL rules")
+					}
+				})
+			}
+		}
+	}
+}
+
+// checkRegionInventory compares one region of the inventory with the resources registered there.
+func checkRegionInventory(t *testing.T, e *mockcloud.Engine, r cost.Region) {
+	t.Helper()
+	in := func(typ string) []*mockcloud.Resource {
+		return e.Filter(func(x *mockcloud.Resource) bool { return x.Type == typ && x.Region == r.Name })
+	}
+	msg := func(what string) string { return r.Name + ": " + what }
+	assert.Len(t, in("aws:ec2/natGateway:NatGateway"), r.NATGateways, msg("NAT gateways"))
+	assert.Len(t, in("aws:lb/loadBalancer:LoadBalancer"), r.LoadBalancers, msg("load balancers"))
+	for _, lb := range in("aws:lb/loadBalancer:LoadBalancer") {
+		assert.Equal(t, r.LoadBalancerAZs, lb.Len("subnets"), msg("ALB AZs"))
+	}
+	assert.Len(t, in("aws:kms/key:Key"), r.KMSKeys, msg("KMS keys"))
+	assert.Len(t, in("aws:cloudwatch/metricAlarm:MetricAlarm"), r.Alarms, msg("alarms"))
+	assert.Len(t, in("aws:ec2/vpcEndpoint:VpcEndpoint"), r.Endpoints, msg("interface endpoints"))
+
+	services := in("aws:ecs/service:Service")
+	require.Len(t, services, 1, msg("ECS services"))
+	desired, _ := services[0].Num("desiredCount")
+	assert.Equal(t, float64(r.Tasks.Count), desired, msg("running tasks"))
+	defs := in("aws:ecs/taskDefinition:TaskDefinition")
+	require.Len(t, defs, 1, msg("task definitions"))
+	assert.Equal(t, fmt.Sprint(r.Tasks.VCPU*1024), defs[0].Str("cpu"), msg("task vCPU"))
+	assert.Equal(t, fmt.Sprint(r.Tasks.MemoryGB*1024), defs[0].Str("memory"), msg("task memory"))
+
+	instances := in("aws:rds/instance:Instance")
+	clusterInstances := in("aws:rds/clusterInstance:ClusterInstance")
+	assert.Len(t, append(instances, clusterInstances...), len(r.DBInstances), msg("database instances"))
+	for i, db := range instances {
+		if i < len(r.DBInstances) {
+			multi, _ := db.Bool("multiAz")
+			assert.Equal(t, r.DBInstances[i].MultiAZ, multi, msg("RDS Multi-AZ"))
+			assert.Equal(t, r.DBInstances[i].Class, db.Str("instanceClass"), msg("RDS class"))
+		}
+	}
+	assert.Equal(t, len(clusterInstances) > 0 || len(in("aws:rds/cluster:Cluster")) > 0, r.AuroraStorage, msg("Aurora storage"))
+	secrets := len(in("aws:secretsmanager/secret:Secret"))
+	for _, db := range append(instances, in("aws:rds/cluster:Cluster")...) {
+		if managed, _ := db.Bool("manageMasterUserPassword"); managed {
+			secrets++
+		}
+	}
+	assert.Equal(t, r.Secrets, secrets, msg("secrets (AWS-managed master passwords included)"))
+
+	groups := in("aws:elasticache/replicationGroup:ReplicationGroup")
+	nodes := 0
+	for _, g := range groups {
+		n, _ := g.Num("numCacheClusters")
+		nodes += int(n)
+	}
+	assert.Equal(t, r.CacheNodes, nodes, msg("cache nodes"))
+	for _, g := range groups {
+		if typ := g.Str("nodeType"); typ != "" {
+			assert.Equal(t, r.CacheNodeType, typ, msg("cache node type"))
+		}
+	}
+
+	acls := e.Filter(func(x *mockcloud.Resource) bool {
+		return x.Type == "aws:wafv2/webAcl:WebAcl" && x.Region == r.Name && x.Str("scope") == "REGIONAL"
+	})
+	assert.Len(t, acls, r.WebACLs, msg("regional web ACLs"))
+	for _, acl := range acls {
+		assert.Equal(t, r.WAFRules, acl.Len("rules"), msg("web ACL rules"))
+	}
+}
+
+// TestExpectedMonthlyCost: the stack exports its estimate and the same configuration priced under
+// every strategy, next to their RTO and RPO; the strategies order by cost and by RTO.
+func TestExpectedMonthlyCost(t *testing.T) {
+	_, d := deploy(t, prodConfig(t))
+	output := func(k string) map[string]any {
+		m, ok := d.Outputs[k].(pulumi.Map)
+		require.True(t, ok, "%s: %#v", k, d.Outputs[k])
+		return mockcloud.Await[map[string]any](t, m.ToMapOutput())
+	}
+	monthly := output("expectedMonthlyCost")
+	assert.Equal(t, "USD", monthly["currency"])
+	assert.NotEmpty(t, monthly["priceDate"])
+	total, _ := monthly["total"].(float64)
+	assert.Greater(t, total, 1000.0, "prod runs Multi-AZ databases, a cache and tasks in three regions")
+	byRegion, _ := monthly["byRegion"].(map[string]float64)
+	for _, r := range prodRegions {
+		assert.Greater(t, byRegion[r], 0.0, r)
+	}
+	assert.Contains(t, byRegion, cost.GlobalRegion)
+	assert.Empty(t, monthly["unpriced"], "prod's regions and sizes are all priced")
+
+	by := output("costByStrategy")
+	get := func(s stacks.Strategy, k string) float64 {
+		m, _ := by[string(s)].(map[string]any)
+		switch v := m[k].(type) {
+		case float64:
+			return v
+		case int:
+			return float64(v)
+		}
+		t.Fatalf("costByStrategy.%s.%s: %#v", s, k, m[k])
+		return 0
+	}
+	assert.Equal(t, total, get(stacks.WarmStandby, "total"), "prod is warm-standby: its row is the estimate")
+	assert.Less(t, get(stacks.PilotLight, "total"), get(stacks.WarmStandby, "total"))
+	assert.Less(t, get(stacks.WarmStandby, "total"), get(stacks.ActiveActive, "total"))
+	assert.GreaterOrEqual(t, get(stacks.PilotLight, "rtoSeconds"), get(stacks.WarmStandby, "rtoSeconds"), "the cheapest strategy is never the fastest")
+	assert.Positive(t, get(stacks.ActiveActive, "rpoSeconds"))
+	assert.Equal(t, get(stacks.PilotLight, "fixed")+get(stacks.PilotLight, "usage"), get(stacks.PilotLight, "total"))
+}
+
+// TestBudget: a budget below the estimate refuses the configuration before anything is registered,
+// naming the key, the estimate and its top drivers; one above it passes; a bad one is refused.
+func TestBudget(t *testing.T) {
+	e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"budget": map[string]any{"monthlyUSD": 1e6}}))
+	assert.NotEmpty(t, e.Resources())
+
+	for _, tc := range []struct {
+		name string
+		kv   map[string]any
+		want []string
+	}{
+		{"below the estimate", map[string]any{"budget": map[string]any{"monthlyUSD": 100}},
+			[]string{"multiregion:budget.monthlyUSD", "above the budget of $100.00", "top drivers:", "RDS PostgreSQL db.r6g.large Multi-AZ"}},
+		{"negative", map[string]any{"budget": map[string]any{"monthlyUSD": -5}},
+			[]string{"multiregion:budget.monthlyUSD: -5 is not allowed"}},
+		{"unpriced region", map[string]any{"budget": map[string]any{"monthlyUSD": 1e6}, "regions": []map[string]string{
+			{"name": "us-west-2", "cidr": "10.10.0.0/16"}, {"name": "us-east-1", "cidr": "10.20.0.0/16"}, {"name": "ap-south-1", "cidr": "10.30.0.0/16"}}},
+			[]string{"multiregion:budget.monthlyUSD", "cannot be checked", "ap-south-1"}},
+		{"negative assumption", map[string]any{"costAssumptions": map[string]any{"gbOutPerMonth": -1}},
+			[]string{"multiregion:costAssumptions.gbOutPerMonth: -1 is not allowed"}},
+		{"explicit zero assumption", map[string]any{"costAssumptions": map[string]any{"natGbPerMonth": 0}},
+			[]string{"multiregion:costAssumptions.natGbPerMonth: 0 is not allowed"}},
+		{"unknown assumption", map[string]any{"costAssumptions": map[string]any{"gbOut": 1}},
+			[]string{"multiregion:costAssumptions", "gbOut"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := deployErr(t, with(t, prodConfig(t), tc.kv))
+			for _, w := range tc.want {
+				assert.ErrorContains(t, err, w)
+			}
+		})
+	}
+}
