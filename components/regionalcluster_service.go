@@ -29,6 +29,10 @@ type ServiceSpec struct {
 	CPU int `json:"cpu"`
 	// Memory is the Fargate task memory in MiB; must be valid for CPU (see ValidFargateSize). Required.
 	Memory int `json:"memory"`
+	// Architecture is the tasks' CPU architecture: ArchX86 (default) or ArchARM64 (Graviton, about 20 %
+	// cheaper per vCPU and GB on Fargate; the image must be built for linux/arm64, e.g. a multi-arch
+	// image, or its tasks fail to start). Fargate Spot runs both.
+	Architecture string `json:"architecture,omitempty"`
 	// HealthPath is the HTTP path the target group and Route 53 check. Default DefaultHealthPath.
 	HealthPath string `json:"healthPath,omitempty"`
 	// Environment holds plain, non-secret environment variables.
@@ -46,6 +50,22 @@ type ServiceSpec struct {
 	HealthCheckGracePeriodSeconds int `json:"healthCheckGracePeriodSeconds,omitempty"`
 }
 
+// The CPU architectures of ServiceSpec.Architecture, as the cost model and README name them.
+const (
+	// ArchX86 is x86_64 (ECS X86_64).
+	ArchX86 = "x86_64"
+	// ArchARM64 is Graviton (ECS ARM64).
+	ArchARM64 = "arm64"
+)
+
+// ecsArchitecture maps ServiceSpec.Architecture to ECS's cpuArchitecture.
+func ecsArchitecture(arch string) string {
+	if arch == ArchARM64 {
+		return "ARM64"
+	}
+	return "X86_64"
+}
+
 // DefaultServiceName is the service's name when none is given.
 const DefaultServiceName = "app"
 
@@ -57,6 +77,7 @@ const DefaultHealthPath = "/health"
 func (s ServiceSpec) WithDefaults() ServiceSpec {
 	orDefault(&s.Name, DefaultServiceName)
 	orDefault(&s.HealthPath, DefaultHealthPath)
+	orDefault(&s.Architecture, ArchX86)
 	orDefault(&s.User, "1000:1000")
 	orDefault(&s.StopTimeoutSeconds, 30)
 	orDefault(&s.HealthCheckGracePeriodSeconds, 60)
@@ -80,6 +101,9 @@ func (s *ServiceSpec) Validate() FieldErrors {
 	}
 	if !ValidFargateSize(s.CPU, s.Memory) {
 		f.Add("CPU/Memory", "%d/%d is not a Fargate task size (%s)", s.CPU, s.Memory, FargateSizes)
+	}
+	if s.Architecture != ArchX86 && s.Architecture != ArchARM64 {
+		f.Add("Architecture", "%q is not a Fargate architecture (allowed: %s, %s)", s.Architecture, ArchX86, ArchARM64)
 	}
 	if err := CheckHealthPath(s.HealthPath); err != nil {
 		f.Add("HealthPath", "%v", err)
@@ -156,7 +180,7 @@ func (b *clusterBuilder) service() error {
 		Volumes:                 ecs.TaskDefinitionVolumeArray{ecs.TaskDefinitionVolumeArgs{Name: pulumi.String("tmp")}},
 		RuntimePlatform: &ecs.TaskDefinitionRuntimePlatformArgs{
 			OperatingSystemFamily: pulumi.String("LINUX"),
-			CpuArchitecture:       pulumi.String("X86_64"),
+			CpuArchitecture:       pulumi.String(ecsArchitecture(a.Service.Architecture)),
 		},
 	}, parent)
 	if err != nil {

@@ -42,7 +42,7 @@ func (c *Config) clusterArgs(rc RegionConfig, cidr netip.Prefix, kmsKeyARN, cert
 		Service:           spec,
 		Capacity:          plan.Capacity,
 		Autoscaling:       c.Service.Autoscaling,
-		SpotWeight:        c.Service.SpotWeight,
+		SpotWeight:        c.spotWeight(plan.Role),
 		ReplicateTo:       replicateTo,
 		PeerCIDRs:         c.peerCIDRs(rc.Name),
 		DataPorts:         c.dataPorts(),
@@ -112,6 +112,15 @@ func (c *Config) componentProblems() []error {
 	return errs
 }
 
+// spotWeight is the FARGATE_SPOT weight of a region in role: service.standbySpotWeight for a standby
+// when it is set, else service.spotWeight.
+func (c *Config) spotWeight(role components.Role) int {
+	if w := c.Service.StandbySpotWeight; w != nil && role == components.RoleStandby {
+		return *w
+	}
+	return c.Service.SpotWeight
+}
+
 // name is the component name of region's per-region components.
 func (c *Config) name(region string) string { return c.Service.Name + "-" + region }
 
@@ -137,6 +146,9 @@ func (c *Config) clusterKey(i int, path string) string {
 	case "LogRetentionDays":
 		return "logRetentionDays"
 	case "SpotWeight":
+		if c.Service.StandbySpotWeight != nil && c.Plan(c.Regions[i].Name).Role == components.RoleStandby {
+			return "service.standbySpotWeight"
+		}
 		return "service.spotWeight"
 	case "Capacity":
 		return "" // the stack's count rules name minCount, desiredCount and maxCount

@@ -58,6 +58,10 @@ type ServiceConfig struct {
 	MaxCount     int `json:"maxCount"`
 	// SpotWeight is the FARGATE_SPOT weight next to FARGATE's 1 (RegionalClusterArgs.SpotWeight).
 	SpotWeight int `json:"spotWeight,omitempty"`
+	// StandbySpotWeight is the standbys' FARGATE_SPOT weight (0-10), in place of SpotWeight: a standby
+	// that runs tasks only to be ready can run most of them on Spot while the primary stays on-demand.
+	// Default: SpotWeight. After a failover the new primary takes SpotWeight.
+	StandbySpotWeight *int `json:"standbySpotWeight,omitempty"`
 	// Autoscaling turns target tracking on (RegionalClusterArgs.Autoscaling). Default true.
 	Autoscaling *bool `json:"autoscaling,omitempty"`
 }

@@ -26,17 +26,13 @@ func (c *Config) CostInventory() cost.Inventory {
 	var inv cost.Inventory
 	edge := c.Edge.EdgeSettings
 	route53, waf := components.On(edge.Route53), components.On(edge.WAF)
-	spot := 0.0
-	if w := c.Service.SpotWeight; w > 0 {
-		spot = float64(w) / float64(w+1)
-	}
 	for _, rc := range c.Regions {
 		p := c.Plan(rc.Name)
 		r := cost.Region{
 			Name: rc.Name, Serves: p.Serves, Primary: p.Role == components.RolePrimary,
 			Tasks: cost.Tasks{
 				Count: p.Capacity.Desired, VCPU: float64(c.Service.CPU) / 1024, MemoryGB: float64(c.Service.Memory) / 1024,
-				SpotShare: spot,
+				ARM64: c.Service.Architecture == components.ArchARM64, SpotShare: spotShare(p.Capacity, c.spotWeight(p.Role)),
 			},
 			NATGateways: 1, LoadBalancers: 1, LoadBalancerAZs: c.AZCount,
 			KMSKeys: 1,
@@ -92,6 +88,21 @@ func (c *Config) CostInventory() cost.Inventory {
 		}
 	}
 	return inv
+}
+
+// spotShare is the share of a region's running tasks on Fargate Spot under weight w: FARGATE keeps a
+// base of 1 task when the floor is above 0 (components.RegionalClusterArgs.SpotWeight), the rest is
+// split 1 : w.
+func spotShare(c components.Capacity, w int) float64 {
+	if w == 0 || c.Desired == 0 {
+		return 0
+	}
+	base := 0
+	if c.Min > 0 {
+		base = 1
+	}
+	rest := float64(max(c.Desired-base, 0))
+	return rest * float64(w) / float64(w+1) / float64(c.Desired)
 }
 
 // costDatabase is the database of a region in role: its instances, and whether it holds an Aurora

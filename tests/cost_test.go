@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -190,4 +191,63 @@ func TestBudget(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestGravitonKnob: service.architecture arm64 runs ARM64 tasks and the estimate's compute tier
+// drops by the table's Graviton discount; a bad architecture names the key.
+func TestGravitonKnob(t *testing.T) {
+	service := func(arch string) map[string]any {
+		var s map[string]any
+		require.NoError(t, json.Unmarshal([]byte(prodConfig(t)[stacks.Namespace+":service"]), &s))
+		s["architecture"] = arch
+		return map[string]any{"service": s}
+	}
+	e, d := deploy(t, with(t, prodConfig(t), service("arm64")))
+	for _, def := range e.ByType("aws:ecs/taskDefinition:TaskDefinition") {
+		assert.Equal(t, "ARM64", def.Str("runtimePlatform.cpuArchitecture"), def.Name)
+	}
+	_, x86 := deploy(t, prodConfig(t))
+	arm, err := d.Config.Estimate()
+	require.NoError(t, err)
+	base, err := x86.Config.Estimate()
+	require.NoError(t, err)
+	assert.InDelta(t, 0.8, arm.ByTier[cost.Compute]/base.ByTier[cost.Compute], 0.01)
+	assert.Equal(t, base.ByTier[cost.Database], arm.ByTier[cost.Database], "only compute changes")
+
+	err = deployErr(t, with(t, prodConfig(t), service("arm")))
+	assert.ErrorContains(t, err, "multiregion:service.architecture")
+	assert.ErrorContains(t, err, `"arm"`)
+	assert.ErrorContains(t, err, "arm64")
+}
+
+// TestStandbySpotKnob: service.standbySpotWeight puts the standbys' tasks on Fargate Spot (beyond
+// FARGATE's base of one) and leaves the primary on-demand; the estimate's compute tier drops; a
+// bad weight names the key.
+func TestStandbySpotKnob(t *testing.T) {
+	conf := with(t, prodConfig(t), map[string]any{"warmStandbyPercent": 100})
+	withSpot := func(w int) map[string]string {
+		var s map[string]any
+		require.NoError(t, json.Unmarshal([]byte(conf[stacks.Namespace+":service"]), &s))
+		s["standbySpotWeight"] = w
+		return with(t, conf, map[string]any{"service": s})
+	}
+	e, d := deploy(t, withSpot(3))
+	for _, svc := range e.ByType("aws:ecs/service:Service") {
+		spot := false
+		for i := range svc.Len("capacityProviderStrategies") {
+			if svc.Str(fmt.Sprintf("capacityProviderStrategies[%d].capacityProvider", i)) == "FARGATE_SPOT" {
+				spot = true
+			}
+		}
+		assert.Equal(t, svc.Region != "us-west-2", spot, "%s: Spot on the standbys only", svc.Region)
+	}
+	_, base := deploy(t, conf)
+	withKnob, err := d.Config.Estimate()
+	require.NoError(t, err)
+	without, err := base.Config.Estimate()
+	require.NoError(t, err)
+	assert.Less(t, withKnob.ByTier[cost.Compute], without.ByTier[cost.Compute])
+	assert.Equal(t, withKnob.ByRegion["us-west-2"], without.ByRegion["us-west-2"], "the primary is unchanged")
+
+	assert.ErrorContains(t, deployErr(t, withSpot(11)), "multiregion:service.standbySpotWeight: 11 is outside 0-10")
 }
