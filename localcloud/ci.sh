@@ -15,7 +15,7 @@
 # localcloud/policy (@pulumi/awsguard 0.3.1 and its ports to pulumi-aws v6, docs/awsguard.md; its
 # self-test runs first, offline): a violation policy-config.json does not exempt fails it; and
 # (unless LOCALCLOUD_FLEET_DRILL=0) the fleet drill: three small stacks of the real program, switched
-# over in two groups by the operator command's fleet mode (docs/operations.md). Prints
+# over in two groups by the operator command's fleet mode, then one of them failed back (docs/operations.md). Prints
 # the elapsed time of every step and closes with "localcloud: N passed, N failed". Without
 # the tools it says why and exits 0.
 set -uo pipefail
