@@ -162,30 +162,37 @@ func prefixed(prefix string, phases []Phase) []Phase {
 	return out
 }
 
+// auroraPhase is the Aurora global cluster's step (switchover or failover, by call) to the cluster in
+// to, called in region; verb names it in errors ("switching", "failing").
+func auroraPhase(name, region, to, does, verb string, call func(c Cloud, ctx context.Context, region, global, targetARN string) error) Phase {
+	return Phase{
+		Name: name, Kind: KindCloud, Mutates: true, Region: region, Part: "awsSideFailover",
+		Does: does,
+		done: writerIn(to),
+		run: func(ctx context.Context, x *execution) (string, error) {
+			t, err := x.topology(ctx)
+			if err != nil {
+				return "", err
+			}
+			arn, err := t.auroraClusterARN(to)
+			if err != nil {
+				return "", err
+			}
+			if err := call(x.cloud, ctx, region, t.globalName(), arn); err != nil {
+				return "", fmt.Errorf("%s %s over to %s: %w", verb, t.globalName(), arn, err)
+			}
+			return arn + " is the writer", nil
+		},
+	}
+}
+
 // --- switchover ---
 
 func switchoverPhases(t topology, to string) []Phase {
 	phases := []Phase{switchoverChecks(to)}
 	if t.aurora() {
-		phases = append(phases, Phase{
-			Name: "aurora switchover", Kind: KindCloud, Mutates: true, Region: homeRegion(t), Part: "awsSideFailover",
-			Does: fmt.Sprintf("switch the global cluster %s over to %s (RPO 0), from %s, and wait until it is the writer", t.globalName(), to, homeRegion(t)),
-			done: writerIn(to),
-			run: func(ctx context.Context, x *execution) (string, error) {
-				t, err := x.topology(ctx)
-				if err != nil {
-					return "", err
-				}
-				arn, err := t.auroraClusterARN(to)
-				if err != nil {
-					return "", err
-				}
-				if err := x.cloud.SwitchoverAuroraGlobal(ctx, homeRegion(t), t.globalName(), arn); err != nil {
-					return "", fmt.Errorf("switching %s over to %s: %w", t.globalName(), arn, err)
-				}
-				return arn + " is the writer", nil
-			},
-		})
+		does := fmt.Sprintf("switch the global cluster %s over to %s (RPO 0), from %s, and wait until it is the writer", t.globalName(), to, homeRegion(t))
+		phases = append(phases, auroraPhase("aurora switchover", homeRegion(t), to, does, "switching", Cloud.SwitchoverAuroraGlobal))
 	} else {
 		phases = append(phases, Phase{
 			Name: "wait replica lag 0", Kind: KindCloud, Region: to,
@@ -419,25 +426,8 @@ func failoverPhases(t topology, to string, lost []string) []Phase {
 		},
 	}}
 	if t.aurora() {
-		phases = append(phases, Phase{
-			Name: "aurora failover", Kind: KindCloud, Mutates: true, Region: to, Part: "awsSideFailover",
-			Does: fmt.Sprintf("fail the global cluster %s over to %s with data loss allowed, called in %s, and wait until it is the writer", t.globalName(), to, to),
-			done: writerIn(to),
-			run: func(ctx context.Context, x *execution) (string, error) {
-				t, err := x.topology(ctx)
-				if err != nil {
-					return "", err
-				}
-				arn, err := t.auroraClusterARN(to)
-				if err != nil {
-					return "", err
-				}
-				if err := x.cloud.FailoverAuroraGlobal(ctx, to, t.globalName(), arn); err != nil {
-					return "", fmt.Errorf("failing %s over to %s: %w", t.globalName(), arn, err)
-				}
-				return arn + " is the writer", nil
-			},
-		})
+		does := fmt.Sprintf("fail the global cluster %s over to %s with data loss allowed, called in %s, and wait until it is the writer", t.globalName(), to, to)
+		phases = append(phases, auroraPhase("aurora failover", to, to, does, "failing", Cloud.FailoverAuroraGlobal))
 	}
 	if t.s.Cache {
 		phases = append(phases, cachePhase(t, to, to))
