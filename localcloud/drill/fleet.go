@@ -5,11 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
-	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -50,22 +47,7 @@ type FleetSpec struct {
 // MainFleet runs spec with o, stopping cleanly on SIGINT or SIGTERM, prints the outcome and returns
 // the process exit code.
 func MainFleet(o *Options, spec FleetSpec) int {
-	if err := o.resolve(); err != nil {
-		fmt.Fprintln(os.Stderr, "localcloud:", err)
-		return 2
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	start := time.Now()
-	err := runFleet(ctx, *o, spec)
-	fmt.Printf("localcloud: %s drill took %s\n", spec.Name, time.Since(start).Round(time.Second))
-	if err != nil {
-		msg, _, _ := strings.Cut(err.Error(), "\n")
-		fmt.Fprintf(os.Stderr, "localcloud: %s drill FAILED: %s\n", spec.Name, msg)
-		return 1
-	}
-	fmt.Printf("localcloud: %s drill passed\n", spec.Name)
-	return 0
+	return mainOf(o, spec.Name, func(ctx context.Context, cfg Options) error { return runFleet(ctx, cfg, spec) })
 }
 
 // runFleet starts moto and the region proxy, deploys every stack in parallel, runs spec.Run,

@@ -70,6 +70,12 @@ func (o *Options) resolve() error {
 // Main runs spec with o, stopping cleanly on SIGINT or SIGTERM, prints the outcome and
 // returns the process exit code.
 func Main(o *Options, spec Spec) int {
+	return mainOf(o, spec.Name, func(ctx context.Context, cfg Options) error { return run(ctx, cfg, spec) })
+}
+
+// mainOf resolves o, runs the drill name with it until SIGINT or SIGTERM, prints how long it took
+// and its verdict, and returns the process exit code.
+func mainOf(o *Options, name string, drill func(context.Context, Options) error) int {
 	if err := o.resolve(); err != nil {
 		fmt.Fprintln(os.Stderr, "localcloud:", err)
 		return 2
@@ -78,17 +84,35 @@ func Main(o *Options, spec Spec) int {
 	defer stop()
 
 	start := time.Now()
-	err := run(ctx, *o, spec)
-	fmt.Printf("localcloud: %s drill took %s\n", spec.Name, time.Since(start).Round(time.Second))
+	err := drill(ctx, *o)
+	fmt.Printf("localcloud: %s drill took %s\n", name, time.Since(start).Round(time.Second))
 	if err != nil {
 		// The Automation API's errors carry the whole CLI output; the log tail above has
 		// what matters, so the verdict stays one line.
 		msg, _, _ := strings.Cut(err.Error(), "\n")
-		fmt.Fprintf(os.Stderr, "localcloud: %s drill FAILED: %s\n", spec.Name, msg)
+		fmt.Fprintf(os.Stderr, "localcloud: %s drill FAILED: %s\n", name, msg)
 		return 1
 	}
-	fmt.Printf("localcloud: %s drill passed\n", spec.Name)
+	fmt.Printf("localcloud: %s drill passed\n", name)
 	return 0
+}
+
+// ProjectRoot is the nearest directory, from the working directory up, that holds a Pulumi.yaml, so
+// that a drill runs from the repository root or from localcloud/ alike; the working directory when
+// there is none.
+func ProjectRoot() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "Pulumi.yaml")); err == nil {
+			return dir
+		}
+		if filepath.Dir(dir) == dir {
+			return wd
+		}
+	}
 }
 
 // writeSettings puts a stack's settings file where the workspace reads it.

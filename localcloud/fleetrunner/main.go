@@ -54,7 +54,7 @@ func main() {
 	opts := drill.RegisterFlags(flag.CommandLine)
 	n := flag.Int("stacks", 3, "how many stacks the fleet has (at least 2: one platform stack, then the services)")
 	parallel := flag.Int("parallel", 2, "the fleet command's --parallel: stacks of a group switched over at once")
-	project := flag.String("project", filepath.Join(projectRoot(), "Pulumi.yaml"), "the project file (its config schema is enforced)")
+	project := flag.String("project", filepath.Join(drill.ProjectRoot(), "Pulumi.yaml"), "the project file (its config schema is enforced)")
 	flag.Parse()
 	if *n < 2 || *parallel < 1 {
 		fmt.Fprintln(os.Stderr, "localcloud: -stacks must be at least 2 and -parallel at least 1")
@@ -293,22 +293,6 @@ func keepPublishing(ctx context.Context, endpoint string, ids map[string][]strin
 			if err := publishReplicaLag(ctx, endpoint, ids); err != nil && ctx.Err() == nil {
 				return err
 			}
-		}
-	}
-}
-
-// projectRoot is the nearest directory, from the working directory up, that holds Pulumi.yaml.
-func projectRoot() string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "."
-	}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "Pulumi.yaml")); err == nil {
-			return dir
-		}
-		if filepath.Dir(dir) == dir {
-			return wd
 		}
 	}
 }

@@ -39,7 +39,7 @@ import (
 
 func main() {
 	opts := drill.RegisterFlags(flag.CommandLine)
-	root := projectRoot()
+	root := drill.ProjectRoot()
 	config := flag.String("config", filepath.Join(root, "Pulumi.prod.yaml"), "the stack settings file to deploy")
 	overrides := flag.String("overrides", filepath.Join(root, "localcloud", "Pulumi.local.yaml"), "the local tier's changes to -config (empty: none)")
 	project := flag.String("project", filepath.Join(root, "Pulumi.yaml"), "the project file (its config schema is enforced)")
@@ -103,24 +103,6 @@ func main() {
 	}
 	faults.Apply(&spec)
 	os.Exit(drill.Main(opts, spec))
-}
-
-// projectRoot is the nearest directory, from the working directory up, that holds the project's
-// Pulumi.yaml, so that the drill runs from the repository root or from localcloud/ alike; the
-// working directory when there is none.
-func projectRoot() string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return "."
-	}
-	for dir := wd; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "Pulumi.yaml")); err == nil {
-			return dir
-		}
-		if filepath.Dir(dir) == dir {
-			return wd
-		}
-	}
 }
 
 // settingsFile is a stack settings file (Pulumi.<stack>.yaml).
