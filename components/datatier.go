@@ -201,6 +201,11 @@ type DataTierArgs struct {
 	Database DatabaseSpec
 	// Cache configures the cache; nil deploys none.
 	Cache *CacheSpec
+	// CacheServesPeers makes this region's cache the only one, serving every region: the other
+	// regions hold no Global Datastore member (no cache replication), and each task role of
+	// PeerTaskRoleNames may connect to this cache (with CacheAuthIAM) over the region link. Allowed
+	// only on the Home region's tier, with a Cache. Default false.
+	CacheServesPeers bool
 	// SourceDBARN is, for an RDS standby, the ARN of the primary region's instance: its DataTier's
 	// DBARN output, which also orders the two. An RDS standby needs it or SourceTier.
 	SourceDBARN pulumi.StringInput
@@ -488,6 +493,9 @@ func (a *DataTierArgs) Validate(name string) FieldErrors {
 		{"DB and replication group identifier", name, ReplicationGroupIDLimit},
 		{"RDS monitoring role name", name + "-rds-monitoring", IAMRoleNameLimit - autoNameSuffix},
 	})
+	if a.CacheServesPeers && (!a.Home || a.Cache == nil) {
+		add("CacheServesPeers: allowed only on the Home region's tier, with a Cache (home %v, cache %v)", a.Home, a.Cache != nil)
+	}
 	if len(a.GlobalName) > 40 || !dbIdentifierPattern.MatchString(a.GlobalName) {
 		add("GlobalName: %q must be at most 40 lowercase letters, digits and single hyphens, starting with a letter", a.GlobalName)
 	}

@@ -532,18 +532,34 @@ func (b *tierBuilder) dataAccess() error {
 }
 
 // peerAccess lets every other region's task role connect, as the IAM user, to this region's
-// database: the writer takes the standbys' writes, and after a flip the writer is elsewhere.
+// database: the writer takes the standbys' writes, and after a flip the writer is elsewhere. With
+// CacheServesPeers and an IAM-authenticated cache, they may also connect to this region's cache,
+// the only one (the other regions hold no member).
 func (b *tierBuilder) peerAccess() error {
 	a := b.a
+	peerCache := a.CacheServesPeers && b.cacheUser != nil
+	inputs := []pulumi.StringInput{b.t.DBResourceID}
+	if peerCache {
+		inputs = append(inputs, b.t.ReplicationGroup.Arn, b.cacheUser.Arn)
+	}
 	for _, peer := range slices.Sorted(maps.Keys(a.PeerTaskRoleNames)) {
 		policy := policyOutput(func(v []string) []statement {
-			return []statement{{
+			st := []statement{{
 				Sid:      "ConnectToPeerDatabase",
 				Effect:   "Allow",
 				Action:   []string{"rds-db:connect"},
 				Resource: []string{b.arns.ARN("rds-db", a.Region, "dbuser:"+v[0]+"/"+a.Database.IAMUsername)},
 			}}
-		}, b.t.DBResourceID)
+			if peerCache {
+				st = append(st, statement{
+					Sid:      "ConnectToPeerCache",
+					Effect:   "Allow",
+					Action:   []string{"elasticache:Connect"},
+					Resource: []string{v[1], v[2]},
+				})
+			}
+			return st
+		}, inputs...)
 		name := b.child("db-access-from-" + peer)
 		if _, err := iam.NewRolePolicy(b.ctx, name, &iam.RolePolicyArgs{
 			Name:   pulumi.String(name),
@@ -579,8 +595,8 @@ func (b *tierBuilder) alarms() error {
 	if err := b.lagAlarm(db); err != nil {
 		return err
 	}
-	if a.Cache == nil {
-		return nil
+	if a.Cache == nil || a.CacheServesPeers {
+		return nil // no cache here, or the only one (never a secondary)
 	}
 	return b.lagAlarm(lagAlarm{
 		suffix: "cache-replication-lag", namespace: "AWS/ElastiCache", metric: "GlobalDatastoreReplicationLag",

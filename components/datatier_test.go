@@ -128,6 +128,7 @@ func TestDataTierInvalidArgsRegisterNothing(t *testing.T) {
 		{"port 65536", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Port = 65536 }, "Database.Port: 65536 is outside 1150-65535"},
 		{"port negative", "web-us-east-1", func(a *components.DataTierArgs) { a.Database.Port = -5432 }, "Database.Port: -5432 is outside 1150-65535"},
 		{"source", "web-us-east-1", func(a *components.DataTierArgs) { a.SourceDBARN = nil }, "SourceDBARN: required for an RDS standby"},
+		{"cache serves peers outside home", "web-us-east-1", func(a *components.DataTierArgs) { a.CacheServesPeers = true }, "CacheServesPeers: allowed only on the Home region's tier, with a Cache (home false, cache true)"},
 		{"source tier in this region", "web-us-east-1", func(a *components.DataTierArgs) {
 			a.SourceDBARN, a.SourceTier = nil, &components.TierRef{Region: "us-east-1", Name: "web-us-east-1"}
 		}, `SourceTier.Region: "us-east-1" is not another region`},

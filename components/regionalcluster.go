@@ -51,6 +51,11 @@ type RegionalClusterArgs struct {
 	// NATPerAZ puts a NAT gateway in every AZ. Default: true for the primary, false (one NAT) for a
 	// standby.
 	NATPerAZ *bool
+	// InterfaceEndpoints adds interface VPC endpoints with private DNS for InterfaceEndpointServices in
+	// every private subnet, so that image pulls, logs, STS and Secrets Manager calls leave the NAT
+	// gateways (each endpoint is billed per AZ-hour: worth it above the NAT break-even, docs/cost.md).
+	// Default false. The S3 gateway endpoint is always there (it is free).
+	InterfaceEndpoints *bool
 	// KMSKeyARN is the region's KMS key (see RegionKey), used for log groups and ECR. Required.
 	KMSKeyARN pulumi.StringInput
 	// LogRetentionDays is the retention of every log group. Default 365; a CloudWatch-allowed value.
@@ -342,6 +347,9 @@ func (a *RegionalClusterArgs) WithDefaults() RegionalClusterArgs {
 	if c.AllowPlainHTTP == nil {
 		c.AllowPlainHTTP = Bool(false)
 	}
+	if c.InterfaceEndpoints == nil {
+		c.InterfaceEndpoints = Bool(false)
+	}
 	c.Service = c.Service.WithDefaults()
 	c.AvailabilityZones = slices.Clone(c.AvailabilityZones)
 	c.ReplicateTo = slices.Clone(c.ReplicateTo)
@@ -505,6 +513,7 @@ func NewRegionalCluster(ctx *pulumi.Context, name string, args *RegionalClusterA
 		{"network", b.network},
 		{"flow logs", b.flowLogs},
 		{"security groups", b.securityGroups},
+		{"VPC endpoints", b.endpoints},
 		{"registry", b.registry},
 		{"logging", b.logging},
 		{"load balancer", b.loadBalancer},

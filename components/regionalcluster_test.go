@@ -462,3 +462,65 @@ func TestRegionalClusterWebACL(t *testing.T) {
 	assert.Empty(t, e.ByType("aws:wafv2/webAcl:WebAcl"))
 	assert.NotContains(t, c.LogGroups(), "waf")
 }
+
+func TestRegionalClusterVPCEndpoints(t *testing.T) {
+	private := func(e *mockcloud.Engine) []string {
+		var ids []string
+		for _, rt := range e.ByType("aws:ec2/routeTable:RouteTable") {
+			if strings.Contains(rt.Name, "-private-") {
+				ids = append(ids, rt.ID)
+			}
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	t.Run("S3 gateway always, no interface endpoints by default", func(t *testing.T) {
+		e, _, err := runCluster(t, clusterArgs())
+		require.NoError(t, err)
+		eps := e.ByType("aws:ec2/vpcEndpoint:VpcEndpoint")
+		require.Len(t, eps, 1)
+		s3 := eps[0]
+		assert.Equal(t, "com.amazonaws.us-east-1.s3", s3.Str("serviceName"))
+		assert.Equal(t, "Gateway", s3.Str("vpcEndpointType"))
+		var tables []string
+		for i := range s3.Len("routeTableIds") {
+			tables = append(tables, s3.Str(fmt.Sprintf("routeTableIds[%d]", i)))
+		}
+		slices.Sort(tables)
+		assert.Equal(t, private(e), tables, "every private route table, and only those")
+		assert.Len(t, tables, 3)
+	})
+	t.Run("interface endpoints on request", func(t *testing.T) {
+		a := clusterArgs()
+		a.InterfaceEndpoints = components.Bool(true)
+		e, c, err := runCluster(t, a)
+		require.NoError(t, err)
+		var sg string
+		for _, g := range e.ByType("aws:ec2/securityGroup:SecurityGroup") {
+			if strings.HasSuffix(g.Name, "-endpoints") {
+				sg = g.ID
+			}
+		}
+		require.NotEmpty(t, sg, "the endpoints' security group")
+		var services []string
+		for _, ep := range e.ByType("aws:ec2/vpcEndpoint:VpcEndpoint") {
+			if ep.Str("vpcEndpointType") != "Interface" {
+				continue
+			}
+			services = append(services, strings.TrimPrefix(ep.Str("serviceName"), "com.amazonaws.us-east-1."))
+			dns, _ := ep.Bool("privateDnsEnabled")
+			assert.True(t, dns, ep.Name)
+			assert.Equal(t, 3, ep.Len("subnetIds"), "%s: one network interface per AZ", ep.Name)
+			assert.Equal(t, []string{sg}, []string{ep.Str("securityGroupIds[0]")}, ep.Name)
+		}
+		assert.ElementsMatch(t, components.InterfaceEndpointServices(), services)
+		taskSG := mockcloud.Await[string](t, c.TaskSecurityGroupID.ToStringOutput())
+		var in []string
+		for _, r := range e.ByType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
+			if r.Str("securityGroupId") == sg {
+				in = append(in, fmt.Sprintf("%v-%s", r.Inputs["fromPort"].V, r.Str("referencedSecurityGroupId")))
+			}
+		}
+		assert.Equal(t, []string{"443-" + taskSG}, in, "HTTPS from the tasks only")
+	})
+}

@@ -100,8 +100,12 @@ type Region struct {
 	NATGateways int
 	// LoadBalancers is the number of ALBs; LoadBalancerAZs the AZs each spans (a public IPv4 each).
 	LoadBalancers, LoadBalancerAZs int
-	// Endpoints is the number of interface VPC endpoints; EndpointAZs the AZs each spans.
+	// Endpoints is the number of interface VPC endpoints; EndpointAZs the AZs each spans. With them,
+	// the NAT data (Assumptions.NATGBPerMonth) goes through the endpoints instead.
 	Endpoints, EndpointAZs int
+	// S3GatewayEndpoints counts S3 gateway endpoints: free, listed at $0 so that the estimate shows
+	// where S3 traffic (ECR image layers) goes instead of NAT.
+	S3GatewayEndpoints int
 	// DBInstances are the database instances.
 	DBInstances []DBInstance
 	// AuroraStorage reports whether the region holds an Aurora cluster's storage.
@@ -132,12 +136,24 @@ type Global struct {
 	Dashboards int
 }
 
+// LogArchive is the central log archive: one S3 bucket that keeps every region's logs in storage
+// classes by age (components.LogArchive's lifecycle).
+type LogArchive struct {
+	// Region holds the bucket; empty: no archive.
+	Region string
+	// StandardDays, IADays and GlacierDays are the days an object spends in S3 Standard, then
+	// Standard-IA, then Glacier Flexible Retrieval, before it expires.
+	StandardDays, IADays, GlacierDays int
+}
+
 // Inventory is everything an estimate prices.
 type Inventory struct {
 	// Regions are the workload regions.
 	Regions []Region
 	// Global is what runs once.
 	Global Global
+	// Archive is the log archive.
+	Archive LogArchive
 }
 
 // Assumptions are the declared usage figures, per month unless named otherwise.
@@ -148,7 +164,9 @@ type Assumptions struct {
 	GBOutPerMonth float64 `json:"gbOutPerMonth,omitempty"`
 	// LogGBPerDay is the log volume of all regions. Default 5 GB.
 	LogGBPerDay float64 `json:"logGbPerDay,omitempty"`
-	// NATGBPerMonth is the data the NAT gateways process (image pulls, AWS APIs, third parties).
+	// NATGBPerMonth is the data the NAT gateways process: the tasks' HTTPS calls to AWS APIs (ECR
+	// manifests, logs, secrets, STS), all of which interface endpoints take over; image layers come
+	// from S3 through the free gateway endpoint and are not in it.
 	// Default 200 GB.
 	NATGBPerMonth float64 `json:"natGbPerMonth,omitempty"`
 	// ReplicatedGBPerMonth is the data written to the primary's database and cache, each sent to
@@ -365,6 +383,7 @@ func (p *pricer) region(inv Inventory, r Region, serving int) {
 	p.add(r.Name, Network, Fixed, "public IPv4 addresses (NAT, ALB)", float64(r.NATGateways+r.LoadBalancers*r.LoadBalancerAZs)*h, "address-hour", rp.PublicIPv4Hour)
 	p.add(r.Name, Network, Fixed, "ALB hours", float64(r.LoadBalancers)*h, "hour", rp.ALBHour)
 	p.add(r.Name, Network, Fixed, "interface VPC endpoint hours", float64(r.Endpoints*r.EndpointAZs)*h, "endpoint-AZ-hour", rp.EndpointAZHour)
+	p.add(r.Name, Network, Fixed, "S3 gateway VPC endpoint (free)", float64(r.S3GatewayEndpoints), "endpoint", 0)
 	if r.LoadBalancers > 0 && share > 0 {
 		p.add(r.Name, Network, Usage, "ALB LCUs", lcus(a, share)*h, "LCU-hour", rp.ALBLCUHour)
 	}
@@ -429,6 +448,13 @@ func (p *pricer) region(inv Inventory, r Region, serving int) {
 	// Observability.
 	p.add(r.Name, Observability, Fixed, "CloudWatch alarms", float64(r.Alarms), "alarm-month", rp.AlarmMonth)
 	p.add(r.Name, Observability, Usage, "CloudWatch Logs ingestion", a.LogGBPerDay*30.4/float64(len(inv.Regions)), "GB", rp.LogIngestGB)
+	if l := inv.Archive; l.Region == r.Name {
+		// At steady state the archive holds LogGBPerDay for each day of each class (uncompressed:
+		// an upper bound).
+		p.add(r.Name, Observability, Usage, "log archive, S3 Standard", a.LogGBPerDay*float64(l.StandardDays), "GB-month", rp.S3StandardGBMonth)
+		p.add(r.Name, Observability, Usage, "log archive, S3 Standard-IA", a.LogGBPerDay*float64(l.IADays), "GB-month", rp.S3StandardIAGBMonth)
+		p.add(r.Name, Observability, Usage, "log archive, S3 Glacier Flexible Retrieval", a.LogGBPerDay*float64(l.GlacierDays), "GB-month", rp.S3GlacierGBMonth)
+	}
 
 	// Security.
 	p.add(r.Name, Security, Fixed, "KMS keys", float64(r.KMSKeys), "key-month", rp.KMSKeyMonth)

@@ -219,3 +219,117 @@ func BenchmarkPrice(b *testing.B) {
 		}
 	}
 }
+
+// TestPriceTableRegions: every region the benchmarks deploy to is priced (a small inventory with one
+// region of each, running one of every priced thing, has no unpriced line), and each priced
+// region's figures sit in a plausible band around us-east-1's, so that a unit slip in the table (a
+// monthly price where an hourly one belongs, a cent for a dollar) fails.
+func TestPriceTableRegions(t *testing.T) {
+	regions := []string{
+		"us-west-2", "us-east-1", "eu-west-1", "us-east-2", "ca-west-1", "eu-central-1", "eu-west-2",
+		"ap-southeast-2", "ap-northeast-1", "ca-central-1", "sa-east-1", "ap-south-1", "eu-north-1",
+		"eu-west-3", "ap-southeast-1", "ap-northeast-2", "ap-northeast-3", "eu-south-1", "me-south-1",
+		"af-south-1",
+	}
+	// Each figure lies within [low, high] times us-east-1's. Public IPv4 is priced the same
+	// everywhere. Inter-region transfer is priced by the source region, and leaving Asia Pacific,
+	// South America, the Middle East or Africa costs 4 to 7.5 times leaving the US ($0.08 to $0.147
+	// against $0.02 a GB), so its band is wider; 8x still catches a unit slip.
+	type band struct{ low, high float64 }
+	bands := map[string]band{
+		"PublicIPv4Hour": {1, 1},
+		"InterRegionGB":  {0.8, 8},
+	}
+	usual := band{0.8, 2.5}
+
+	tb, err := cost.Table()
+	require.NoError(t, err)
+	var inv cost.Inventory
+	for i, name := range regions {
+		r := one()
+		r.Name, r.Primary = name, i == 0
+		r.Endpoints, r.EndpointAZs = 2, 2
+		r.AuroraStorage = true
+		r.DBInstances = append(r.DBInstances, cost.DBInstance{Engine: cost.AuroraPostgres, Class: "db.r7g.large"})
+		inv.Regions = append(inv.Regions, r)
+	}
+	e, err := tb.Price(inv, cost.Assumptions{})
+	require.NoError(t, err)
+	assert.Empty(t, e.Unpriced)
+
+	base := tb.Regions["us-east-1"]
+	bv := reflect.ValueOf(base)
+	for _, name := range regions {
+		t.Run(name, func(t *testing.T) {
+			rp, ok := tb.Regions[name]
+			require.True(t, ok, "%s is not priced", name)
+			assert.Greater(t, e.ByRegion[name], 0.0)
+			inBand := func(field string, b band, got, want float64) {
+				t.Helper()
+				assert.GreaterOrEqual(t, got, b.low*want, "%s %s: %v against us-east-1's %v", name, field, got, want)
+				assert.LessOrEqual(t, got, b.high*want, "%s %s: %v against us-east-1's %v", name, field, got, want)
+			}
+			rv := reflect.ValueOf(rp)
+			for i := range rv.NumField() {
+				field := rv.Type().Field(i).Name
+				b, ok := bands[field]
+				if !ok {
+					b = usual
+				}
+				switch f := rv.Field(i); f.Kind() {
+				case reflect.Float64:
+					inBand(field, b, f.Float(), bv.Field(i).Float())
+				case reflect.Map:
+					for _, k := range bv.Field(i).MapKeys() {
+						got := f.MapIndex(k)
+						if assert.True(t, got.IsValid(), "%s %s has no %s", name, field, k) {
+							inBand(field+"["+k.String()+"]", b, got.Float(), bv.Field(i).MapIndex(k).Float())
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// The log archive is priced at steady state in its own region: LogGBPerDay for each day an object
+// spends in each storage class, at that class's price; the tiers cost less than keeping every day in
+// S3 Standard, and a region without the archive pays none of it.
+func TestLogArchiveTiers(t *testing.T) {
+	standby := one()
+	standby.Name, standby.Primary, standby.Serves = "eu-west-1", false, false
+	inv := cost.Inventory{
+		Regions: []cost.Region{one(), standby},
+		Archive: cost.LogArchive{Region: "eu-west-1", StandardDays: 30, IADays: 60, GlacierDays: 275},
+	}
+	e, err := cost.Price(inv, cost.Assumptions{LogGBPerDay: 4})
+	require.NoError(t, err)
+	want := map[string]float64{
+		"log archive, S3 Standard":                   4 * 30 * 0.023,
+		"log archive, S3 Standard-IA":                4 * 60 * 0.0125,
+		"log archive, S3 Glacier Flexible Retrieval": 4 * 275 * 0.0036,
+	}
+	got := map[string]float64{}
+	for _, l := range e.Lines {
+		if strings.HasPrefix(l.Item, "log archive") {
+			assert.Equal(t, "eu-west-1", l.Region, l.Item)
+			assert.Equal(t, cost.Usage, l.Kind, l.Item)
+			assert.Equal(t, cost.Observability, l.Tier, l.Item)
+			got[l.Item] = l.Monthly
+		}
+	}
+	assert.Len(t, got, len(want), "archive lines: %v", got)
+	tiered := 0.0
+	for item, v := range want {
+		assert.InDelta(t, v, got[item], 1e-9, item)
+		tiered += v
+	}
+	assert.Less(t, tiered, 4*365*0.023, "the tiers cost less than S3 Standard for every day")
+
+	inv.Archive = cost.LogArchive{}
+	e, err = cost.Price(inv, cost.Assumptions{LogGBPerDay: 4})
+	require.NoError(t, err)
+	for _, l := range e.Lines {
+		assert.False(t, strings.HasPrefix(l.Item, "log archive"), "no archive, no archive line: %v", l)
+	}
+}

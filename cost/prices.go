@@ -72,6 +72,11 @@ type RegionPrices struct {
 	LogStorageGBMonth    float64            `json:"logStorageGBMonth"`
 	DataOutGB            float64            `json:"dataOutGB"`
 	InterRegionGB        float64            `json:"interRegionGB"`
+	// S3StandardGBMonth, S3StandardIAGBMonth and S3GlacierGBMonth price the log archive's storage
+	// classes (Glacier: Flexible Retrieval).
+	S3StandardGBMonth   float64 `json:"s3StandardGBMonth"`
+	S3StandardIAGBMonth float64 `json:"s3StandardIAGBMonth"`
+	S3GlacierGBMonth    float64 `json:"s3GlacierGBMonth"`
 }
 
 // Table decodes the embedded price table. A region may be priced as another one ("us-west-2":

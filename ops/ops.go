@@ -40,7 +40,8 @@ type Settings struct {
 	Engine string
 	// DataHomeRegion manages the Aurora global cluster and the Global Datastore.
 	DataHomeRegion string
-	// Cache reports whether the stack has a Global Datastore.
+	// Cache reports whether every region holds a Global Datastore member (cache.enabled and
+	// cache.secondaries), so that a switchover fails the cache over too.
 	Cache bool
 	// Service is the service name (multiregion:service.name); the data tier's names derive from it:
 	// "<service>-<region>" (RDS instance, Aurora cluster, cache group), "<service>-global".

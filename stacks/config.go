@@ -108,6 +108,8 @@ type Config struct {
 	CostAssumptions cost.Assumptions
 	// Budget is multiregion:budget: a ceiling on the estimate.
 	Budget BudgetConfig
+	// Network is multiregion:network: the VPC endpoints.
+	Network NetworkConfig
 	// replicaMultiAZSet records that database.replicaMultiAz was set, not defaulted from the
 	// strategy (EstimateByStrategy keeps a set value under every strategy).
 	replicaMultiAZSet bool
@@ -215,6 +217,7 @@ func (c *Config) fields() map[string]any {
 		"lostRegions":        &c.LostRegions,
 		"costAssumptions":    &c.CostAssumptions,
 		"budget":             &c.Budget,
+		"network":            &c.Network,
 	}
 }
 

@@ -20,7 +20,7 @@ type BudgetConfig struct {
 
 // CostInventory is what the configuration runs, for the cost model: per region its role's plan
 // (Plan: tasks at their floor, NAT gateways), one ALB across azCount AZs, its database instances and
-// cache nodes, key, secret, alarms and web ACL; and the global entry points. TestCostInventory
+// cache nodes, key, secret, alarms and web ACL; the log archive's ageing; and the global entry points. TestCostInventory
 // checks every count against what the program registers under mocks.
 func (c *Config) CostInventory() cost.Inventory {
 	var inv cost.Inventory
@@ -43,6 +43,10 @@ func (c *Config) CostInventory() cost.Inventory {
 		if p.NATPerAZ {
 			r.NATGateways = c.AZCount
 		}
+		r.S3GatewayEndpoints = 1
+		if components.On(c.Network.InterfaceEndpoints) {
+			r.Endpoints, r.EndpointAZs = len(components.InterfaceEndpointServices()), c.AZCount
+		}
 		if r.Tasks.Count > 0 {
 			r.Alarms++
 		}
@@ -55,13 +59,18 @@ func (c *Config) CostInventory() cost.Inventory {
 		} else {
 			r.Alarms++
 		}
-		if c.Cache.enabled() {
+		if c.cacheIn(rc.Name) {
 			r.CacheNodes, r.CacheNodeType = c.Cache.Nodes, c.Cache.NodeType
-			if !r.Primary {
+			if !r.Primary && c.Cache.Replicated() {
 				r.Alarms++
 			}
 		}
 		inv.Regions = append(inv.Regions, r)
+	}
+	l := c.Observability.ArchiveLifecycle
+	inv.Archive = cost.LogArchive{
+		Region: c.Observability.LogArchiveRegion, StandardDays: l.TransitionDays,
+		IADays: l.GlacierDays - l.TransitionDays, GlacierDays: l.RetentionDays - l.GlacierDays,
 	}
 	g := &inv.Global
 	g.Dashboards = 1

@@ -33,6 +33,25 @@ type CacheConfig struct {
 	components.CacheSpec
 	// Enabled deploys the cache. Default true.
 	Enabled *bool `json:"enabled,omitempty"`
+	// Secondaries gives every other region a Global Datastore member, a warm copy of the cache. Set
+	// false (the cost knob of pilot-light), only the data home region holds a cache: no cache nodes
+	// and no cache replication in the standbys, whose tasks use the home region's cache over the
+	// region links. A failover then finds the cache where it was (farther away), and losing the home
+	// region loses the cache until it returns: the service must run on a cold or absent cache
+	// (docs/cost.md). Default true.
+	Secondaries *bool `json:"secondaries,omitempty"`
+}
+
+// Replicated reports whether the cache is deployed with a Global Datastore member in every region
+// (cache.enabled and cache.secondaries): a switchover then fails the cache over too.
+func (c *CacheConfig) Replicated() bool {
+	return c.enabled() && (c.Secondaries == nil || *c.Secondaries)
+}
+
+// cacheIn reports whether region holds a cache: every region when the cache is replicated, else the
+// data home region only.
+func (c *Config) cacheIn(region string) bool {
+	return c.Cache.Replicated() || c.Cache.enabled() && region == c.DataHomeRegion
 }
 
 // standbyInstances is the Aurora secondary cluster's instance count: the configured value, else 2 (a
@@ -100,8 +119,8 @@ func (c *Config) validateData() []error {
 	if !k.enabled() {
 		return errs
 	}
-	if n := len(c.Regions) - 1; n > MaxCacheSecondaries {
-		add("cache", "%d secondary regions configured, but an ElastiCache Global Datastore holds one primary and at most %d secondary regions; use at most %d regions or set cache.enabled to false",
+	if n := len(c.Regions) - 1; n > MaxCacheSecondaries && k.Replicated() {
+		add("cache", "%d secondary regions configured, but an ElastiCache Global Datastore holds one primary and at most %d secondary regions; use at most %d regions, set cache.secondaries to false (one cache, in the data home region) or cache.enabled to false",
 			n, MaxCacheSecondaries, MaxCacheSecondaries+1)
 	}
 	// Presence against cache.authMode is the component's rule (CacheSpec.AuthToken); the token's form
@@ -159,6 +178,14 @@ func (c *Config) cacheSpec() *components.CacheSpec {
 		spec.AuthToken = pulumi.ToSecret(pulumi.String(c.CacheAuthToken)).(pulumi.StringOutput)
 	}
 	return &spec
+}
+
+// regionCacheSpec is the cache of region: cacheSpec where the region holds one (cacheIn), else nil.
+func (c *Config) regionCacheSpec(region string) *components.CacheSpec {
+	if !c.cacheIn(region) {
+		return nil
+	}
+	return c.cacheSpec()
 }
 
 // deployData creates the DataTier of every region on its provider and links them: the home region

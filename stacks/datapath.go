@@ -166,15 +166,22 @@ func (d *Deployment) deployDataNames(ctx *pulumi.Context) error {
 		Provider:   global,
 		Protect:    components.Bool(cfg.Protect),
 	}
+	// Without secondaries the home region's cache is every region's (primary and readers).
+	cacheOf := func(region string) *components.DataTier {
+		if cfg.cacheIn(region) {
+			return d.Regions[region].Data
+		}
+		return d.Regions[cfg.DataHomeRegion].Data
+	}
 	if cfg.Cache.enabled() {
-		args.CachePrimary = primary.CachePrimaryEndpoint
+		args.CachePrimary = cacheOf(cfg.PrimaryRegion).CachePrimaryEndpoint
 		args.CacheReaders = map[string]pulumi.StringInput{}
 	}
 	for name, r := range d.Regions {
 		args.VPCs[name] = r.Cluster.VPCID.ToStringOutput()
 		args.Readers[name] = r.Data.ReaderEndpoint
 		if args.CacheReaders != nil {
-			args.CacheReaders[name] = r.Data.CacheReaderEndpoint
+			args.CacheReaders[name] = cacheOf(name).CacheReaderEndpoint
 		}
 	}
 	names, err := components.NewDataNames(ctx, cfg.Service.Name+"-data", args)

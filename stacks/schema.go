@@ -122,6 +122,10 @@ func Keys() []Key {
 		{Name: "budget", Type: TypeObject, Default: map[string]any{}, Description: "A ceiling on the estimate: " +
 			"monthlyUSD refuses, before anything is registered, a configuration whose expectedMonthlyCost " +
 			"total is above it, naming its top three drivers. Optional."},
+		{Name: "network", Type: TypeObject, Default: map[string]any{}, Description: "The VPCs' ways to AWS " +
+			"APIs: interfaceEndpoints (default false) adds interface endpoints for ECR, Logs, STS and Secrets " +
+			"Manager in every region, which pay for themselves above the NAT break-even (docs/cost.md). The S3 " +
+			"gateway endpoint is always there."},
 		{Name: "dataHomeRegion", Type: TypeString, Default: "", Description: "The region that creates and " +
 			"manages the Aurora global cluster and the ElastiCache Global Datastore; default (empty) the first " +
 			"entry of regions. It must be primaryRegion on the first deployment and never change afterwards (a " +

@@ -15,17 +15,24 @@ import (
 )
 
 // TestCostInventory: the cost model prices what the program registers. For every strategy, both
-// engines and a stack with and without a cache, every count of stacks.CostInventory equals what
-// the program registers under mocks, per region and globally.
+// engines and a stack with a replicated cache, a cache in the home region only (with interface
+// endpoints) and no cache, every count of stacks.CostInventory equals what the program registers
+// under mocks, per region and globally.
 func TestCostInventory(t *testing.T) {
+	caches := map[string]map[string]any{
+		"replicated": {"enabled": true},
+		"home-only":  {"enabled": true, "secondaries": false},
+		"none":       {"enabled": false},
+	}
 	for _, strategy := range stacks.Strategies {
 		for _, engine := range []string{"postgres", "aurora-postgresql"} {
-			for _, cache := range []bool{true, false} {
+			for _, cache := range []string{"replicated", "home-only", "none"} {
 				t.Run(fmt.Sprintf("%s/%s/cache=%v", strategy, engine, cache), func(t *testing.T) {
 					conf := with(t, prodConfig(t), map[string]any{
 						"drStrategy": string(strategy),
 						"database":   map[string]any{"engine": engine, "instanceClass": "db.r6g.large"},
-						"cache":      map[string]any{"enabled": cache},
+						"cache":      caches[cache],
+						"network":    map[string]any{"interfaceEndpoints": cache == "home-only"},
 					})
 					e, d := deploy(t, conf)
 					inv := d.Config.CostInventory()
@@ -45,6 +52,19 @@ func TestCostInventory(t *testing.T) {
 					assert.Len(t, edgeACLs, g.WebACLs, "CloudFront web ACLs")
 					for _, acl := range edgeACLs {
 						assert.Equal(t, g.WAFRules, acl.Len("rules"), "CloudFront web ACL rules")
+					}
+					// The archive's ageing: the one lifecycle with Glacier, in the inventory's region.
+					tiers := e.Filter(func(r *mockcloud.Resource) bool {
+						return r.Type == "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2" &&
+							r.Str("rules[0].transitions[1].storageClass") == "GLACIER"
+					})
+					if assert.Len(t, tiers, 1, "the log archive's lifecycle") {
+						lc, l := tiers[0], inv.Archive
+						ia, _ := lc.Num("rules[0].transitions[0].days")
+						glacier, _ := lc.Num("rules[0].transitions[1].days")
+						expire, _ := lc.Num("rules[0].expiration.days")
+						assert.Equal(t, lc.Region, l.Region, "archive region")
+						assert.Equal(t, []float64{ia, glacier - ia, expire - glacier}, []float64{float64(l.StandardDays), float64(l.IADays), float64(l.GlacierDays)}, "archive days per class")
 					}
 				})
 			}
@@ -66,7 +86,19 @@ func checkRegionInventory(t *testing.T, e *mockcloud.Engine, r cost.Region) {
 	}
 	assert.Len(t, in("aws:kms/key:Key"), r.KMSKeys, msg("KMS keys"))
 	assert.Len(t, in("aws:cloudwatch/metricAlarm:MetricAlarm"), r.Alarms, msg("alarms"))
-	assert.Len(t, in("aws:ec2/vpcEndpoint:VpcEndpoint"), r.Endpoints, msg("interface endpoints"))
+	var gateways, interfaces []*mockcloud.Resource
+	for _, ep := range in("aws:ec2/vpcEndpoint:VpcEndpoint") {
+		if ep.Str("vpcEndpointType") == "Gateway" {
+			gateways = append(gateways, ep)
+		} else {
+			interfaces = append(interfaces, ep)
+		}
+	}
+	assert.Len(t, gateways, r.S3GatewayEndpoints, msg("S3 gateway endpoints"))
+	assert.Len(t, interfaces, r.Endpoints, msg("interface endpoints"))
+	for _, ep := range interfaces {
+		assert.Equal(t, r.EndpointAZs, ep.Len("subnetIds"), msg("interface endpoint AZs"))
+	}
 
 	services := in("aws:ecs/service:Service")
 	require.Len(t, services, 1, msg("ECS services"))
@@ -175,8 +207,8 @@ func TestBudget(t *testing.T) {
 		{"negative", map[string]any{"budget": map[string]any{"monthlyUSD": -5}},
 			[]string{"multiregion:budget.monthlyUSD: -5 is not allowed"}},
 		{"unpriced region", map[string]any{"budget": map[string]any{"monthlyUSD": 1e6}, "regions": []map[string]string{
-			{"name": "us-west-2", "cidr": "10.10.0.0/16"}, {"name": "us-east-1", "cidr": "10.20.0.0/16"}, {"name": "ap-south-1", "cidr": "10.30.0.0/16"}}},
-			[]string{"multiregion:budget.monthlyUSD", "cannot be checked", "ap-south-1"}},
+			{"name": "us-west-2", "cidr": "10.10.0.0/16"}, {"name": "us-east-1", "cidr": "10.20.0.0/16"}, {"name": "eu-central-2", "cidr": "10.30.0.0/16"}}},
+			[]string{"multiregion:budget.monthlyUSD", "cannot be checked", "eu-central-2"}},
 		{"negative assumption", map[string]any{"costAssumptions": map[string]any{"gbOutPerMonth": -1}},
 			[]string{"multiregion:costAssumptions.gbOutPerMonth: -1 is not allowed"}},
 		{"explicit zero assumption", map[string]any{"costAssumptions": map[string]any{"natGbPerMonth": 0}},
@@ -250,4 +282,67 @@ func TestStandbySpotKnob(t *testing.T) {
 	assert.Equal(t, withKnob.ByRegion["us-west-2"], without.ByRegion["us-west-2"], "the primary is unchanged")
 
 	assert.ErrorContains(t, deployErr(t, withSpot(11)), "multiregion:service.standbySpotWeight: 11 is outside 0-10")
+}
+
+// TestInterfaceEndpointsKnob: network.interfaceEndpoints moves the NAT data of the serving regions to
+// the endpoints ($0.045 to $0.01 a GB in us-west-2) for 5 endpoints in each AZ of every region: the
+// estimate changes by exactly that, so it rises at the default NAT figure and falls above the
+// break-even of docs/cost.md; a bad value names the key.
+func TestInterfaceEndpointsKnob(t *testing.T) {
+	table, err := cost.Table()
+	require.NoError(t, err)
+	for _, natGB := range []float64{200, 20000} {
+		t.Run(fmt.Sprint(natGB), func(t *testing.T) {
+			conf := with(t, prodConfig(t), map[string]any{"costAssumptions": map[string]any{"natGbPerMonth": natGB}})
+			_, on := deploy(t, with(t, conf, map[string]any{"network": map[string]any{"interfaceEndpoints": true}}))
+			_, off := deploy(t, conf)
+			withKnob, err := on.Config.Estimate()
+			require.NoError(t, err)
+			without, err := off.Config.Estimate()
+			require.NoError(t, err)
+			want := 0.0
+			for _, r := range prodRegions {
+				p := table.Regions[r]
+				want += 5 * 3 * 730 * p.EndpointAZHour // 5 endpoints, 3 AZs, 730 hours
+				if r == "us-west-2" {                  // warm-standby: the primary serves, and carries the NAT data
+					want -= natGB * (p.NATGatewayGB - p.EndpointGB)
+				}
+			}
+			assert.InDelta(t, want, withKnob.Total-without.Total, 0.005)
+			if natGB > 10000 {
+				assert.Less(t, withKnob.Total, without.Total, "above the break-even the endpoints pay")
+			} else {
+				assert.Greater(t, withKnob.Total, without.Total, "below it they cost")
+			}
+		})
+	}
+	err = deployErr(t, with(t, prodConfig(t), map[string]any{"network": map[string]any{"interfaceEndpoints": "yes"}}))
+	assert.ErrorContains(t, err, "multiregion:network")
+	assert.ErrorContains(t, deployErr(t, with(t, prodConfig(t), map[string]any{"network": map[string]any{"gatewayEndpoints": true}})), "gatewayEndpoints")
+}
+
+// TestCacheSecondariesKnob: cache.secondaries false drops the standbys' cache nodes, their lag alarms
+// and the cache replication, and nothing else.
+func TestCacheSecondariesKnob(t *testing.T) {
+	table, err := cost.Table()
+	require.NoError(t, err)
+	conf := with(t, prodConfig(t), map[string]any{"drStrategy": "pilot-light"})
+	var c map[string]any
+	require.NoError(t, json.Unmarshal([]byte(conf[stacks.Namespace+":cache"]), &c))
+	c["secondaries"] = false
+	_, on := deploy(t, conf)
+	_, off := deploy(t, with(t, conf, map[string]any{"cache": c}))
+	replicated, err := on.Config.Estimate()
+	require.NoError(t, err)
+	homeOnly, err := off.Config.Estimate()
+	require.NoError(t, err)
+	want := 0.0
+	for _, r := range prodRegions[1:] {
+		p := table.Regions[r]
+		want += 2*730*p.CacheNodeHour["cache.r7g.large"] + p.AlarmMonth // 2 nodes, one lag alarm
+	}
+	want += 100 * 2 * table.Regions["us-west-2"].InterRegionGB // 100 GB replicated to 2 regions
+	assert.InDelta(t, want, replicated.Total-homeOnly.Total, 0.005)
+	assert.Equal(t, replicated.ByTier[cost.Database], homeOnly.ByTier[cost.Database], "the database is unchanged")
+	assert.Equal(t, replicated.ByTier[cost.Compute], homeOnly.ByTier[cost.Compute], "compute is unchanged")
 }

@@ -926,3 +926,52 @@ func TestReplicaMultiAZByStrategy(t *testing.T) {
 		})
 	}
 }
+
+// TestCacheWithoutSecondaries: cache.secondaries false (the pilot-light cost knob) keeps one cache, in the
+// data home region, before and after a change of primary: no member, lag alarm or cache replication
+// elsewhere; every region's cache names point at it, and the other regions' task roles may connect to it.
+func TestCacheWithoutSecondaries(t *testing.T) {
+	base := with(t, prodConfig(t), map[string]any{"drStrategy": "pilot-light", "cache": map[string]any{
+		"engine": "redis", "engineVersion": "7.1", "nodeType": "cache.r7g.large", "nodes": 2, "authMode": "iam", "secondaries": false,
+	}})
+	for _, primary := range []string{"us-west-2", "us-east-1"} {
+		t.Run("primary "+primary, func(t *testing.T) {
+			e, _ := deploy(t, with(t, base, map[string]any{"primaryRegion": primary}))
+			groups := e.ByType(cacheGroup)
+			require.Len(t, groups, 1, "one cache, in the home region")
+			home := groups[0]
+			assert.Equal(t, "us-west-2", home.Region)
+			assert.True(t, home.Protect)
+			assert.Len(t, e.ByType(cacheGlobal), 1, "the Global Datastore stays, so secondaries can be turned on later without replacing the home group")
+			for _, a := range e.ByType(metricAlarm) {
+				assert.NotContains(t, a.Name, "cache-replication-lag", "no member, no lag alarm")
+			}
+			endpoint := home.OutStr("readerEndpointAddress")
+			require.NotEmpty(t, endpoint)
+			for _, region := range prodRegions {
+				rec := e.Filter(func(r *mockcloud.Resource) bool {
+					return r.Type == "aws:route53/record:Record" && strings.HasSuffix(r.Name, "-cache-reader-"+region)
+				})
+				if assert.Len(t, rec, 1, region) {
+					assert.Equal(t, endpoint, rec[0].Str("records[0]"), "%s reads the home region's cache", region)
+				}
+			}
+			for _, region := range prodRegions[1:] {
+				pol := e.Filter(func(r *mockcloud.Resource) bool {
+					return r.Type == "aws:iam/rolePolicy:RolePolicy" && r.Name == "web-us-west-2-db-access-from-"+region
+				})
+				if assert.Len(t, pol, 1, region) {
+					doc := pol[0].Str("policy")
+					assert.Contains(t, doc, "elasticache:Connect", "%s's tasks connect to the home cache", region)
+					assert.Contains(t, doc, home.OutStr("arn"), region)
+				}
+			}
+		})
+	}
+	t.Run("the Global Datastore's 2-secondary limit no longer applies", func(t *testing.T) {
+		four := []map[string]string{{"name": "us-west-2", "cidr": "10.10.0.0/16"}, {"name": "us-east-1", "cidr": "10.20.0.0/16"},
+			{"name": "eu-west-1", "cidr": "10.30.0.0/16"}, {"name": "us-east-2", "cidr": "10.40.0.0/16"}}
+		e, _ := deploy(t, with(t, base, map[string]any{"regions": four}))
+		assert.Len(t, e.ByType(cacheGroup), 1)
+	})
+}

@@ -185,10 +185,12 @@ func reachCandidates() map[string][]any {
 		"database.standbyInstances": {2, 3},
 		"database.replicaMultiAz":   {false}, // unset, default true in prod's warm-standby
 
-		"cache.engine":        {"valkey"},
-		"cache.engineVersion": {"7.0", "6.2"},
-		"cache.nodeType":      {"cache.r6g.large", "cache.m7g.large"},
-		"cache.authMode":      {reachWith{"token", map[string]any{"cacheAuthToken": "correct-horse-battery-staple-42"}}},
+		"network.interfaceEndpoints": {true},
+		"cache.secondaries":          {false},
+		"cache.engine":               {"valkey"},
+		"cache.engineVersion":        {"7.0", "6.2"},
+		"cache.nodeType":             {"cache.r6g.large", "cache.m7g.large"},
+		"cache.authMode":             {reachWith{"token", map[string]any{"cacheAuthToken": "correct-horse-battery-staple-42"}}},
 
 		"edge.domain":               {"www.example.com"},
 		"edge.hostedZone":           {"Z0123456789ABCDEFGHIJ", "create:example.com"},
@@ -212,6 +214,7 @@ func reachObjects() map[string]func(*stacks.Config) any {
 		"observability":   func(c *stacks.Config) any { return c.Observability },
 		"costAssumptions": func(c *stacks.Config) any { return c.CostAssumptions },
 		"budget":          func(c *stacks.Config) any { return c.Budget },
+		"network":         func(c *stacks.Config) any { return c.Network },
 		"regions": func(c *stacks.Config) any {
 			if len(c.Regions) == 0 {
 				return stacks.RegionConfig{}

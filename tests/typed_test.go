@@ -54,6 +54,7 @@ func typedResource(typ string) pulumi.CustomResource {
 		"aws:ec2/natGateway:NatGateway":                                        func() pulumi.CustomResource { return &ec2.NatGateway{} },
 		"aws:ec2/routeTable:RouteTable":                                        func() pulumi.CustomResource { return &ec2.RouteTable{} },
 		"aws:ec2/route:Route":                                                  func() pulumi.CustomResource { return &ec2.Route{} },
+		"aws:ec2/vpcEndpoint:VpcEndpoint":                                      func() pulumi.CustomResource { return &ec2.VpcEndpoint{} },
 		"aws:ec2/vpcPeeringConnection:VpcPeeringConnection":                    func() pulumi.CustomResource { return &ec2.VpcPeeringConnection{} },
 		"aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter":    func() pulumi.CustomResource { return &ec2.VpcPeeringConnectionAccepter{} },
 		"aws:ec2/routeTableAssociation:RouteTableAssociation":                  func() pulumi.CustomResource { return &ec2.RouteTableAssociation{} },

@@ -67,8 +67,8 @@ func settings(conf map[string]string) (ops.Settings, error) {
 		Strategy:       string(cfg.Strategy),
 		Engine:         string(cfg.Database.Engine),
 		DataHomeRegion: cfg.DataHomeRegion,
-		// stacks.CacheConfig.Enabled: nil means the default, true.
-		Cache: cfg.Cache.Enabled == nil || *cfg.Cache.Enabled,
+		// A cache failover needs a member in the target region (cache.secondaries).
+		Cache: cfg.Cache.Replicated(),
 	}
 	if len(cfg.LostRegions) > 0 {
 		st.LostRegions = slices.Clone(cfg.LostRegions)
