@@ -34,6 +34,8 @@ type bucketSpec struct {
 	// statements returns the policy statements that grant writers access, given the bucket's ARN; the
 	// helper appends the TLS-only deny. nil grants nothing.
 	statements func(bucketARN string) []statement
+	// tags are the bucket's tags (none when empty).
+	tags map[string]string
 	// opts are the options of the bucket and every settings resource (parent, provider).
 	opts []pulumi.ResourceOption
 }
@@ -81,6 +83,9 @@ func newHardenedBucket(ctx *pulumi.Context, spec bucketSpec) (*hardenedBucket, e
 	bucketArgs := &s3.BucketV2Args{ForceDestroy: pulumi.Bool(spec.forceDestroy)}
 	if spec.bucketName != "" {
 		bucketArgs.Bucket = pulumi.String(spec.bucketName)
+	}
+	if len(spec.tags) > 0 {
+		bucketArgs.Tags = pulumi.ToStringMap(spec.tags)
 	}
 	bucket, err := s3.NewBucketV2(ctx, n, bucketArgs, opts...)
 	if err != nil {

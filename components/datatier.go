@@ -237,6 +237,11 @@ type DataTierArgs struct {
 	PeerClientCIDRs map[string][]string
 	// AlarmActions are the ARNs (SNS topics) the replica-lag alarms notify. Default none.
 	AlarmActions pulumi.StringArrayInput
+	// BackupSelection, when set, tags the writer's database (the RDS instance or the Aurora cluster,
+	// only while Role is primary) with BackupTagKey = BackupSelection, so that the region's
+	// RegionBackup plan backs it up. A replica is not selected: it is a copy of the writer. Default
+	// none.
+	BackupSelection string
 	// DeletionProtection sets AWS deletion protection on the database and the global cluster. Default
 	// true.
 	DeletionProtection *bool

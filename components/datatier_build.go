@@ -41,6 +41,15 @@ func (b *tierBuilder) primary() bool { return b.a.Role == RolePrimary }
 
 func (b *tierBuilder) deletionProtection() bool { return boolOr(b.a.DeletionProtection, true) }
 
+// backupTag is the writer database's backup selection tag (DataTierArgs.BackupSelection): none on a
+// replica, or without a selection.
+func (b *tierBuilder) backupTag() map[string]string {
+	if !b.primary() {
+		return nil
+	}
+	return backupTags(b.a.BackupSelection)
+}
+
 func (b *tierBuilder) tags(extra map[string]string) pulumi.StringMap {
 	m := pulumi.StringMap{"Name": pulumi.String(b.name), "region": pulumi.String(b.a.Region)}
 	for k, v := range extra {
@@ -174,7 +183,7 @@ func (b *tierBuilder) postgres() error {
 		MonitoringRoleArn:                  b.monitoring.Arn,
 		EnabledCloudwatchLogsExports:       pulumi.StringArray{pulumi.String("postgresql"), pulumi.String("upgrade")},
 		IamDatabaseAuthenticationEnabled:   pulumi.Bool(true),
-		Tags:                               b.tags(nil),
+		Tags:                               b.tags(b.backupTag()),
 	}
 	// Create-time-only inputs: the provider would replace the instance if they differed later.
 	ignore := []string{"dbName", "username"}
@@ -291,7 +300,7 @@ func (b *tierBuilder) aurora() error {
 		EnabledCloudwatchLogsExports:     pulumi.StringArray{pulumi.String("postgresql")},
 		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
 		SkipFinalSnapshot:                pulumi.Bool(!b.primary()),
-		Tags:                             b.tags(nil),
+		Tags:                             b.tags(b.backupTag()),
 	}
 	if b.primary() {
 		args.FinalSnapshotIdentifier = pulumi.String(b.name + "-final")

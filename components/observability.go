@@ -77,6 +77,9 @@ type LogArchiveArgs struct {
 	// ErrorLogRetentionDays is the retention of the Firehose delivery-error log group. Default 365; a
 	// CloudWatch-allowed value.
 	ErrorLogRetentionDays int
+	// BackupSelection, when set, tags the archive bucket with BackupTagKey = BackupSelection, so that
+	// the archive region's RegionBackup plan backs it up. Default none.
+	BackupSelection string
 	// Protect is the former home of ObservabilityArgs.Protect.
 	//
 	// Deprecated: set ObservabilityArgs.Protect, which covers every stateful child; when that is nil,

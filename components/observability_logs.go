@@ -238,6 +238,7 @@ func (b *obsBuilder) archiveBucket() (*s3.BucketV2, error) {
 		ownership:  "BucketOwnerEnforced",
 		kmsKeyARN:  l.KMSKeyARN,
 		accessLogs: l.AccessLogBucket,
+		tags:       backupTags(l.BackupSelection),
 		lifecycle: bucketLifecycle{
 			ruleID: "archive-tiers-and-retention",
 			transitions: []bucketTransition{

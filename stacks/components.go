@@ -66,6 +66,7 @@ func (c *Config) dataArgs(region string, role components.Role) *components.DataT
 		Database:           c.databaseSpec(region, role),
 		Cache:              c.regionCacheSpec(region),
 		CacheServesPeers:   c.Cache.enabled() && !c.Cache.Replicated() && region == c.DataHomeRegion,
+		BackupSelection:    c.backupSelection(),
 		Protect:            components.Bool(c.Protect),
 		DeletionProtection: components.Bool(c.Protect),
 	}
@@ -201,17 +202,35 @@ func splitPath(path string) (head, rest string) {
 	return path, ""
 }
 
-// jsonPath maps Go field names ("CPU/Memory") of t to their JSON names ("cpu/memory").
+// jsonPath maps Go field names ("CPU/Memory", "VaultLock.MinRetentionDays") of t to their JSON names
+// ("cpu/memory", "vaultLock.minRetentionDays"): "/" joins sibling fields, "." walks into a field's
+// struct.
 func jsonPath(t reflect.Type, goPath string) string {
 	parts := strings.Split(goPath, "/")
 	for i, p := range parts {
-		if f, ok := t.FieldByName(p); ok {
-			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
-				parts[i] = name
-				continue
+		steps := strings.Split(p, ".")
+		at := t
+		for j, step := range steps {
+			for at != nil && at.Kind() == reflect.Pointer {
+				at = at.Elem()
+			}
+			var f reflect.StructField
+			ok := at != nil && at.Kind() == reflect.Struct && step != ""
+			if ok {
+				f, ok = at.FieldByName(step)
+			}
+			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); ok && name != "" && name != "-" {
+				steps[j] = name
+			} else if step != "" {
+				steps[j] = strings.ToLower(step[:1]) + step[1:]
+			}
+			if ok {
+				at = f.Type
+			} else {
+				at = nil
 			}
 		}
-		parts[i] = strings.ToLower(p[:1]) + p[1:]
+		parts[i] = strings.Join(steps, ".")
 	}
 	return strings.Join(parts, "/")
 }

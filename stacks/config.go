@@ -110,6 +110,8 @@ type Config struct {
 	Budget BudgetConfig
 	// Network is multiregion:network: the VPC endpoints.
 	Network NetworkConfig
+	// Backup is multiregion:backup: AWS Backup vaults, plans and cross-region copies.
+	Backup BackupConfig
 	// replicaMultiAZSet records that database.replicaMultiAz was set, not defaulted from the
 	// strategy (EstimateByStrategy keeps a set value under every strategy).
 	replicaMultiAZSet bool
@@ -218,6 +220,7 @@ func (c *Config) fields() map[string]any {
 		"costAssumptions":    &c.CostAssumptions,
 		"budget":             &c.Budget,
 		"network":            &c.Network,
+		"backup":             &c.Backup,
 	}
 }
 
@@ -252,6 +255,7 @@ func (c *Config) applyDefaults() {
 	c.Edge.applyDefaults()
 	c.Observability.applyDefaults(c)
 	c.CostAssumptions = c.CostAssumptions.WithDefaults()
+	c.Backup.BackupSettings = c.Backup.BackupSettings.WithDefaults()
 	s := &c.Service
 	s.ServiceSpec = s.ServiceSpec.WithDefaults()
 	if s.DesiredCount == 0 && s.MinCount == 0 && s.MaxCount == 0 {
@@ -324,6 +328,7 @@ func (c *Config) problems() []error {
 	errs = append(errs, c.validateLost()...)
 	errs = append(errs, c.validateEdge()...)
 	errs = append(errs, c.Observability.validate(c)...)
+	errs = append(errs, c.validateBackup()...)
 	errs = append(errs, c.validateCost()...)
 	if len(errs) == 0 {
 		// The budget prices a valid configuration only.

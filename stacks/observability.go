@@ -224,6 +224,7 @@ func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
 			ArchiveLifecycle:      o.ArchiveLifecycle,
 			ErrorLogRetentionDays: cfg.LogRetentionDays,
 			AccessLogBucket:       archive.AccessLogs.BucketName,
+			BackupSelection:       cfg.backupSelection(),
 		},
 	}
 	if err := d.observeGlobal(ctx, args, provider); err != nil {

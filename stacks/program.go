@@ -3,6 +3,7 @@
 //
 //	config -> providers -> per region: RegionKey, RegionalCluster (+ ECR replication from the primary)
 //	       -> DataTier per region (replicas linked to the primary) -> GlobalEdge -> Observability
+//	       -> RegionBackup per region (copies to the next region)
 //
 // Program is what `pulumi up` runs (see stacks/cmd/multiregion); Deploy is the same composition for
 // callers that already hold a Config (tests, the local emulator runner).
@@ -86,6 +87,8 @@ type Region struct {
 	Alerts *components.AlertTopic
 	// AccessLogs is the region's S3 access-log bucket; every other bucket of the region logs to it.
 	AccessLogs *components.AccessLogSink
+	// Backup is the region's AWS Backup vault and plan (nil with backup.enabled false).
+	Backup *components.RegionBackup
 }
 
 // Deployment is the composed architecture, for callers that want more than the stack outputs.
@@ -170,6 +173,9 @@ func Deploy(ctx *pulumi.Context, cfg *Config, opts ...Option) (*Deployment, erro
 		return nil, err
 	}
 	if err := d.deployObservability(ctx); err != nil {
+		return nil, err
+	}
+	if err := d.deployBackups(ctx); err != nil {
 		return nil, err
 	}
 	d.exportRegions()

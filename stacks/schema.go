@@ -126,6 +126,12 @@ func Keys() []Key {
 			"APIs: interfaceEndpoints (default false) adds interface endpoints for ECR, Logs, STS and Secrets " +
 			"Manager in every region, which pay for themselves above the NAT break-even (docs/cost.md). The S3 " +
 			"gateway endpoint is always there."},
+		{Name: "backup", Type: TypeObject, Default: map[string]any{}, Description: "AWS Backup in every region " +
+			"(docs/datatier.md): enabled (default true); dailyRetentionDays (35; continuous backups, point-in-time " +
+			"recovery, keep at most 35), weeklyRetentionDays (90), continuous (true); copyToRegion (default: " +
+			"each region copies to the next region of regions); copyToAccount (a backup vault ARN in another " +
+			"account, optional); vaultLock {minRetentionDays, maxRetentionDays, changeableForDays} (optional, " +
+			"compliance mode: irreversible once changeableForDays have passed)."},
 		{Name: "dataHomeRegion", Type: TypeString, Default: "", Description: "The region that creates and " +
 			"manages the Aurora global cluster and the ElastiCache Global Datastore; default (empty) the first " +
 			"entry of regions. It must be primaryRegion on the first deployment and never change afterwards (a " +

@@ -6,7 +6,8 @@ package stateful
 // Types returns the Pulumi type tokens of the resources the components create whose replacement or
 // deletion loses data or evidence: databases and their global clusters, caches and their global
 // datastores, KMS keys, image repositories, buckets (archives and logs), log groups, alert topics
-// (their confirmed subscriptions) and hosted zones (their delegation). A fresh slice on every call.
+// (their confirmed subscriptions), hosted zones (their delegation) and backup vaults (their
+// recovery points). A fresh slice on every call.
 func Types() []string {
 	return []string{
 		"aws:rds/instance:Instance",
@@ -21,6 +22,7 @@ func Types() []string {
 		"aws:cloudwatch/logGroup:LogGroup",
 		"aws:sns/topic:Topic",
 		"aws:route53/zone:Zone",
+		"aws:backup/vault:Vault",
 	}
 }
 

@@ -443,8 +443,9 @@ var inPlace = map[string][]string{
 	// managed password exist only on a writer and are inherited (computed) on a replica, so adding or
 	// dropping them is no diff; the ForceNew ones are also in ignoreChanges.
 	rdsInstance: {"replicateSourceDb", "multiAz", "skipFinalSnapshot", "finalSnapshotIdentifier", "engine", "engineVersion",
-		"username", "dbName", "manageMasterUserPassword", "masterUserSecretKmsKeyId"},
-	rdsCluster: {"skipFinalSnapshot", "finalSnapshotIdentifier"},
+		"username", "dbName", "manageMasterUserPassword", "masterUserSecretKmsKeyId",
+		"tags"}, // the backup selection tag follows the writer (AddTagsToResource, in place)
+	rdsCluster: {"skipFinalSnapshot", "finalSnapshotIdentifier", "tags"},
 }
 
 // flip runs the prod stack with primary us-west-2 and with us-east-1 and returns both engines.

@@ -186,6 +186,11 @@ func reachCandidates() map[string][]any {
 		"database.replicaMultiAz":   {false}, // unset, default true in prod's warm-standby
 
 		"network.interfaceEndpoints": {true},
+		"backup.copyToRegion":        {"eu-west-1"},
+		"backup.copyToAccount":       {"arn:aws:backup:us-east-2:210987654321:backup-vault:escrow"},
+		"backup.vaultLock":           {map[string]any{"changeableForDays": 7}},
+		"backup.enabled":             {false},
+		"backup.continuous":          {false},
 		"cache.secondaries":          {false},
 		"cache.engine":               {"valkey"},
 		"cache.engineVersion":        {"7.0", "6.2"},
@@ -215,6 +220,7 @@ func reachObjects() map[string]func(*stacks.Config) any {
 		"costAssumptions": func(c *stacks.Config) any { return c.CostAssumptions },
 		"budget":          func(c *stacks.Config) any { return c.Budget },
 		"network":         func(c *stacks.Config) any { return c.Network },
+		"backup":          func(c *stacks.Config) any { return c.Backup },
 		"regions": func(c *stacks.Config) any {
 			if len(c.Regions) == 0 {
 				return stacks.RegionConfig{}

@@ -6,6 +6,7 @@ import (
 	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/appautoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/backup"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -32,10 +33,19 @@ import (
 // what a hand-written program pays (the SDK resolves every typed output), or nil for other types.
 func typedResource(typ string) pulumi.CustomResource {
 	constructors := map[string]func() pulumi.CustomResource{
-		"aws:acm/certificate:Certificate":                            func() pulumi.CustomResource { return &acm.Certificate{} },
-		"aws:acm/certificateValidation:CertificateValidation":        func() pulumi.CustomResource { return &acm.CertificateValidation{} },
-		"aws:appautoscaling/policy:Policy":                           func() pulumi.CustomResource { return &appautoscaling.Policy{} },
-		"aws:appautoscaling/target:Target":                           func() pulumi.CustomResource { return &appautoscaling.Target{} },
+		"aws:acm/certificate:Certificate":                          func() pulumi.CustomResource { return &acm.Certificate{} },
+		"aws:acm/certificateValidation:CertificateValidation":      func() pulumi.CustomResource { return &acm.CertificateValidation{} },
+		"aws:appautoscaling/policy:Policy":                         func() pulumi.CustomResource { return &appautoscaling.Policy{} },
+		"aws:appautoscaling/target:Target":                         func() pulumi.CustomResource { return &appautoscaling.Target{} },
+		"aws:backup/plan:Plan":                                     func() pulumi.CustomResource { return &backup.Plan{} },
+		"aws:backup/selection:Selection":                           func() pulumi.CustomResource { return &backup.Selection{} },
+		"aws:backup/vault:Vault":                                   func() pulumi.CustomResource { return &backup.Vault{} },
+		"aws:backup/vaultPolicy:VaultPolicy":                       func() pulumi.CustomResource { return &backup.VaultPolicy{} },
+		"aws:backup/vaultLockConfiguration:VaultLockConfiguration": func() pulumi.CustomResource { return &backup.VaultLockConfiguration{} },
+		"aws:iam/rolePolicyAttachment:RolePolicyAttachment":        func() pulumi.CustomResource { return &iam.RolePolicyAttachment{} },
+		"aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": func() pulumi.CustomResource {
+			return &rds.InstanceAutomatedBackupsReplication{}
+		},
 		"aws:cloudfront/cachePolicy:CachePolicy":                     func() pulumi.CustomResource { return &cloudfront.CachePolicy{} },
 		"aws:cloudfront/distribution:Distribution":                   func() pulumi.CustomResource { return &cloudfront.Distribution{} },
 		"aws:cloudfront/originRequestPolicy:OriginRequestPolicy":     func() pulumi.CustomResource { return &cloudfront.OriginRequestPolicy{} },

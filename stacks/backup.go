@@ -1,0 +1,118 @@
+package stacks
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/multiregion/multiregion/components"
+)
+
+// BackupConfig is multiregion:backup: AWS Backup in every region, with copies to another region
+// (docs/datatier.md, Backups). The rules' JSON names, defaults and checks are the components'
+// (components.BackupSettings).
+type BackupConfig struct {
+	components.BackupSettings
+	// Enabled deploys the backup layer. Default true.
+	Enabled *bool `json:"enabled,omitempty"`
+	// CopyToRegion receives every other region's recovery points; its own go to the next region
+	// after it. Default: each region copies to the next region of regions (the last to the first),
+	// skipping lost regions.
+	CopyToRegion string `json:"copyToRegion,omitempty"`
+}
+
+// enabled reports whether the backup layer is deployed.
+func (b *BackupConfig) enabled() bool { return b.Enabled == nil || *b.Enabled }
+
+// validateBackup checks multiregion:backup.
+func (c *Config) validateBackup() []error {
+	var errs []error
+	add := func(field, format string, v ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key("backup."+field), fmt.Sprintf(format, v...)))
+	}
+	b := &c.Backup
+	if !b.enabled() {
+		return nil
+	}
+	if b.CopyToRegion != "" && !slices.Contains(c.regionNames(), b.CopyToRegion) {
+		add("copyToRegion", "%q is not among the regions %v (the copies go to that region's vault)", b.CopyToRegion, c.regionNames())
+	}
+	for _, fe := range b.BackupSettings.Validate() {
+		add(jsonPath(reflect.TypeFor[components.BackupSettings](), fe.Path), "%s", fe.Msg)
+	}
+	return errs
+}
+
+// BackupCopyRegion is where region's recovery points are copied: backup.copyToRegion when that is
+// another region, else the next region of regions after region (the last to the first) that is not
+// lost. "" when no other region is reachable.
+func (c *Config) BackupCopyRegion(region string) string {
+	if to := c.Backup.CopyToRegion; to != "" && to != region && !c.Lost(to) {
+		return to
+	}
+	names := c.regionNames()
+	i := slices.Index(names, region)
+	for n := 1; n < len(names); n++ {
+		next := names[(i+n)%len(names)]
+		if !c.Lost(next) {
+			return next
+		}
+	}
+	return ""
+}
+
+// backupSelection is the value of the backup tag the stack's resources carry and every region's plan
+// selects: the service name.
+func (c *Config) backupSelection() string {
+	if !c.Backup.enabled() {
+		return ""
+	}
+	return c.Service.Name
+}
+
+// deployBackups creates every region's RegionBackup: vault, plan, selection. Each region's recovery
+// points are copied to BackupCopyRegion's vault; with RDS, the writer's automated backups are also
+// replicated there, so that a point-in-time restore is possible in that region.
+func (d *Deployment) deployBackups(ctx *pulumi.Context) error {
+	cfg := d.Config
+	if !cfg.Backup.enabled() {
+		return nil
+	}
+	for _, region := range cfg.regionNames() {
+		r := d.Regions[region]
+		args := &components.RegionBackupArgs{
+			Region:    region,
+			KMSKeyARN: r.Key.ARN,
+			Selection: cfg.backupSelection(),
+			Settings:  cfg.Backup.BackupSettings,
+			Protect:   components.Bool(cfg.Protect),
+			Account:   &d.Account,
+		}
+		if to := cfg.BackupCopyRegion(region); to != "" {
+			args.Copy = &components.BackupCopy{Region: to, VaultARN: pulumi.String(d.vaultARN(to))}
+		}
+		primary := cfg.PrimaryRegion
+		if t := d.Regions[primary].Data; t != nil && cfg.Database.Engine == components.EnginePostgres && cfg.BackupCopyRegion(primary) == region {
+			args.ReplicateDB = &components.DBBackupReplication{
+				SourceRegion: primary, SourceDBARN: t.DBARN, RetentionDays: cfg.Database.BackupRetentionDays,
+			}
+		}
+		provider, err := d.Providers.For(region)
+		if err != nil {
+			return err
+		}
+		if r.Backup, err = components.NewRegionBackup(ctx, d.name(region), args, pulumi.Provider(provider)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// vaultARN is the ARN of region's backup vault, built from its name (components.NewRegionBackup
+// names it <name>-backup): a copy action then needs no other region's output, so no region waits for
+// another, and a lost region's vault is named without asking it.
+func (d *Deployment) vaultARN(region string) string {
+	return d.Account.ARN("backup", region, "backup-vault:"+d.name(region)+"-backup")
+}

@@ -1,0 +1,209 @@
+package tests
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/multiregion/multiregion/components"
+	"github.com/multiregion/multiregion/mockcloud"
+)
+
+const (
+	backupVault       = "aws:backup/vault:Vault"
+	backupPlan        = "aws:backup/plan:Plan"
+	backupSelection   = "aws:backup/selection:Selection"
+	backupVaultLock   = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
+	backupVaultPolicy = "aws:backup/vaultPolicy:VaultPolicy"
+	dbBackupsCopy     = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"
+	bucket            = "aws:s3/bucketV2:BucketV2"
+)
+
+// vaultARNOf is the ARN the stack builds for a region's vault.
+func vaultARNOf(region string) string {
+	return fmt.Sprintf("arn:aws:backup:%s:123456789012:backup-vault:web-%s-backup", region, region)
+}
+
+// TestBackupPlans: every region has a vault under its own key (protected, deletion of recovery points
+// denied, no lock unless asked), a plan with a continuous daily and a weekly rule whose recovery points
+// are copied to the next region, and a tag selection; the writer's database and the log archive are
+// the resources tagged, the replicas are not; the writer's automated backups are replicated to the next
+// region, under that region's key. After a failover the tag and the replication follow the writer and
+// no vault is replaced.
+func TestBackupPlans(t *testing.T) {
+	next := map[string]string{"us-west-2": "us-east-1", "us-east-1": "eu-west-1", "eu-west-1": "us-west-2"}
+	for _, primary := range []string{"us-west-2", "us-east-1"} {
+		t.Run("primary "+primary, func(t *testing.T) {
+			e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"primaryRegion": primary}))
+			assert.Empty(t, e.ByType(backupVaultLock), "no vault lock unless asked")
+			for _, region := range prodRegions {
+				vault := one(t, e, backupVault, region)
+				assert.Equal(t, "web-"+region+"-backup", vault.Name, "named by region, never by role")
+				assert.True(t, vault.Protect, "%s vault protected", region)
+				assert.Equal(t, regionKeyARN(t, e, region), vault.Str("kmsKeyArn"), "%s vault under its region's key", region)
+				forceDestroy, _ := vault.Bool("forceDestroy")
+				assert.False(t, forceDestroy)
+				policy := one(t, e, backupVaultPolicy, region)
+				assert.Contains(t, policy.Str("policy"), "backup:DeleteRecoveryPoint")
+				assert.Contains(t, policy.Str("policy"), `"Effect":"Deny"`)
+
+				plan := one(t, e, backupPlan, region)
+				require.Equal(t, 2, plan.Len("rules"), region)
+				want := []struct {
+					name       string
+					days       float64
+					continuous bool
+				}{{"daily", 35, true}, {"weekly", 90, false}}
+				for i, w := range want {
+					r := fmt.Sprintf("rules[%d].", i)
+					assert.Equal(t, w.name, plan.Str(r+"ruleName"))
+					days, _ := plan.Num(r + "lifecycle.deleteAfter")
+					assert.Equal(t, w.days, days, "%s %s retention", region, w.name)
+					c, _ := plan.Bool(r + "enableContinuousBackup")
+					assert.Equal(t, w.continuous, c, "%s %s continuous", region, w.name)
+					assert.Equal(t, 1, plan.Len(r+"copyActions"), "%s %s: one copy", region, w.name)
+					assert.Equal(t, vaultARNOf(next[region]), plan.Str(r+"copyActions[0].destinationVaultArn"), "%s copies to %s", region, next[region])
+					copyDays, _ := plan.Num(r + "copyActions[0].lifecycle.deleteAfter")
+					assert.Equal(t, w.days, copyDays, "a copy is kept as long as its source")
+				}
+				sel := one(t, e, backupSelection, region)
+				assert.Equal(t, "STRINGEQUALS", sel.Str("selectionTags[0].type"))
+				assert.Equal(t, components.BackupTagKey, sel.Str("selectionTags[0].key"))
+				assert.Equal(t, "web", sel.Str("selectionTags[0].value"))
+			}
+
+			// Every stateful resource AWS Backup supports here is selected: the writer's database and
+			// the log archive bucket; replicas are copies of the writer and are not.
+			for _, db := range e.ByType(rdsInstance) {
+				tagged := db.Str("tags."+components.BackupTagKey) == "web"
+				assert.Equal(t, db.Region == primary, tagged, "%s: only the writer is tagged", db.Name)
+			}
+			archive := e.Filter(func(r *mockcloud.Resource) bool {
+				return r.Type == bucket && r.Str("tags."+components.BackupTagKey) == "web"
+			})
+			if assert.Len(t, archive, 1, "the log archive is selected") {
+				assert.Equal(t, "us-west-2", archive[0].Region)
+				assert.Contains(t, archive[0].Name, "log-archive")
+			}
+
+			// The writer's automated backups go to the next region, under that region's key.
+			reps := e.ByType(dbBackupsCopy)
+			if assert.Len(t, reps, 1) {
+				rep := reps[0]
+				assert.Equal(t, next[primary], rep.Region)
+				assert.Equal(t, "web-"+next[primary]+"-db-backups-from-"+primary, rep.Name)
+				assert.Equal(t, one(t, e, rdsInstance, primary).OutStr("arn"), rep.Str("sourceDbInstanceArn"))
+				assert.Equal(t, regionKeyARN(t, e, next[primary]), rep.Str("kmsKeyId"))
+				days, _ := rep.Num("retentionPeriod")
+				assert.Equal(t, 14.0, days, "prod's database.backupRetentionDays")
+			}
+		})
+	}
+}
+
+// TestBackupOptions: the vault lock, the cross-account copy, copyToRegion, Aurora (no automated-backup
+// replication: its cluster is selected instead) and the layer turned off.
+func TestBackupOptions(t *testing.T) {
+	t.Run("vault lock", func(t *testing.T) {
+		e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"backup": map[string]any{"vaultLock": map[string]any{"changeableForDays": 7}}}))
+		locks := e.ByType(backupVaultLock)
+		require.Len(t, locks, 3)
+		for _, l := range locks {
+			lo, _ := l.Num("minRetentionDays")
+			hi, _ := l.Num("maxRetentionDays")
+			grace, _ := l.Num("changeableForDays")
+			assert.Equal(t, []float64{35, 90, 7}, []float64{lo, hi, grace}, l.Region)
+		}
+	})
+	t.Run("cross-account copy", func(t *testing.T) {
+		other := "arn:aws:backup:us-east-2:210987654321:backup-vault:web-escrow"
+		e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"backup": map[string]any{"copyToAccount": other}}))
+		for _, plan := range e.ByType(backupPlan) {
+			for i := range 2 {
+				r := fmt.Sprintf("rules[%d].", i)
+				if assert.Equal(t, 2, plan.Len(r+"copyActions"), plan.Region) {
+					assert.Equal(t, other, plan.Str(r+"copyActions[1].destinationVaultArn"))
+				}
+			}
+		}
+	})
+	t.Run("copyToRegion", func(t *testing.T) {
+		e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"backup": map[string]any{"copyToRegion": "eu-west-1"}}))
+		dest := map[string]string{}
+		for _, plan := range e.ByType(backupPlan) {
+			dest[plan.Region] = plan.Str("rules[0].copyActions[0].destinationVaultArn")
+		}
+		assert.Equal(t, map[string]string{
+			"us-west-2": vaultARNOf("eu-west-1"), "us-east-1": vaultARNOf("eu-west-1"), "eu-west-1": vaultARNOf("us-west-2"),
+		}, dest, "every region copies to eu-west-1, which copies to the next region")
+		reps := e.ByType(dbBackupsCopy)
+		if assert.Len(t, reps, 1) {
+			assert.Equal(t, "eu-west-1", reps[0].Region)
+		}
+	})
+	t.Run("aurora", func(t *testing.T) {
+		e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"database": map[string]any{"engine": "aurora-postgresql"}}))
+		assert.Empty(t, e.ByType(dbBackupsCopy), "Aurora has no automated-backup replication; the plan's copies cover it")
+		for _, cl := range e.ByType(rdsCluster) {
+			tagged := cl.Str("tags."+components.BackupTagKey) == "web"
+			assert.Equal(t, cl.Region == "us-west-2", tagged, "%s: only the writer cluster is tagged", cl.Name)
+		}
+	})
+	t.Run("off", func(t *testing.T) {
+		e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"backup": map[string]any{"enabled": false}}))
+		for _, typ := range []string{backupVault, backupPlan, backupSelection, dbBackupsCopy} {
+			assert.Empty(t, e.ByType(typ), typ)
+		}
+		for _, r := range e.Resources() {
+			assert.False(t, r.Has("tags."+components.BackupTagKey), "%s tagged without backups", r.Name)
+		}
+	})
+	t.Run("throwaway stack", func(t *testing.T) {
+		e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"protect": false}))
+		assert.Empty(t, e.ByType(backupVaultPolicy), "no deny: a destroy deletes the recovery points")
+		for _, v := range e.ByType(backupVault) {
+			assert.False(t, v.Protect)
+			fd, _ := v.Bool("forceDestroy")
+			assert.True(t, fd)
+		}
+	})
+}
+
+// TestBadBackupConfigNamesTheKey: every backup rule refuses a bad value before anything is registered,
+// naming the key, the value and what is allowed.
+func TestBadBackupConfigNamesTheKey(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		b    map[string]any
+		want []string
+	}{
+		{"continuous longer than 35 days", map[string]any{"dailyRetentionDays": 40},
+			[]string{"multiregion:backup.dailyRetentionDays", "40", "at most 35"}},
+		{"zero daily retention", map[string]any{"dailyRetentionDays": -1},
+			[]string{"multiregion:backup.dailyRetentionDays", "-1", "at least 1"}},
+		{"weekly shorter than daily", map[string]any{"weeklyRetentionDays": 10},
+			[]string{"multiregion:backup.weeklyRetentionDays", "10", "between the daily retention (35)"}},
+		{"unknown copy region", map[string]any{"copyToRegion": "ap-south-1"},
+			[]string{"multiregion:backup.copyToRegion", `"ap-south-1"`, "not among the regions"}},
+		{"bad account vault", map[string]any{"copyToAccount": "arn:aws:s3:::bucket"},
+			[]string{"multiregion:backup.copyToAccount", "arn:aws:s3:::bucket", "backup vault ARN"}},
+		{"short lock grace", map[string]any{"vaultLock": map[string]any{"changeableForDays": 1}},
+			[]string{"multiregion:backup.vaultLock.changeableForDays", "1 must be between 3"}},
+		{"lock refuses the daily points", map[string]any{"vaultLock": map[string]any{"minRetentionDays": 60}},
+			[]string{"multiregion:backup.vaultLock.minRetentionDays", "60"}},
+		{"unknown field", map[string]any{"retention": 3},
+			[]string{"multiregion:backup", "retention"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := deployErr(t, with(t, prodConfig(t), map[string]any{"backup": tc.b}))
+			for _, w := range tc.want {
+				assert.ErrorContains(t, err, w)
+			}
+		})
+	}
+	t.Run("continuous off allows a longer daily retention", func(t *testing.T) {
+		deploy(t, with(t, prodConfig(t), map[string]any{"backup": map[string]any{"continuous": false, "dailyRetentionDays": 60}}))
+	})
+}
