@@ -172,7 +172,7 @@ func TestCheckFindsBrokenReferences(t *testing.T) {
 }
 
 // TestControlsCiteRealTests holds docs/controls.md to the code: its table numbers the controls 1 to
-// 68, every row names a test or says "not yet held", every test function a row names is declared in
+// 69, every row names a test or says "not yet held", every test function a row names is declared in
 // a test file cited in that row, and every quoted subtest or case name is a string in one of them.
 func TestControlsCiteRealTests(t *testing.T) {
 	root := repoRoot(t)
@@ -184,8 +184,8 @@ func TestControlsCiteRealTests(t *testing.T) {
 	for _, p := range problems {
 		t.Error(p)
 	}
-	if rows != 68 {
-		t.Errorf("docs/controls.md has %d control rows, want 68", rows)
+	if rows != 69 {
+		t.Errorf("docs/controls.md has %d control rows, want 69", rows)
 	}
 }
 
