@@ -99,7 +99,11 @@ func StartMoto(ctx context.Context, opts MotoOptions) (*Moto, error) {
 	if err != nil {
 		return nil, fmt.Errorf("composing the moto server script: %w", err)
 	}
-	cmd := exec.Command(python, "-c", program, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	// The program is read from standard input ("-"): as a -c argument it outgrew the kernel's
+	// limit on one argument (MAX_ARG_STRLEN, 128 KiB), and exec failed with "argument list
+	// too long".
+	cmd := exec.Command(python, "-", "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	cmd.Stdin = strings.NewReader(program)
 	cmd.Env = append(cmd.Environ(), opts.Env...)
 	cmd.Stdout, cmd.Stderr = opts.Log, opts.Log
 	cmd.SysProcAttr = serverProcAttr()

@@ -2,7 +2,7 @@
 
 The Go emulator package embeds this file and every fake_*.py next to it, joins them in that
 order (this file first, the fakes sorted by name), appends `main(sys.argv[1:])` and runs
-the result as: python3 -c SCRIPT -H 127.0.0.1 -p PORT
+the result as: python3 - -H 127.0.0.1 -p PORT (the script on standard input)
 """
 import json
 import sys

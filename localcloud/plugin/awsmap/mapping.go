@@ -93,13 +93,21 @@ func resourceTokens() map[string]string {
 		"aws_appautoscaling_policy": "aws:appautoscaling/policy:Policy",
 
 		// RDS.
-		"aws_db_instance":                 "aws:rds/instance:Instance",
-		"aws_db_subnet_group":             "aws:rds/subnetGroup:SubnetGroup",
-		"aws_db_parameter_group":          "aws:rds/parameterGroup:ParameterGroup",
-		"aws_rds_cluster":                 "aws:rds/cluster:Cluster",
-		"aws_rds_cluster_instance":        "aws:rds/clusterInstance:ClusterInstance",
-		"aws_rds_cluster_parameter_group": "aws:rds/clusterParameterGroup:ClusterParameterGroup",
-		"aws_rds_global_cluster":          "aws:rds/globalCluster:GlobalCluster",
+		"aws_db_instance":                               "aws:rds/instance:Instance",
+		"aws_db_subnet_group":                           "aws:rds/subnetGroup:SubnetGroup",
+		"aws_db_parameter_group":                        "aws:rds/parameterGroup:ParameterGroup",
+		"aws_rds_cluster":                               "aws:rds/cluster:Cluster",
+		"aws_rds_cluster_instance":                      "aws:rds/clusterInstance:ClusterInstance",
+		"aws_rds_cluster_parameter_group":               "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+		"aws_rds_global_cluster":                        "aws:rds/globalCluster:GlobalCluster",
+		"aws_db_instance_automated_backups_replication": "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+
+		// AWS Backup.
+		"aws_backup_vault":                    "aws:backup/vault:Vault",
+		"aws_backup_vault_policy":             "aws:backup/vaultPolicy:VaultPolicy",
+		"aws_backup_vault_lock_configuration": "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+		"aws_backup_plan":                     "aws:backup/plan:Plan",
+		"aws_backup_selection":                "aws:backup/selection:Selection",
 
 		// ElastiCache.
 		"aws_elasticache_replication_group":        "aws:elasticache/replicationGroup:ReplicationGroup",
@@ -224,6 +232,10 @@ func autoNames() map[string]naming {
 		"aws_sns_topic":                     {field: "name", pulumi: "name", maxLen: 256},
 		"aws_globalaccelerator_accelerator": {field: "name", pulumi: "name", maxLen: 64},
 		"aws_wafv2_web_acl":                 {field: "name", pulumi: "name", maxLen: 128},
+		// AWS Backup names: at most 50 characters.
+		"aws_backup_vault":     {field: "name", pulumi: "name", maxLen: 50},
+		"aws_backup_plan":      {field: "name", pulumi: "name", maxLen: 50},
+		"aws_backup_selection": {field: "name", pulumi: "name", maxLen: 50},
 	}
 }
 

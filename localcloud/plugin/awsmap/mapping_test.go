@@ -64,6 +64,10 @@ var componentTokens = []string{
 	"aws:wafv2/webAcl:WebAcl", "aws:wafv2/webAclAssociation:WebAclAssociation",
 	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
 	"aws:secretsmanager/secret:Secret",
+	"aws:backup/vault:Vault", "aws:backup/vaultPolicy:VaultPolicy",
+	"aws:backup/vaultLockConfiguration:VaultLockConfiguration", "aws:backup/plan:Plan",
+	"aws:backup/selection:Selection",
+	"aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
 }
 
 // sdkOnly lists SDK properties that the Terraform provider no longer has, so the plugin

@@ -47,6 +47,8 @@ func TestAutoNames(t *testing.T) {
 		{"aws_kms_alias", "data-key", regexp.MustCompile(`^alias/data-key-[0-9a-f]{7}$`)},
 		{"aws_cloudwatch_metric_alarm", "ReplicaLag", regexp.MustCompile(`^ReplicaLag-[0-9a-f]{7}$`)},
 		{"aws_lb", "alb-us-west-2", regexp.MustCompile(`^alb-us-west-2-[0-9a-f]{7}$`)},
+		{"aws_backup_vault", "web-us-west-2-backup", regexp.MustCompile(`^web-us-west-2-backup-[0-9a-f]{7}$`)},
+		{"aws_backup_selection", "web-backup", regexp.MustCompile(`^web-backup-[0-9a-f]{7}$`)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.tf, func(t *testing.T) {
