@@ -1,8 +1,10 @@
 package components
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/backup"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -50,6 +52,11 @@ type BackupSettings struct {
 	// point, for when this account itself is compromised. That vault's access policy must allow
 	// backup:CopyIntoBackupVault from this account. Default: none.
 	CopyToAccount string `json:"copyToAccount,omitempty"`
+	// RestoreTesting runs AWS Backup restore testing in every region: each week the latest recovery
+	// point of the database in the region's vault (its own, or a copy from another region) is restored
+	// into the region's data subnets, kept ValidationWindowHours, then deleted. It bills the restored
+	// instance for that window. Default: off.
+	RestoreTesting *RestoreTestingSettings `json:"restoreTesting,omitempty"`
 	// VaultLock locks each region's vault in compliance mode. Default: off. Irreversible once its grace
 	// period ends: nobody, the root user and AWS included, can then delete a recovery point before its
 	// retention ends, shorten a retention or remove the lock.
@@ -67,12 +74,24 @@ type VaultLockSettings struct {
 	ChangeableForDays int `json:"changeableForDays,omitempty"`
 }
 
+// RestoreTestingSettings is AWS Backup restore testing of the database's recovery points.
+type RestoreTestingSettings struct {
+	// ValidationWindowHours keeps each restored instance this long (for a check) before AWS Backup
+	// deletes it. Default 24; 1-168.
+	ValidationWindowHours int `json:"validationWindowHours,omitempty"`
+}
+
 // WithDefaults returns s with every unset field at its default.
 func (s BackupSettings) WithDefaults() BackupSettings {
 	orDefault(&s.DailyRetentionDays, 35)
 	orDefault(&s.WeeklyRetentionDays, 90)
 	if s.Continuous == nil {
 		s.Continuous = Bool(true)
+	}
+	if s.RestoreTesting != nil {
+		r := *s.RestoreTesting
+		orDefault(&r.ValidationWindowHours, 24)
+		s.RestoreTesting = &r
 	}
 	if s.VaultLock != nil {
 		l := *s.VaultLock
@@ -99,6 +118,9 @@ func (s *BackupSettings) Validate() FieldErrors {
 	if s.CopyToAccount != "" && !backupVaultARN.MatchString(s.CopyToAccount) {
 		f.Add("CopyToAccount", "%q is not a backup vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>)", s.CopyToAccount)
 	}
+	if r := s.RestoreTesting; r != nil && (r.ValidationWindowHours < 1 || r.ValidationWindowHours > 168) {
+		f.Add("RestoreTesting.ValidationWindowHours", "%d must be 1-168", r.ValidationWindowHours)
+	}
 	if l := s.VaultLock; l != nil {
 		if l.MinRetentionDays < 1 || l.MinRetentionDays > s.DailyRetentionDays {
 			f.Add("VaultLock.MinRetentionDays", "%d must be between 1 and the daily retention (%d): the lock refuses shorter recovery points", l.MinRetentionDays, s.DailyRetentionDays)
@@ -119,6 +141,16 @@ type BackupCopy struct {
 	Region string
 	// VaultARN is its vault (that region's RegionBackup.VaultARN).
 	VaultARN pulumi.StringInput
+}
+
+// RestoreTarget is the network a restore test restores the database into: the region's data tier's.
+type RestoreTarget struct {
+	// ResourceType is AWS Backup's protected resource type: "RDS" or "Aurora".
+	ResourceType string
+	// SubnetGroupName is the DB subnet group.
+	SubnetGroupName pulumi.StringInput
+	// SecurityGroupIDs are the database's security groups.
+	SecurityGroupIDs pulumi.StringArrayInput
 }
 
 // DBBackupReplication replicates an RDS instance's automated backups from another region into this
@@ -146,6 +178,9 @@ type RegionBackupArgs struct {
 	// Copy is where every recovery point is copied. Optional, but a region's backups then die with
 	// it.
 	Copy *BackupCopy
+	// RestoreTarget is where restore tests put the restored database: required with
+	// Settings.RestoreTesting (without it AWS Backup would restore into the default VPC).
+	RestoreTarget *RestoreTarget
 	// ReplicateDB, when set, replicates that RDS instance's automated backups into this region.
 	ReplicateDB *DBBackupReplication
 	// Protect sets Pulumi's protect option on the vault and denies the deletion of recovery points in
@@ -212,6 +247,16 @@ func (a *RegionBackupArgs) Validate(name string) FieldErrors {
 			f.Add("Copy.VaultARN", "required: the %s vault", c.Region)
 		}
 	}
+	if a.Settings.RestoreTesting != nil {
+		switch t := a.RestoreTarget; {
+		case t == nil:
+			f.Add("RestoreTarget", "required with Settings.RestoreTesting: the subnet group and security groups a test restores into")
+		case t.ResourceType != "RDS" && t.ResourceType != "Aurora":
+			f.Add("RestoreTarget.ResourceType", "%q is not RDS or Aurora", t.ResourceType)
+		case t.SubnetGroupName == nil || t.SecurityGroupIDs == nil:
+			f.Add("RestoreTarget", "SubnetGroupName and SecurityGroupIDs are required")
+		}
+	}
 	if r := a.ReplicateDB; r != nil {
 		if err := checkRegion("ReplicateDB.SourceRegion", r.SourceRegion); err != nil {
 			f = append(f, AsFieldErrors(err)...)
@@ -225,7 +270,11 @@ func (a *RegionBackupArgs) Validate(name string) FieldErrors {
 			f.Add("ReplicateDB.RetentionDays", "%d must be 1-35", r.RetentionDays)
 		}
 	}
-	checkDerivedNames(&f, name, []derivedName{{"backup vault name", name + "-backup", 50}, {"backup role name", name + "-backup", IAMRoleNameLimit - autoNameSuffix}})
+	names := []derivedName{{"backup vault name", name + "-backup", 50}, {"backup role name", name + "-backup", IAMRoleNameLimit - autoNameSuffix}}
+	if a.Settings.RestoreTesting != nil {
+		names = append(names, derivedName{"restore testing plan name", name + "_restore_test", 50})
+	}
+	checkDerivedNames(&f, name, names)
 	return f
 }
 
@@ -352,6 +401,11 @@ func (b *RegionBackup) build(ctx *pulumi.Context, name string, a *RegionBackupAr
 	if err != nil {
 		return fmt.Errorf("creating the selection: %w", err)
 	}
+	if s.RestoreTesting != nil {
+		if err := b.restoreTesting(ctx, name, a, role, parent); err != nil {
+			return err
+		}
+	}
 	if r := a.ReplicateDB; r != nil {
 		if _, err := rds.NewInstanceAutomatedBackupsReplication(ctx, name+"-db-backups-from-"+r.SourceRegion, &rds.InstanceAutomatedBackupsReplicationArgs{
 			SourceDbInstanceArn: r.SourceDBARN,
@@ -360,6 +414,52 @@ func (b *RegionBackup) build(ctx *pulumi.Context, name string, a *RegionBackupAr
 		}, parent); err != nil {
 			return fmt.Errorf("replicating the %s database's automated backups: %w", r.SourceRegion, err)
 		}
+	}
+	return nil
+}
+
+// restoreTesting creates the weekly restore test of the database recovery points in the vault (the
+// region's own and the copies it receives): the latest point of the last week, restored into the
+// RestoreTarget's subnets and security groups, kept ValidationWindowHours.
+func (b *RegionBackup) restoreTesting(ctx *pulumi.Context, name string, a *RegionBackupArgs, role *iam.Role, parent pulumi.ResourceOption) error {
+	// Restore testing names allow letters, digits and underscores only.
+	planName := strings.ReplaceAll(name, "-", "_") + "_restore_test"
+	plan, err := backup.NewRestoreTestingPlan(ctx, name+"-restore-test", &backup.RestoreTestingPlanArgs{
+		Name:               pulumi.String(planName),
+		ScheduleExpression: pulumi.String("cron(0 8 ? * WED *)"),
+		StartWindowHours:   pulumi.Int(24),
+		RecoveryPointSelection: &backup.RestoreTestingPlanRecoveryPointSelectionArgs{
+			Algorithm:           pulumi.String("LATEST_WITHIN_WINDOW"),
+			IncludeVaults:       pulumi.StringArray{b.Vault.Arn},
+			RecoveryPointTypes:  pulumi.StringArray{pulumi.String("SNAPSHOT")},
+			SelectionWindowDays: pulumi.Int(7),
+		},
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("creating the restore testing plan: %w", err)
+	}
+	t := a.RestoreTarget
+	groups := t.SecurityGroupIDs.ToStringArrayOutput().ApplyT(func(ids []string) (string, error) {
+		out, err := json.Marshal(ids)
+		return string(out), err
+	}).(pulumi.StringOutput)
+	if _, err := backup.NewRestoreTestingSelection(ctx, name+"-restore-test", &backup.RestoreTestingSelectionArgs{
+		Name:                   pulumi.String(strings.ReplaceAll(name, "-", "_") + "_database"),
+		RestoreTestingPlanName: plan.Name,
+		ProtectedResourceType:  pulumi.String(t.ResourceType),
+		IamRoleArn:             role.Arn,
+		ProtectedResourceArns:  pulumi.StringArray{pulumi.String("*")},
+		ProtectedResourceConditions: &backup.RestoreTestingSelectionProtectedResourceConditionsArgs{
+			StringEquals: backup.RestoreTestingSelectionProtectedResourceConditionsStringEqualArray{
+				backup.RestoreTestingSelectionProtectedResourceConditionsStringEqualArgs{
+					Key: pulumi.String("aws:ResourceTag/" + BackupTagKey), Value: pulumi.String(a.Selection),
+				},
+			},
+		},
+		RestoreMetadataOverrides: pulumi.StringMap{"dbsubnetgroupname": t.SubnetGroupName, "vpcsecuritygroupids": groups},
+		ValidationWindowHours:    pulumi.Int(a.Settings.RestoreTesting.ValidationWindowHours),
+	}, parent); err != nil {
+		return fmt.Errorf("creating the restore testing selection: %w", err)
 	}
 	return nil
 }

@@ -57,6 +57,9 @@ func TestRegionBackupRefusesMisuse(t *testing.T) {
 		}, "ReplicateDB.RetentionDays: 36 must be 1-35"},
 		{"continuous too long", func(a *components.RegionBackupArgs) { a.Settings.DailyRetentionDays = 36 }, "Settings.DailyRetentionDays: 36"},
 		{"weekly too short", func(a *components.RegionBackupArgs) { a.Settings.WeeklyRetentionDays = 7 }, "Settings.WeeklyRetentionDays: 7"},
+		{"restore testing without a target", func(a *components.RegionBackupArgs) {
+			a.Settings.RestoreTesting = &components.RestoreTestingSettings{}
+		}, "RestoreTarget: required with Settings.RestoreTesting"},
 		{"region mismatch", func(a *components.RegionBackupArgs) { a.Region = "us-west-2" }, "us-west-2"},
 		{"name too long", func(a *components.RegionBackupArgs) {}, "too long"},
 	} {

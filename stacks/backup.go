@@ -93,6 +93,9 @@ func (d *Deployment) deployBackups(ctx *pulumi.Context) error {
 		if to := cfg.BackupCopyRegion(region); to != "" {
 			args.Copy = &components.BackupCopy{Region: to, VaultARN: pulumi.String(d.vaultARN(to))}
 		}
+		if cfg.Backup.RestoreTesting != nil && r.Data != nil {
+			args.RestoreTarget = restoreTarget(r.Data)
+		}
 		primary := cfg.PrimaryRegion
 		if t := d.Regions[primary].Data; t != nil && cfg.Database.Engine == components.EnginePostgres && cfg.BackupCopyRegion(primary) == region {
 			args.ReplicateDB = &components.DBBackupReplication{
@@ -115,4 +118,12 @@ func (d *Deployment) deployBackups(ctx *pulumi.Context) error {
 // another, and a lost region's vault is named without asking it.
 func (d *Deployment) vaultARN(region string) string {
 	return d.Account.ARN("backup", region, "backup-vault:"+d.name(region)+"-backup")
+}
+
+// restoreTarget is the network of tier's database, where restore tests restore it.
+func restoreTarget(tier *components.DataTier) *components.RestoreTarget {
+	if tier.Cluster != nil {
+		return &components.RestoreTarget{ResourceType: "Aurora", SubnetGroupName: tier.Cluster.DbSubnetGroupName, SecurityGroupIDs: tier.Cluster.VpcSecurityGroupIds}
+	}
+	return &components.RestoreTarget{ResourceType: "RDS", SubnetGroupName: tier.Instance.DbSubnetGroupName, SecurityGroupIDs: tier.Instance.VpcSecurityGroupIds}
 }

@@ -131,7 +131,8 @@ func Keys() []Key {
 			"recovery, keep at most 35), weeklyRetentionDays (90), continuous (true); copyToRegion (default: " +
 			"each region copies to the next region of regions); copyToAccount (a backup vault ARN in another " +
 			"account, optional); vaultLock {minRetentionDays, maxRetentionDays, changeableForDays} (optional, " +
-			"compliance mode: irreversible once changeableForDays have passed)."},
+			"compliance mode: irreversible once changeableForDays have passed); restoreTesting {validationWindowHours} " +
+			"(optional: a weekly AWS Backup restore test of the database in every region)."},
 		{Name: "dataHomeRegion", Type: TypeString, Default: "", Description: "The region that creates and " +
 			"manages the Aurora global cluster and the ElastiCache Global Datastore; default (empty) the first " +
 			"entry of regions. It must be primaryRegion on the first deployment and never change afterwards (a " +

@@ -18,6 +18,8 @@ const (
 	backupVaultLock   = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 	backupVaultPolicy = "aws:backup/vaultPolicy:VaultPolicy"
 	dbBackupsCopy     = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"
+	restoreTestPlan   = "aws:backup/restoreTestingPlan:RestoreTestingPlan"
+	restoreTestSel    = "aws:backup/restoreTestingSelection:RestoreTestingSelection"
 	bucket            = "aws:s3/bucketV2:BucketV2"
 )
 
@@ -117,6 +119,30 @@ func TestBackupOptions(t *testing.T) {
 			assert.Equal(t, []float64{35, 90, 7}, []float64{lo, hi, grace}, l.Region)
 		}
 	})
+	t.Run("restore testing", func(t *testing.T) {
+		for _, engine := range []string{"postgres", "aurora-postgresql"} {
+			e, _ := deploy(t, with(t, prodConfig(t), map[string]any{
+				"database": map[string]any{"engine": engine},
+				"backup":   map[string]any{"restoreTesting": map[string]any{"validationWindowHours": 6}},
+			}))
+			plans, sels := e.ByType(restoreTestPlan), e.ByType(restoreTestSel)
+			require.Len(t, plans, 3, engine)
+			require.Len(t, sels, 3, engine)
+			for _, sel := range sels {
+				hours, _ := sel.Num("validationWindowHours")
+				assert.Equal(t, 6.0, hours)
+				want := map[string]string{"postgres": "RDS", "aurora-postgresql": "Aurora"}[engine]
+				assert.Equal(t, want, sel.Str("protectedResourceType"), sel.Region)
+				assert.Equal(t, "aws:ResourceTag/"+components.BackupTagKey, sel.Str("protectedResourceConditions.stringEquals[0].key"))
+				assert.NotEmpty(t, sel.Str("restoreMetadataOverrides.dbsubnetgroupname"), "%s restores into the data subnets, never the default VPC", sel.Region)
+				assert.Contains(t, sel.Str("restoreMetadataOverrides.vpcsecuritygroupids"), "[", "a JSON list of the database's security groups")
+			}
+			for _, p := range plans {
+				assert.Regexp(t, `^[A-Za-z0-9_]+$`, p.Str("name"), "restore testing names allow letters, digits and underscores")
+				assert.Equal(t, one(t, e, backupVault, p.Region).OutStr("arn"), p.Str("recoveryPointSelection.includeVaults[0]"), "tests the region's own vault, copies included")
+			}
+		}
+	})
 	t.Run("cross-account copy", func(t *testing.T) {
 		other := "arn:aws:backup:us-east-2:210987654321:backup-vault:web-escrow"
 		e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"backup": map[string]any{"copyToAccount": other}}))
@@ -153,7 +179,7 @@ func TestBackupOptions(t *testing.T) {
 	})
 	t.Run("off", func(t *testing.T) {
 		e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"backup": map[string]any{"enabled": false}}))
-		for _, typ := range []string{backupVault, backupPlan, backupSelection, dbBackupsCopy} {
+		for _, typ := range []string{backupVault, backupPlan, backupSelection, dbBackupsCopy, restoreTestPlan} {
 			assert.Empty(t, e.ByType(typ), typ)
 		}
 		for _, r := range e.Resources() {
@@ -193,6 +219,8 @@ func TestBadBackupConfigNamesTheKey(t *testing.T) {
 			[]string{"multiregion:backup.vaultLock.changeableForDays", "1 must be between 3"}},
 		{"lock refuses the daily points", map[string]any{"vaultLock": map[string]any{"minRetentionDays": 60}},
 			[]string{"multiregion:backup.vaultLock.minRetentionDays", "60"}},
+		{"restore test window", map[string]any{"restoreTesting": map[string]any{"validationWindowHours": 200}},
+			[]string{"multiregion:backup.restoreTesting.validationWindowHours", "200 must be 1-168"}},
 		{"unknown field", map[string]any{"retention": 3},
 			[]string{"multiregion:backup", "retention"}},
 	} {

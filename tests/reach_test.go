@@ -191,6 +191,7 @@ func reachCandidates() map[string][]any {
 		"backup.vaultLock":           {map[string]any{"changeableForDays": 7}},
 		"backup.enabled":             {false},
 		"backup.continuous":          {false},
+		"backup.restoreTesting":      {map[string]any{"validationWindowHours": 6}},
 		"cache.secondaries":          {false},
 		"cache.engine":               {"valkey"},
 		"cache.engineVersion":        {"7.0", "6.2"},

@@ -103,11 +103,13 @@ func resourceTokens() map[string]string {
 		"aws_db_instance_automated_backups_replication": "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
 
 		// AWS Backup.
-		"aws_backup_vault":                    "aws:backup/vault:Vault",
-		"aws_backup_vault_policy":             "aws:backup/vaultPolicy:VaultPolicy",
-		"aws_backup_vault_lock_configuration": "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
-		"aws_backup_plan":                     "aws:backup/plan:Plan",
-		"aws_backup_selection":                "aws:backup/selection:Selection",
+		"aws_backup_vault":                     "aws:backup/vault:Vault",
+		"aws_backup_vault_policy":              "aws:backup/vaultPolicy:VaultPolicy",
+		"aws_backup_vault_lock_configuration":  "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+		"aws_backup_plan":                      "aws:backup/plan:Plan",
+		"aws_backup_selection":                 "aws:backup/selection:Selection",
+		"aws_backup_restore_testing_plan":      "aws:backup/restoreTestingPlan:RestoreTestingPlan",
+		"aws_backup_restore_testing_selection": "aws:backup/restoreTestingSelection:RestoreTestingSelection",
 
 		// ElastiCache.
 		"aws_elasticache_replication_group":        "aws:elasticache/replicationGroup:ReplicationGroup",
@@ -355,6 +357,10 @@ func fieldOverrides() map[string]map[string]*tfbridge.SchemaInfo {
 				}),
 			}),
 		},
+		// Plugin Framework resources: their one-element blocks carry no MaxItems in the
+		// protocol schema, so the bridge would see lists.
+		"aws_backup_restore_testing_plan":      {"recovery_point_selection": single()},
+		"aws_backup_restore_testing_selection": {"protected_resource_conditions": single()},
 		// A Plugin Framework resource: its one-element blocks carry no MaxItems in the
 		// protocol schema, so the bridge would see lists.
 		// pulumi-aws keeps its timeouts.

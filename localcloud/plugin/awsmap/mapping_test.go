@@ -66,7 +66,8 @@ var componentTokens = []string{
 	"aws:secretsmanager/secret:Secret",
 	"aws:backup/vault:Vault", "aws:backup/vaultPolicy:VaultPolicy",
 	"aws:backup/vaultLockConfiguration:VaultLockConfiguration", "aws:backup/plan:Plan",
-	"aws:backup/selection:Selection",
+	"aws:backup/selection:Selection", "aws:backup/restoreTestingPlan:RestoreTestingPlan",
+	"aws:backup/restoreTestingSelection:RestoreTestingSelection",
 	"aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
 }
 
