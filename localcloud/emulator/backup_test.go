@@ -16,17 +16,8 @@ func backupCall(t *testing.T, m *Moto, region, method, path, body string) (int, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=localcloud/20260101/"+region+
-		"/backup/aws4_request, SignedHeaders=host, Signature=0")
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
+	scoped(req, region, "backup").Header.Set("Content-Type", "application/json")
+	return roundTrip(t, req)
 }
 
 // backupOK is backupCall that fails the test unless the status is want.

@@ -20,12 +20,16 @@ func call(t *testing.T, url, service, region, path, target, body string) (int, m
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=localcloud/20260101/"+region+"/"+service+
-		"/aws4_request, SignedHeaders=host, Signature=0")
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	scoped(req, region, service).Header.Set("Content-Type", "application/x-amz-json-1.1")
 	if target != "" {
 		req.Header.Set("X-Amz-Target", target)
 	}
+	return roundTrip(t, req)
+}
+
+// roundTrip sends req to moto and returns the status and the decoded JSON body (nil when empty).
+func roundTrip(t *testing.T, req *http.Request) (int, map[string]any) {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
