@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elasticache"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -144,6 +145,25 @@ type DatabaseSpec struct {
 	ReplicaLagSeconds int `json:"replicaLagSeconds,omitempty"`
 	// Rejoin is the RDS rejoin phase of this (standby) region. Default RejoinNone.
 	Rejoin RejoinPhase `json:"-"`
+	// Recovery restores this region's database to a point in time into a new instance beside it (the
+	// logical-corruption runbook, docs/datatier.md). Default none.
+	Recovery *DBRecovery `json:"-"`
+}
+
+// recoveryName is what a DBRecovery's Name may be: it ends the new instance's identifier.
+var recoveryName = regexp.MustCompile(`^[a-z][a-z0-9]{0,9}$`)
+
+// DBRecovery is a point-in-time restore of the region's RDS database into a new, protected instance
+// <name>-<Name> beside it, for a logical corruption (a dropped table, a bad migration): the operator
+// verifies it, copies the lost data back or moves the writer name to it, and removes it when done.
+// It is created once from the source and never replaced: its restore inputs are create-only. The
+// source must hold automated backups: the region's writer (an RDS read replica has none).
+type DBRecovery struct {
+	// Name ends the instance's identifier: a-z then a-z or 0-9, at most 10 characters.
+	Name string `json:"name"`
+	// RestoreTime is the point to restore, RFC 3339 (e.g. 2026-12-01T10:04:00Z): a moment before the
+	// corruption, within the backup retention. Empty: the latest restorable time.
+	RestoreTime string `json:"restoreTime,omitempty"`
 }
 
 // CacheSpec configures the ElastiCache replication group of a DataTier.
@@ -288,6 +308,8 @@ type DataTier struct {
 	// DBIdentifier is the RDS instance identifier or the Aurora cluster identifier: the CloudWatch
 	// dimension DBInstanceIdentifier (RDS) or DBClusterIdentifier (Aurora).
 	DBIdentifier pulumi.StringOutput `pulumi:"dbIdentifier"`
+	// RecoveryEndpoint is the address of the Database.Recovery instance ("" without one).
+	RecoveryEndpoint pulumi.StringOutput `pulumi:"recoveryEndpoint"`
 	// DBResourceID is the RDS instance's DbiResourceId or the Aurora cluster's resource ID: the
 	// resource part of rds-db:connect ARNs (arn:aws:rds-db:<region>:<account>:dbuser:<id>/<user>).
 	DBResourceID pulumi.StringOutput `pulumi:"dbResourceId"`
@@ -596,6 +618,19 @@ func (d *DatabaseSpec) validate(a *DataTierArgs, add func(format string, v ...an
 	if d.ReplicaLagSeconds < 1 || d.ReplicaLagSeconds > 86400 {
 		add("ReplicaLagSeconds: %d is outside 1-86400", d.ReplicaLagSeconds)
 	}
+	if r := d.Recovery; r != nil {
+		if !recoveryName.MatchString(r.Name) {
+			add("Recovery.Name: %q must be a-z then a-z or 0-9, at most 10 characters", r.Name)
+		}
+		if r.RestoreTime != "" {
+			if _, err := time.Parse(time.RFC3339, r.RestoreTime); err != nil {
+				add("Recovery.RestoreTime: %q is not an RFC 3339 time (e.g. 2026-12-01T10:04:00Z)", r.RestoreTime)
+			}
+		}
+		if d.Engine != EnginePostgres {
+			add("Recovery: the point-in-time restore beside the writer is built for the postgres engine; for Aurora, restore a clone with the AWS CLI (docs/datatier.md)")
+		}
+	}
 	switch d.Rejoin {
 	case RejoinNone:
 	case RejoinRelease, RejoinRebuild:
@@ -683,6 +718,7 @@ func NewDataTier(ctx *pulumi.Context, name string, args *DataTierArgs, opts ...p
 	t.GlobalReplicationGroupID = pulumi.String("").ToStringOutput()
 	t.GlobalClusterID = pulumi.String("").ToStringOutput()
 	t.MasterSecretARN = pulumi.String("").ToStringOutput()
+	t.RecoveryEndpoint = pulumi.String("").ToStringOutput()
 	steps := []struct {
 		what string
 		run  func() error
@@ -713,6 +749,7 @@ func NewDataTier(ctx *pulumi.Context, name string, args *DataTierArgs, opts ...p
 		"cachePrimaryEndpoint":     t.CachePrimaryEndpoint,
 		"cacheReaderEndpoint":      t.CacheReaderEndpoint,
 		"globalReplicationGroupId": t.GlobalReplicationGroupID,
+		"recoveryEndpoint":         t.RecoveryEndpoint,
 		"kmsKeyArn":                t.KMSKeyARN,
 		"dbSecurityGroupId":        t.DBSecurityGroupID,
 		"cacheSecurityGroupId":     t.CacheSecurityGroupID,

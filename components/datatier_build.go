@@ -144,6 +144,49 @@ func (b *tierBuilder) dbNetwork() error {
 	return nil
 }
 
+// recovery creates the DBRecovery instance: a point-in-time restore of source into a new, protected,
+// single-AZ instance with the tier's network, key and settings. Its restore inputs are create-only
+// (ignoreChanges), so it is never replaced, whatever happens to its source later.
+func (b *tierBuilder) recovery(source *rds.Instance) error {
+	d, a, r := b.a.Database, b.a, b.a.Database.Recovery
+	pit := &rds.InstanceRestoreToPointInTimeArgs{SourceDbInstanceIdentifier: source.Identifier}
+	if r.RestoreTime == "" {
+		pit.UseLatestRestorableTime = pulumi.Bool(true)
+	} else {
+		pit.RestoreTime = pulumi.String(r.RestoreTime)
+	}
+	id := b.name + "-" + r.Name
+	inst, err := rds.NewInstance(b.ctx, b.child("db-"+r.Name), &rds.InstanceArgs{
+		Identifier:                       pulumi.String(id),
+		RestoreToPointInTime:             pit,
+		InstanceClass:                    pulumi.String(d.InstanceClass),
+		StorageType:                      pulumi.String("gp3"),
+		StorageEncrypted:                 pulumi.Bool(true),
+		KmsKeyId:                         a.KMSKeyARN,
+		DbSubnetGroupName:                b.dbSubnetGroup.Name,
+		VpcSecurityGroupIds:              pulumi.StringArray{b.dbSG.ID()},
+		PubliclyAccessible:               pulumi.Bool(false),
+		Port:                             pulumi.Int(d.Port),
+		MultiAz:                          pulumi.Bool(false),
+		BackupRetentionPeriod:            pulumi.Int(d.BackupRetentionDays),
+		DeletionProtection:               pulumi.Bool(b.deletionProtection()),
+		DeleteAutomatedBackups:           pulumi.Bool(false),
+		CopyTagsToSnapshot:               pulumi.Bool(true),
+		SkipFinalSnapshot:                pulumi.Bool(false),
+		FinalSnapshotIdentifier:          pulumi.String(id + "-final"),
+		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
+		MonitoringInterval:               pulumi.Int(d.MonitoringInterval),
+		MonitoringRoleArn:                b.monitoring.Arn,
+		Tags:                             b.tags(map[string]string{"Name": id, "recovery-of": b.name, "restore-time": r.RestoreTime}),
+	}, b.parent, pulumi.DependsOn([]pulumi.Resource{source}),
+		pulumi.IgnoreChanges([]string{"restoreToPointInTime", "engine", "engineVersion", "username", "dbName"}))
+	if err != nil {
+		return fmt.Errorf("creating the recovery instance %s: %w", id, err)
+	}
+	b.t.RecoveryEndpoint = inst.Address
+	return nil
+}
+
 func (b *tierBuilder) database() error {
 	if b.a.Database.Engine == EngineAuroraPostgres {
 		return b.aurora()
@@ -244,6 +287,11 @@ func (b *tierBuilder) postgres() error {
 		return fmt.Errorf("creating RDS instance: %w", err)
 	}
 	b.t.Instance = inst
+	if d.Recovery != nil {
+		if err := b.recovery(inst); err != nil {
+			return err
+		}
+	}
 	b.t.DBARN = inst.Arn
 	b.t.DBIdentifier = inst.Identifier
 	b.t.DBResourceID = inst.ResourceId

@@ -180,6 +180,14 @@ func (c *Config) dataKey(region string, role components.Role, path string) strin
 		switch {
 		case field == "Rejoin":
 			return "database.rejoin." + region
+		case strings.HasPrefix(field, "Recovery"):
+			// "Recovery.Name" -> database.recovery.<region>.name
+			sub := strings.TrimPrefix(strings.TrimPrefix(field, "Recovery"), ".")
+			k := "database.recovery." + region
+			if sub != "" {
+				k += "." + jsonPath(reflect.TypeFor[components.DBRecovery](), sub)
+			}
+			return k
 		case field == "Instances" && role == components.RoleStandby:
 			return "database.standbyInstances"
 		}

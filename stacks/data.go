@@ -25,6 +25,10 @@ type DatabaseConfig struct {
 	// Rejoin maps a standby region to its RDS rejoin phase ("release", then "rebuild"); see
 	// docs/datatier.md.
 	Rejoin map[string]string `json:"rejoin,omitempty"`
+	// Recovery maps a region to a point-in-time restore of its database into a new instance beside it
+	// (components.DBRecovery: the logical-corruption runbook in docs/datatier.md). Create it in the
+	// writer's region; it stays, protected, through later changes of primary until it is removed.
+	Recovery map[string]components.DBRecovery `json:"recovery,omitempty"`
 }
 
 // CacheConfig is multiregion:cache, the ElastiCache Global Datastore. Its settings are
@@ -115,6 +119,11 @@ func (c *Config) validateData() []error {
 			add("database.rejoin."+r, "%q is not among the regions %v", r, regions)
 		}
 	}
+	for _, r := range slices.Sorted(maps.Keys(d.Recovery)) {
+		if !slices.Contains(regions, r) {
+			add("database.recovery."+r, "%q is not among the regions %v", r, regions)
+		}
+	}
 	k := c.Cache
 	if !k.enabled() {
 		return errs
@@ -165,6 +174,9 @@ func (c *Config) databaseSpec(region string, role components.Role) components.Da
 		spec.Instances = c.standbyInstances()
 	}
 	spec.Rejoin = components.RejoinPhase(c.Database.Rejoin[region])
+	if r, ok := c.Database.Recovery[region]; ok {
+		spec.Recovery = &r
+	}
 	return spec
 }
 

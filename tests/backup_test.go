@@ -235,3 +235,68 @@ func TestBadBackupConfigNamesTheKey(t *testing.T) {
 		deploy(t, with(t, prodConfig(t), map[string]any{"backup": map[string]any{"continuous": false, "dailyRetentionDays": 60}}))
 	})
 }
+
+// TestDatabaseRecovery: database.recovery restores the writer to a point in time into a new, protected
+// instance beside it, in the writer's network and under its key, and changes nothing of the writer or
+// the writer name; it is never replaced (its restore inputs are create-only), through a change of
+// primary too; a bad entry is refused naming its key.
+func TestDatabaseRecovery(t *testing.T) {
+	recovery := func(r map[string]any) map[string]any {
+		return map[string]any{"database": map[string]any{"engine": "postgres", "recovery": map[string]any{"us-west-2": r}}}
+	}
+	base, _ := deploy(t, prodConfig(t))
+	e, _ := deploy(t, with(t, prodConfig(t), recovery(map[string]any{"name": "r1", "restoreTime": "2026-12-01T10:04:00Z"})))
+	rec := e.Find(rdsInstance, "web-us-west-2-db-r1")
+	require.NotNil(t, rec, "the recovery instance")
+	writer := e.Find(rdsInstance, "web-us-west-2-db")
+	assert.Equal(t, "us-west-2", rec.Region)
+	assert.True(t, rec.Protect, "protected: data is never deleted by the recovery")
+	assert.Equal(t, "web-us-west-2-r1", rec.Str("identifier"))
+	assert.Equal(t, writer.OutStr("identifier"), rec.Str("restoreToPointInTime.sourceDbInstanceIdentifier"))
+	assert.Equal(t, "2026-12-01T10:04:00Z", rec.Str("restoreToPointInTime.restoreTime"))
+	assert.Contains(t, rec.IgnoreChanges, "restoreToPointInTime", "created once, never replaced")
+	assert.Equal(t, writer.Str("kmsKeyId"), rec.Str("kmsKeyId"))
+	assert.Equal(t, writer.Str("dbSubnetGroupName"), rec.Str("dbSubnetGroupName"))
+	assert.Equal(t, writer.Str("vpcSecurityGroupIds[0]"), rec.Str("vpcSecurityGroupIds[0]"))
+	skip, _ := rec.Bool("skipFinalSnapshot")
+	assert.False(t, skip, "a final snapshot if it is ever deleted")
+	assert.False(t, rec.Has("tags."+components.BackupTagKey), "the recovery instance is not the writer")
+	// The writer and everything else are as without the recovery.
+	assert.Equal(t, len(base.Resources())+1, len(e.Resources()), "one resource more: the recovery instance")
+	assert.Equal(t, base.Find(rdsInstance, "web-us-west-2-db").Inputs, writer.Inputs, "the writer is unchanged")
+
+	// Latest restorable time when no time is given.
+	latest, _ := deploy(t, with(t, prodConfig(t), recovery(map[string]any{"name": "r2"})))
+	use, _ := latest.Find(rdsInstance, "web-us-west-2-db-r2").Bool("restoreToPointInTime.useLatestRestorableTime")
+	assert.True(t, use)
+
+	// A later failover keeps it: same URN, protected, only create-only or in-place inputs differ.
+	flipped, _ := deploy(t, with(t, with(t, prodConfig(t), recovery(map[string]any{"name": "r1", "restoreTime": "2026-12-01T10:04:00Z"})), map[string]any{"primaryRegion": "us-east-1"}))
+	after := flipped.Get(rec.URN)
+	if assert.NotNil(t, after, "the recovery instance survives a change of primary") {
+		assert.True(t, after.Protect)
+		for _, k := range changedInputs(rec, after) {
+			assert.Contains(t, after.IgnoreChanges, k, "%s changes on a flip and is not create-only", k)
+		}
+	}
+
+	for _, tc := range []struct {
+		name string
+		kv   map[string]any
+		want []string
+	}{
+		{"bad name", recovery(map[string]any{"name": "R-1"}), []string{"multiregion:database.recovery.us-west-2.name", `"R-1"`}},
+		{"bad time", recovery(map[string]any{"name": "r1", "restoreTime": "yesterday"}), []string{"multiregion:database.recovery.us-west-2.restoreTime", `"yesterday"`, "RFC 3339"}},
+		{"unknown region", map[string]any{"database": map[string]any{"recovery": map[string]any{"ap-south-1": map[string]any{"name": "r1"}}}},
+			[]string{"multiregion:database.recovery.ap-south-1", "not among the regions"}},
+		{"aurora", map[string]any{"database": map[string]any{"engine": "aurora-postgresql", "recovery": map[string]any{"us-west-2": map[string]any{"name": "r1"}}}},
+			[]string{"multiregion:database.recovery.us-west-2", "postgres engine"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := deployErr(t, with(t, prodConfig(t), tc.kv))
+			for _, w := range tc.want {
+				assert.ErrorContains(t, err, w)
+			}
+		})
+	}
+}

@@ -182,6 +182,7 @@ func reachCandidates() map[string][]any {
 		"database.databaseName":     {"orders"},
 		"database.iamUsername":      {"web_app"},
 		"database.rejoin":           {map[string]string{"us-west-2": "release"}},
+		"database.recovery":         {map[string]any{"us-west-2": map[string]any{"name": "r1"}}},
 		"database.standbyInstances": {2, 3},
 		"database.replicaMultiAz":   {false}, // unset, default true in prod's warm-standby
 
