@@ -181,8 +181,10 @@ type RegionBackupArgs struct {
 	// RestoreTarget is where restore tests put the restored database: required with
 	// Settings.RestoreTesting (without it AWS Backup would restore into the default VPC).
 	RestoreTarget *RestoreTarget
-	// ReplicateDB, when set, replicates that RDS instance's automated backups into this region.
-	ReplicateDB *DBBackupReplication
+	// ReplicateDB replicates these RDS instances' automated backups into this region (usually the
+	// writer's; also a lost former writer's, which must stay while its region is dark: stopping a
+	// replication waits on the source region).
+	ReplicateDB []DBBackupReplication
 	// Protect sets Pulumi's protect option on the vault and denies the deletion of recovery points in
 	// its access policy. Default true. false (a throwaway stack) also lets a destroy delete the vault
 	// with its recovery points.
@@ -257,17 +259,22 @@ func (a *RegionBackupArgs) Validate(name string) FieldErrors {
 			f.Add("RestoreTarget", "SubnetGroupName and SecurityGroupIDs are required")
 		}
 	}
-	if r := a.ReplicateDB; r != nil {
-		if err := checkRegion("ReplicateDB.SourceRegion", r.SourceRegion); err != nil {
+	seen := map[string]bool{}
+	for i, r := range a.ReplicateDB {
+		at := fmt.Sprintf("ReplicateDB[%d].", i)
+		if err := checkRegion(at+"SourceRegion", r.SourceRegion); err != nil {
 			f = append(f, AsFieldErrors(err)...)
 		} else if r.SourceRegion == a.Region {
-			f.Add("ReplicateDB.SourceRegion", "%q is the backup's own region: replicate from another region", r.SourceRegion)
+			f.Add(at+"SourceRegion", "%q is the backup's own region: replicate from another region", r.SourceRegion)
+		} else if seen[r.SourceRegion] {
+			f.Add(at+"SourceRegion", "%q appears twice: one replication per source region", r.SourceRegion)
 		}
+		seen[r.SourceRegion] = true
 		if r.SourceDBARN == nil {
-			f.Add("ReplicateDB.SourceDBARN", "required")
+			f.Add(at+"SourceDBARN", "required")
 		}
 		if r.RetentionDays < 1 || r.RetentionDays > 35 {
-			f.Add("ReplicateDB.RetentionDays", "%d must be 1-35", r.RetentionDays)
+			f.Add(at+"RetentionDays", "%d must be 1-35", r.RetentionDays)
 		}
 	}
 	names := []derivedName{{"backup vault name", name + "-backup", 50}, {"backup role name", name + "-backup", IAMRoleNameLimit - autoNameSuffix}}
@@ -406,7 +413,7 @@ func (b *RegionBackup) build(ctx *pulumi.Context, name string, a *RegionBackupAr
 			return err
 		}
 	}
-	if r := a.ReplicateDB; r != nil {
+	for _, r := range a.ReplicateDB {
 		if _, err := rds.NewInstanceAutomatedBackupsReplication(ctx, name+"-db-backups-from-"+r.SourceRegion, &rds.InstanceAutomatedBackupsReplicationArgs{
 			SourceDbInstanceArn: r.SourceDBARN,
 			KmsKeyId:            a.KMSKeyARN,

@@ -50,11 +50,15 @@ func TestRegionBackupRefusesMisuse(t *testing.T) {
 		{"copy without a vault", func(a *components.RegionBackupArgs) { a.Copy.VaultARN = nil }, "Copy.VaultARN: required"},
 		{"copy to no region", func(a *components.RegionBackupArgs) { a.Copy.Region = "mars-1" }, "Copy.Region"},
 		{"replicate from itself", func(a *components.RegionBackupArgs) {
-			a.ReplicateDB = &components.DBBackupReplication{SourceRegion: "us-east-1", SourceDBARN: pulumi.String("arn"), RetentionDays: 7}
-		}, "ReplicateDB.SourceRegion"},
+			a.ReplicateDB = []components.DBBackupReplication{{SourceRegion: "us-east-1", SourceDBARN: pulumi.String("arn"), RetentionDays: 7}}
+		}, "ReplicateDB[0].SourceRegion"},
 		{"replicate too long", func(a *components.RegionBackupArgs) {
-			a.ReplicateDB = &components.DBBackupReplication{SourceRegion: "us-west-2", SourceDBARN: pulumi.String("arn"), RetentionDays: 36}
-		}, "ReplicateDB.RetentionDays: 36 must be 1-35"},
+			a.ReplicateDB = []components.DBBackupReplication{{SourceRegion: "us-west-2", SourceDBARN: pulumi.String("arn"), RetentionDays: 36}}
+		}, "ReplicateDB[0].RetentionDays: 36 must be 1-35"},
+		{"replicate twice from one region", func(a *components.RegionBackupArgs) {
+			r := components.DBBackupReplication{SourceRegion: "us-west-2", SourceDBARN: pulumi.String("arn"), RetentionDays: 7}
+			a.ReplicateDB = []components.DBBackupReplication{r, r}
+		}, "ReplicateDB[1].SourceRegion: \"us-west-2\" appears twice"},
 		{"continuous too long", func(a *components.RegionBackupArgs) { a.Settings.DailyRetentionDays = 36 }, "Settings.DailyRetentionDays: 36"},
 		{"weekly too short", func(a *components.RegionBackupArgs) { a.Settings.WeeklyRetentionDays = 7 }, "Settings.WeeklyRetentionDays: 7"},
 		{"restore testing without a target", func(a *components.RegionBackupArgs) {

@@ -96,12 +96,7 @@ func (d *Deployment) deployBackups(ctx *pulumi.Context) error {
 		if cfg.Backup.RestoreTesting != nil && r.Data != nil {
 			args.RestoreTarget = restoreTarget(r.Data)
 		}
-		primary := cfg.PrimaryRegion
-		if t := d.Regions[primary].Data; t != nil && cfg.Database.Engine == components.EnginePostgres && cfg.BackupCopyRegion(primary) == region {
-			args.ReplicateDB = &components.DBBackupReplication{
-				SourceRegion: primary, SourceDBARN: t.DBARN, RetentionDays: cfg.Database.BackupRetentionDays,
-			}
-		}
+		args.ReplicateDB = d.backupReplications(region)
 		provider, err := d.Providers.For(region)
 		if err != nil {
 			return err
@@ -111,6 +106,44 @@ func (d *Deployment) deployBackups(ctx *pulumi.Context) error {
 		}
 	}
 	return nil
+}
+
+// backupReplications are the RDS automated-backup replications into region: the writer's, into its
+// BackupCopyRegion; and the replication of a lost region that was the writer at the last deployment,
+// into the region it went to then (the next region of regions, or backup.copyToRegion). That one stays
+// while its source is dark: stopping a replication waits on the source region's API (the Terraform
+// provider's delete polls DescribeDBInstanceAutomatedBackups there), which would stall the failover.
+// It is removed by the first up after the region is back. Aurora has none (its copies are the plan's).
+func (d *Deployment) backupReplications(region string) []components.DBBackupReplication {
+	cfg := d.Config
+	if cfg.Database.Engine != components.EnginePostgres {
+		return nil
+	}
+	var out []components.DBBackupReplication
+	add := func(source string) {
+		if t := d.Regions[source].Data; t != nil {
+			out = append(out, components.DBBackupReplication{SourceRegion: source, SourceDBARN: t.DBARN, RetentionDays: cfg.Database.BackupRetentionDays})
+		}
+	}
+	for _, source := range cfg.regionNames() {
+		switch {
+		case source == cfg.PrimaryRegion && cfg.BackupCopyRegion(source) == region:
+			add(source)
+		case cfg.Lost(source) && cfg.frozenRoles[source] == components.RolePrimary && cfg.copyRegionBefore(source) == region:
+			add(source)
+		}
+	}
+	return out
+}
+
+// copyRegionBefore is where region's backups went when no region was lost: backup.copyToRegion, or
+// the next region of regions.
+func (c *Config) copyRegionBefore(region string) string {
+	if to := c.Backup.CopyToRegion; to != "" && to != region {
+		return to
+	}
+	names := c.regionNames()
+	return names[(slices.Index(names, region)+1)%len(names)]
 }
 
 // vaultARN is the ARN of region's backup vault, built from its name (components.NewRegionBackup

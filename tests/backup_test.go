@@ -300,3 +300,28 @@ func TestDatabaseRecovery(t *testing.T) {
 		})
 	}
 }
+
+// TestBackupReplicationOfALostWriter: when the writer's region is lost, its automated-backup
+// replication stays registered, unchanged (stopping it would wait on the dark region's API, as the
+// Terraform provider's delete polls the source region; found by the lost-region drill), while the new
+// writer's starts into its own next region; once the region is back, the old one goes.
+func TestBackupReplicationOfALostWriter(t *testing.T) {
+	before, after, _ := loseRegion(t, prodConfig(t), map[string]any{"primaryRegion": "us-east-1", "lostRegions": []string{"us-west-2"}})
+	old := before.Find(dbBackupsCopy, "web-us-east-1-db-backups-from-us-west-2")
+	require.NotNil(t, old)
+	kept := after.Get(old.URN)
+	if assert.NotNil(t, kept, "the lost writer's replication stays while its region is dark") {
+		assert.Equal(t, old.Inputs, kept.Inputs, "unchanged: nothing is asked of it")
+	}
+	assert.NotNil(t, after.Find(dbBackupsCopy, "web-eu-west-1-db-backups-from-us-east-1"), "the new writer's backups go to its next region")
+	assert.Len(t, after.ByType(dbBackupsCopy), 2)
+	for _, plan := range after.ByType(backupPlan) {
+		if plan.Region != "us-west-2" {
+			assert.NotEqual(t, vaultARNOf("us-west-2"), plan.Str("rules[0].copyActions[0].destinationVaultArn"), "%s copies nothing into the dark region", plan.Region)
+		}
+	}
+
+	back, _ := deploy(t, with(t, prodConfig(t), map[string]any{"primaryRegion": "us-east-1"}))
+	assert.Nil(t, back.Find(dbBackupsCopy, "web-us-east-1-db-backups-from-us-west-2"), "removed once the region is back")
+	assert.Len(t, back.ByType(dbBackupsCopy), 1)
+}
