@@ -186,8 +186,9 @@ type RegionBackupArgs struct {
 	// replication waits on the source region).
 	ReplicateDB []DBBackupReplication
 	// Protect sets Pulumi's protect option on the vault and denies the deletion of recovery points in
-	// its access policy. Default true. false (a throwaway stack) also lets a destroy delete the vault
-	// with its recovery points.
+	// its access policy. Default true. false (a throwaway stack) drops the deny, so an operator can
+	// delete the recovery points; the vault is never force-destroyed: a destroy deletes it only once
+	// it is empty.
 	Protect *bool
 	// Account is the account and partition the component's ARNs and policies are built in. Default:
 	// read from the provider (aws.GetCallerIdentity).
@@ -320,7 +321,7 @@ func (b *RegionBackup) build(ctx *pulumi.Context, name string, a *RegionBackupAr
 	vault, err := backup.NewVault(ctx, name+"-backup", &backup.VaultArgs{
 		Name:         pulumi.String(name + "-backup"),
 		KmsKeyArn:    a.KMSKeyARN,
-		ForceDestroy: pulumi.Bool(!protect),
+		ForceDestroy: pulumi.Bool(false),
 		Tags:         tags,
 	}, parent)
 	if err != nil {

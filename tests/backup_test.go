@@ -188,11 +188,11 @@ func TestBackupOptions(t *testing.T) {
 	})
 	t.Run("throwaway stack", func(t *testing.T) {
 		e, _ := deploy(t, with(t, prodConfig(t), map[string]any{"protect": false}))
-		assert.Empty(t, e.ByType(backupVaultPolicy), "no deny: a destroy deletes the recovery points")
+		assert.Empty(t, e.ByType(backupVaultPolicy), "no deny: an operator may delete the recovery points")
 		for _, v := range e.ByType(backupVault) {
 			assert.False(t, v.Protect)
 			fd, _ := v.Bool("forceDestroy")
-			assert.True(t, fd)
+			assert.False(t, fd, "never force-destroyed: recovery points are deleted on purpose or expire")
 		}
 	})
 }
