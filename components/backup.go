@@ -215,6 +215,9 @@ type RegionBackup struct {
 	VaultName pulumi.StringOutput `pulumi:"vaultName"`
 	// PlanID is the backup plan's ID.
 	PlanID pulumi.StringOutput `pulumi:"planId"`
+	// ReplicatedDBBackups are, by source region, the ARNs of the automated backups ReplicateDB keeps
+	// here: what a point-in-time restore in this region restores from.
+	ReplicatedDBBackups map[string]pulumi.StringOutput
 }
 
 // WithDefaults returns a copy of a with every unset field at its default.
@@ -415,13 +418,18 @@ func (b *RegionBackup) build(ctx *pulumi.Context, name string, a *RegionBackupAr
 		}
 	}
 	for _, r := range a.ReplicateDB {
-		if _, err := rds.NewInstanceAutomatedBackupsReplication(ctx, name+"-db-backups-from-"+r.SourceRegion, &rds.InstanceAutomatedBackupsReplicationArgs{
+		rep, err := rds.NewInstanceAutomatedBackupsReplication(ctx, name+"-db-backups-from-"+r.SourceRegion, &rds.InstanceAutomatedBackupsReplicationArgs{
 			SourceDbInstanceArn: r.SourceDBARN,
 			KmsKeyId:            a.KMSKeyARN,
 			RetentionPeriod:     pulumi.Int(r.RetentionDays),
-		}, parent); err != nil {
+		}, parent)
+		if err != nil {
 			return fmt.Errorf("replicating the %s database's automated backups: %w", r.SourceRegion, err)
 		}
+		if b.ReplicatedDBBackups == nil {
+			b.ReplicatedDBBackups = map[string]pulumi.StringOutput{}
+		}
+		b.ReplicatedDBBackups[r.SourceRegion] = rep.ID().ToStringOutput()
 	}
 	return nil
 }

@@ -148,6 +148,25 @@ type DatabaseSpec struct {
 	// Recovery restores this region's database to a point in time into a new instance beside it (the
 	// logical-corruption runbook, docs/datatier.md). Default none.
 	Recovery *DBRecovery `json:"-"`
+	// RestoreFrom creates the writer (Role primary, postgres) from a backup instead of empty: the
+	// backup-restore strategy's failover to a region that held no database. Its inputs are sent at
+	// creation only: an instance that exists is never replaced or changed by it. Default none.
+	RestoreFrom *DBRestore `json:"-"`
+}
+
+// DBRestore is where a new writer's data comes from: a DB snapshot in the tier's region (an AWS
+// Backup copy, a copied manual snapshot), or a point in time of automated backups replicated into the
+// region (RDS automated backups replication). Exactly one of Snapshot and AutomatedBackupsARN is set.
+type DBRestore struct {
+	// Snapshot is the ARN (or, in the same account, the identifier) of a DB snapshot in the tier's
+	// region.
+	Snapshot string
+	// AutomatedBackupsARN is the ARN of a former writer's automated backups replicated into the tier's
+	// region (arn:...:rds:<region>:<account>:auto-backup:ab-...).
+	AutomatedBackupsARN pulumi.StringInput
+	// RestoreTime is, with AutomatedBackupsARN, the point to restore (RFC 3339); empty for the latest
+	// restorable time.
+	RestoreTime string
 }
 
 // recoveryName is what a DBRecovery's Name may be: it ends the new instance's identifier.
@@ -226,6 +245,11 @@ type DataTierArgs struct {
 	// PeerTaskRoleNames may connect to this cache (with CacheAuthIAM) over the region link. Allowed
 	// only on the Home region's tier, with a Cache. Default false.
 	CacheServesPeers bool
+	// Standalone makes the tier stand alone: no Aurora global cluster and no Global Datastore, its cache
+	// a plain replication group with its own engine, version, node type and encryption (the
+	// backup-restore strategy, whose standbys hold no data tier). Allowed with Role primary and the
+	// postgres engine, and not with Home or CacheServesPeers. Default false.
+	Standalone bool
 	// SourceDBARN is, for an RDS standby, the ARN of the primary region's instance: its DataTier's
 	// DBARN output, which also orders the two. An RDS standby needs it or SourceTier.
 	SourceDBARN pulumi.StringInput
@@ -520,6 +544,16 @@ func (a *DataTierArgs) Validate(name string) FieldErrors {
 		{"DB and replication group identifier", name, ReplicationGroupIDLimit},
 		{"RDS monitoring role name", name + "-rds-monitoring", IAMRoleNameLimit - autoNameSuffix},
 	})
+	if a.Standalone {
+		switch {
+		case a.Home:
+			add("Standalone: a standalone tier has no global resources, so it is never Home")
+		case a.CacheServesPeers:
+			add("Standalone: a standalone tier's cache serves its own region; CacheServesPeers needs a Home tier")
+		case a.Role != RolePrimary:
+			add("Standalone: %q: only a writer (Role primary) stands alone; a standby replicates its primary", a.Role)
+		}
+	}
 	if a.CacheServesPeers && (!a.Home || a.Cache == nil) {
 		add("CacheServesPeers: allowed only on the Home region's tier, with a Cache (home %v, cache %v)", a.Home, a.Cache != nil)
 	}
@@ -595,7 +629,10 @@ func (d *DatabaseSpec) validate(a *DataTierArgs, add func(format string, v ...an
 		if a.Role == RolePrimary && d.Instances < 2 {
 			add("Instances: %d; the primary Aurora cluster needs a writer and a reader (at least 2) to be Multi-AZ", d.Instances)
 		}
-		if !a.Home && a.GlobalClusterID == nil {
+		if a.Standalone {
+			add("Engine: %q: a standalone tier (the backup-restore strategy) is built for %s; Aurora's cross-region recovery is its Global Database", d.Engine, EnginePostgres)
+		}
+		if !a.Home && !a.Standalone && a.GlobalClusterID == nil {
 			add("GlobalClusterID: required outside the Home region (the Home DataTier's GlobalClusterID)")
 		}
 	}
@@ -630,6 +667,9 @@ func (d *DatabaseSpec) validate(a *DataTierArgs, add func(format string, v ...an
 		if d.Engine != EnginePostgres {
 			add("Recovery: the point-in-time restore beside the writer is built for the postgres engine; for Aurora, restore a clone with the AWS CLI (docs/datatier.md)")
 		}
+	}
+	if r := d.RestoreFrom; r != nil {
+		checkRestore(r, a, add)
 	}
 	switch d.Rejoin {
 	case RejoinNone:
@@ -678,10 +718,42 @@ func (c *CacheSpec) validate(a *DataTierArgs, add func(format string, v ...any))
 	default:
 		add("AuthMode: %q is not supported (allowed: %s, %s)", c.AuthMode, CacheAuthIAM, CacheAuthToken)
 	}
-	if !a.Home && a.GlobalReplicationGroupID == nil {
+	if !a.Home && !a.Standalone && a.GlobalReplicationGroupID == nil {
 		add("GlobalReplicationGroupID: required outside the Home region (the Home DataTier's GlobalReplicationGroupID)")
 	}
 }
+
+// snapshotARN matches a DB snapshot's ARN: partition, region, account and the snapshot identifier.
+var snapshotARN = regexp.MustCompile(`^arn:(aws|aws-us-gov|aws-cn):rds:([a-z0-9-]+):([0-9]{12}):snapshot:([a-zA-Z0-9:-]{1,255})$`)
+
+// checkRestore checks a DatabaseSpec.RestoreFrom of the tier a.
+func checkRestore(r *DBRestore, a *DataTierArgs, add func(format string, v ...any)) {
+	if a.Role != RolePrimary || a.Database.Engine != EnginePostgres {
+		add("RestoreFrom: a restore creates a writer (Role primary) of the %s engine; this tier is %s, %s", EnginePostgres, a.Role, a.Database.Engine)
+	}
+	switch {
+	case (r.Snapshot == "") == (r.AutomatedBackupsARN == nil):
+		add("RestoreFrom: set exactly one of Snapshot and AutomatedBackupsARN")
+	case r.Snapshot != "":
+		if m := snapshotARN.FindStringSubmatch(r.Snapshot); m != nil {
+			if m[2] != a.Region {
+				add("RestoreFrom.Snapshot: %q is a snapshot in %s; RDS restores a snapshot in its own region, %s (copy it there first: aws rds copy-db-snapshot)", r.Snapshot, m[2], a.Region)
+			}
+		} else if strings.HasPrefix(r.Snapshot, "arn:") || !snapshotIDPattern.MatchString(r.Snapshot) {
+			add("RestoreFrom.Snapshot: %q is not a DB snapshot ARN (arn:aws:rds:%s:<account>:snapshot:<name>) or identifier", r.Snapshot, a.Region)
+		}
+		if r.RestoreTime != "" {
+			add("RestoreFrom.RestoreTime: a snapshot has one point in time; a RestoreTime needs AutomatedBackupsARN")
+		}
+	case r.RestoreTime != "":
+		if _, err := time.Parse(time.RFC3339, r.RestoreTime); err != nil {
+			add("RestoreFrom.RestoreTime: %q is not an RFC 3339 time (e.g. 2026-12-01T10:04:00Z)", r.RestoreTime)
+		}
+	}
+}
+
+// snapshotIDPattern matches a DB snapshot identifier (AWS Backup's carry an "awsbackup:" prefix).
+var snapshotIDPattern = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9:-]{0,254}$`)
 
 // NewDataTier creates one region's data tier on the provider passed in opts: security groups and
 // subnet groups on the private subnets, the database (writer, replica, or Aurora primary/secondary

@@ -239,6 +239,23 @@ func (b *tierBuilder) postgres() error {
 		args.EngineVersion = pulumi.String(d.EngineVersion)
 		args.Username = pulumi.String(d.AdminUsername)
 		args.DbName = pulumi.String(d.DatabaseName)
+		if r := d.RestoreFrom; r != nil {
+			// The master user and the database come from the backup; RDS refuses them with a restore.
+			// The restore inputs are create-only: an instance that exists is never replaced by them.
+			args.Username, args.DbName = nil, nil
+			if r.Snapshot != "" {
+				args.SnapshotIdentifier = pulumi.String(r.Snapshot)
+			} else {
+				pit := &rds.InstanceRestoreToPointInTimeArgs{SourceDbInstanceAutomatedBackupsArn: r.AutomatedBackupsARN}
+				if r.RestoreTime == "" {
+					pit.UseLatestRestorableTime = pulumi.Bool(true)
+				} else {
+					pit.RestoreTime = pulumi.String(r.RestoreTime)
+				}
+				args.RestoreToPointInTime = pit
+			}
+			ignore = append(ignore, "snapshotIdentifier", "restoreToPointInTime")
+		}
 		args.ManageMasterUserPassword = pulumi.Bool(true)
 		args.MasterUserSecretKmsKeyId = a.KMSKeyARN
 		args.SkipFinalSnapshot = pulumi.Bool(false)
@@ -459,15 +476,17 @@ func (b *tierBuilder) cache() error {
 		args.UserGroupIds = pulumi.StringArray{group.UserGroupId}
 	}
 	ignore := []string{"globalReplicationGroupId"}
-	if a.Home {
+	if a.Home || a.Standalone {
 		args.Engine = pulumi.String(string(c.Engine))
 		args.EngineVersion = pulumi.String(c.EngineVersion)
 		args.NodeType = pulumi.String(c.NodeType)
 		args.AtRestEncryptionEnabled = pulumi.Bool(true)
 		args.KmsKeyId = a.KMSKeyARN
 		args.TransitEncryptionEnabled = pulumi.Bool(true)
-		// Once the group is in the Global Datastore, version and node type change through it.
-		ignore = append(ignore, "engineVersion", "nodeType", "parameterGroupName")
+		if a.Home {
+			// Once the group is in the Global Datastore, version and node type change through it.
+			ignore = append(ignore, "engineVersion", "nodeType", "parameterGroupName")
+		}
 	} else {
 		args.GlobalReplicationGroupId = a.GlobalReplicationGroupID
 		// A member takes at-rest and in-transit encryption, engine, version and node type from the

@@ -131,6 +131,9 @@ func (d *Deployment) backupReplications(region string) []components.DBBackupRepl
 			add(source)
 		case cfg.Lost(source) && cfg.frozenRoles[source] == components.RolePrimary && cfg.copyRegionBefore(source) == region:
 			add(source)
+		case cfg.keptWriters[source] && !cfg.Lost(source) && cfg.copyRegionBefore(source) == region:
+			// backup-restore: a kept former writer's backups stay where a restore reads them.
+			add(source)
 		}
 	}
 	return out

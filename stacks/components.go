@@ -59,13 +59,15 @@ func (c *Config) clusterArgs(rc RegionConfig, cidr netip.Prefix, kmsKeyARN, cert
 // dataArgs is what the configuration sets for the DataTier of region; Deploy adds the outputs of
 // the region's other components.
 func (c *Config) dataArgs(region string, role components.Role) *components.DataTierArgs {
+	standalone := c.Strategy == BackupRestore
 	return &components.DataTierArgs{
 		Region:             region,
 		Role:               role,
-		Home:               region == c.DataHomeRegion,
+		Home:               region == c.DataHomeRegion && !standalone,
+		Standalone:         standalone,
 		Database:           c.databaseSpec(region, role),
 		Cache:              c.regionCacheSpec(region),
-		CacheServesPeers:   c.Cache.enabled() && !c.Cache.Replicated() && region == c.DataHomeRegion,
+		CacheServesPeers:   c.Cache.enabled() && !c.Cache.Replicated() && region == c.DataHomeRegion && !standalone,
 		BackupSelection:    c.backupSelection(),
 		Protect:            components.Bool(c.Protect),
 		DeletionProtection: components.Bool(c.Protect),
@@ -95,8 +97,14 @@ func (c *Config) componentProblems() []error {
 				errs = append(errs, fmt.Errorf("%s: %s", key(k), fe.Msg))
 			}
 		}
+		if !c.holdsData(rc.Name) {
+			continue
+		}
 		role := c.RoleOf(rc.Name)
 		da := c.dataArgs(rc.Name, role)
+		if from := c.Database.RestoreFrom; c.Strategy == BackupRestore && from != "" && from != RestoreLatest && !isTime(from) {
+			da.Database.RestoreFrom = &components.DBRestore{Snapshot: from}
+		}
 		da.KMSKeyARN, da.VPCID, da.ClientSecurityGroupID = placeholder, placeholder, placeholder
 		da.SubnetIDs = pulumi.ToStringArray([]string{"validating"})
 		if role == components.RoleStandby {
@@ -178,6 +186,8 @@ func (c *Config) dataKey(region string, role components.Role, path string) strin
 		return ""
 	case "Database":
 		switch {
+		case strings.HasPrefix(field, "RestoreFrom"):
+			return "database.restoreFrom"
 		case field == "Rejoin":
 			return "database.rejoin." + region
 		case strings.HasPrefix(field, "Recovery"):

@@ -29,10 +29,13 @@ const (
 	WarmStandby Strategy = "warm-standby"
 	// ActiveActive serves from every region with latency routing; writes still go to one writer.
 	ActiveActive Strategy = "active-active"
+	// BackupRestore keeps no data tier and no task in the standbys, only their network, registry
+	// replica and backup copies; a failover restores the writer from a backup (database.restoreFrom).
+	BackupRestore Strategy = "backup-restore"
 )
 
-// Strategies lists the allowed DR strategies.
-var Strategies = []Strategy{PilotLight, WarmStandby, ActiveActive}
+// Strategies lists the allowed DR strategies, cheapest first.
+var Strategies = []Strategy{BackupRestore, PilotLight, WarmStandby, ActiveActive}
 
 // RegionConfig is one entry of multiregion:regions.
 type RegionConfig struct {
@@ -92,6 +95,9 @@ type Config struct {
 	// CacheAuthToken is multiregion:cacheAuthToken, a Pulumi secret, required when cache.authMode is
 	// "token".
 	CacheAuthToken string
+	// keptWriters are, under backup-restore, the standby regions that keep a former writer's data
+	// tier (Deployment.keepWriters).
+	keptWriters map[string]bool
 	// frozenRoles are the roles lost regions had at the last deployment (Deployment.readFrozen); their
 	// plans keep them, so nothing there changes.
 	frozenRoles map[string]components.Role
@@ -119,6 +125,15 @@ type Config struct {
 	standbyInstancesSet bool
 	// Observability is multiregion:observability: alarm subscriptions, log archive, thresholds.
 	Observability ObservabilityConfig
+}
+
+// strategyList is the allowed strategies, for messages.
+func strategyList() string {
+	names := make([]string, len(Strategies))
+	for i, s := range Strategies {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
 }
 
 // key names a config key the way users write it.
@@ -316,7 +331,7 @@ func (c *Config) problems() []error {
 		add("primaryRegion", "%q is not among the regions %v", c.PrimaryRegion, c.regionNames())
 	}
 	if !slices.Contains(Strategies, c.Strategy) {
-		add("drStrategy", "%q is not a DR strategy (allowed: %s, %s, %s)", c.Strategy, PilotLight, WarmStandby, ActiveActive)
+		add("drStrategy", "%q is not a DR strategy (allowed: %s)", c.Strategy, strategyList())
 	}
 	if c.WarmStandbyPercent < 1 || c.WarmStandbyPercent > 100 {
 		add("warmStandbyPercent", "%d is outside 1-100", c.WarmStandbyPercent)
@@ -329,6 +344,8 @@ func (c *Config) problems() []error {
 	errs = append(errs, c.validateEdge()...)
 	errs = append(errs, c.Observability.validate(c)...)
 	errs = append(errs, c.validateBackup()...)
+	errs = append(errs, c.validateBackupRestore()...)
+	errs = append(errs, c.validateRejoinUnderBackupRestore()...)
 	errs = append(errs, c.validateCost()...)
 	if len(errs) == 0 {
 		// The budget prices a valid configuration only.

@@ -53,15 +53,19 @@ func (c *Config) CostInventory() cost.Inventory {
 		if waf {
 			r.WebACLs, r.WAFRules = 1, components.WAFRuleCount()
 		}
-		r.DBInstances, r.AuroraStorage = c.costDatabase(p.Role)
-		if r.Primary {
+		switch {
+		case !c.holdsData(rc.Name):
+			// a backup-restore standby: no database, no cache, no lag alarm
+		case r.Primary || c.Strategy == BackupRestore:
+			r.DBInstances, r.AuroraStorage = c.costDatabase(components.RolePrimary)
 			r.Secrets = 1 // the master password, AWS-managed (an RDS-managed secret is billed)
-		} else {
+		default:
+			r.DBInstances, r.AuroraStorage = c.costDatabase(p.Role)
 			r.Alarms++
 		}
 		if c.cacheIn(rc.Name) {
 			r.CacheNodes, r.CacheNodeType = c.Cache.Nodes, c.Cache.NodeType
-			if !r.Primary && c.Cache.Replicated() {
+			if !r.Primary && c.Cache.Replicated() && c.Strategy != BackupRestore {
 				r.Alarms++
 			}
 		}

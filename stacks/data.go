@@ -29,6 +29,13 @@ type DatabaseConfig struct {
 	// (components.DBRecovery: the logical-corruption runbook in docs/datatier.md). Create it in the
 	// writer's region; it stays, protected, through later changes of primary until it is removed.
 	Recovery map[string]components.DBRecovery `json:"recovery,omitempty"`
+	// RestoreFrom is, under drStrategy backup-restore, where the next up creates a new primary's
+	// writer from: "latest" (the latest restorable time of the former writer's automated backups
+	// replicated into primaryRegion), a point in time of them (RFC 3339), or the ARN (or identifier)
+	// of a DB snapshot in primaryRegion (an AWS Backup copy). It is read only when the primary's
+	// writer is created: it never changes or replaces one that exists. Required by a change of
+	// primaryRegion to a region without a database. Default none.
+	RestoreFrom string `json:"restoreFrom,omitempty"`
 }
 
 // CacheConfig is multiregion:cache, the ElastiCache Global Datastore. Its settings are
@@ -55,6 +62,9 @@ func (c *CacheConfig) Replicated() bool {
 // cacheIn reports whether region holds a cache: every region when the cache is replicated, else the
 // data home region only.
 func (c *Config) cacheIn(region string) bool {
+	if c.Strategy == BackupRestore {
+		return c.Cache.enabled() && c.holdsData(region)
+	}
 	return c.Cache.Replicated() || c.Cache.enabled() && region == c.DataHomeRegion
 }
 
@@ -128,7 +138,7 @@ func (c *Config) validateData() []error {
 	if !k.enabled() {
 		return errs
 	}
-	if n := len(c.Regions) - 1; n > MaxCacheSecondaries && k.Replicated() {
+	if n := len(c.Regions) - 1; n > MaxCacheSecondaries && k.Replicated() && c.Strategy != BackupRestore {
 		add("cache", "%d secondary regions configured, but an ElastiCache Global Datastore holds one primary and at most %d secondary regions; use at most %d regions, set cache.secondaries to false (one cache, in the data home region) or cache.enabled to false",
 			n, MaxCacheSecondaries, MaxCacheSecondaries+1)
 	}
@@ -210,12 +220,25 @@ func (d *Deployment) deployData(ctx *pulumi.Context) error {
 	cfg := d.Config
 	var home *components.DataTier
 	for _, region := range cfg.dataOrder() {
+		if !cfg.holdsData(region) {
+			continue // a backup-restore standby: its data is in the backups
+		}
 		r := d.Regions[region]
 		provider, err := d.Providers.For(region)
 		if err != nil {
 			return err
 		}
-		args := cfg.dataArgs(region, r.Plan.Role)
+		role := r.Plan.Role
+		if cfg.Strategy == BackupRestore {
+			role = components.RolePrimary // every tier is a standalone writer: the primary's, or a kept one
+		}
+		args := cfg.dataArgs(region, role)
+		if cfg.keptWriters[region] {
+			cfg.keptWriterArgs(region, args)
+		}
+		if region == cfg.PrimaryRegion {
+			args.Database.RestoreFrom = d.restore
+		}
 		args.KMSKeyARN = r.Key.ARN
 		args.VPCID = r.Cluster.VPCID.ToStringOutput()
 		args.SubnetIDs = r.Cluster.PrivateSubnetIDs
@@ -237,7 +260,7 @@ func (d *Deployment) deployData(ctx *pulumi.Context) error {
 				opts = append(opts, pulumi.DependsOn(deps))
 			}
 		}
-		if args.Database.Engine == components.EnginePostgres && r.Plan.Role == components.RoleStandby {
+		if args.Database.Engine == components.EnginePostgres && role == components.RoleStandby {
 			// The primary's output when its tier is built (the normal case, a real dependency); after
 			// a change of primary the home region, built first, is a standby and names the primary's tier.
 			primary := cfg.PrimaryRegion
@@ -252,7 +275,7 @@ func (d *Deployment) deployData(ctx *pulumi.Context) error {
 			return err
 		}
 		r.Data = tier
-		if home == nil {
+		if home == nil && args.Home {
 			home = tier
 		}
 	}

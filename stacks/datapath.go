@@ -168,6 +168,9 @@ func (d *Deployment) deployDataNames(ctx *pulumi.Context) error {
 	}
 	// Without secondaries the home region's cache is every region's (primary and readers).
 	cacheOf := func(region string) *components.DataTier {
+		if cfg.Strategy == BackupRestore {
+			return primary // the only cache in service is the primary's
+		}
 		if cfg.cacheIn(region) {
 			return d.Regions[region].Data
 		}
@@ -179,7 +182,10 @@ func (d *Deployment) deployDataNames(ctx *pulumi.Context) error {
 	}
 	for name, r := range d.Regions {
 		args.VPCs[name] = r.Cluster.VPCID.ToStringOutput()
-		args.Readers[name] = r.Data.ReaderEndpoint
+		args.Readers[name] = primary.ReaderEndpoint // a region without a database reads from the writer
+		if r.Data != nil && cfg.holdsData(name) && (cfg.Strategy != BackupRestore || name == cfg.PrimaryRegion) {
+			args.Readers[name] = r.Data.ReaderEndpoint
+		}
 		if args.CacheReaders != nil {
 			args.CacheReaders[name] = cacheOf(name).CacheReaderEndpoint
 		}

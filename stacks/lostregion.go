@@ -67,30 +67,68 @@ type frozenRegion struct {
 	azs  []string
 }
 
-// readFrozen reads, through a StackReference to this very stack, what the last deployment exported
-// about each lost region (regions.<region>.role and .availabilityZones). It reads nothing without lost
-// regions.
+// readLast reads, through a StackReference to this very stack, what the last deployment exported
+// (primaryRegion, drStrategy, regions) when the configuration needs it: with lost regions, or under
+// backup-restore. d.last stays nil otherwise, and on the first deployment.
+func (d *Deployment) readLast(ctx *pulumi.Context) error {
+	cfg := d.Config
+	if len(cfg.LostRegions) == 0 && cfg.Strategy != BackupRestore {
+		return nil
+	}
+	k := key("lostRegions")
+	if len(cfg.LostRegions) == 0 {
+		k = key("drStrategy")
+	}
+	self := ctx.Organization() + "/" + ctx.Project() + "/" + ctx.Stack()
+	ref, err := pulumi.NewStackReference(ctx, "last-deployment", &pulumi.StackReferenceArgs{Name: pulumi.String(self)})
+	if err != nil {
+		return fmt.Errorf("%s: reading the last deployment of %s: %w", k, self, err)
+	}
+	last := &lastDeployment{regions: map[string]map[string]any{}}
+	for _, name := range []string{"regions", "primaryRegion", "drStrategy"} {
+		out, err := ref.GetOutputDetails(name)
+		if err != nil {
+			return fmt.Errorf("%s: reading the last deployment's %s output: %w", k, name, err)
+		}
+		if out == nil || out.Value == nil {
+			continue
+		}
+		switch name {
+		case "regions":
+			all, _ := out.Value.(map[string]any)
+			for r, v := range all {
+				if m, ok := v.(map[string]any); ok {
+					last.regions[r] = m
+				}
+			}
+		case "primaryRegion":
+			last.primary, _ = out.Value.(string)
+		case "drStrategy":
+			s, _ := out.Value.(string)
+			last.strategy = Strategy(s)
+		}
+	}
+	if last.primary != "" || len(last.regions) > 0 || len(cfg.LostRegions) > 0 {
+		d.last = last
+	}
+	return nil
+}
+
+// readFrozen takes, from the last deployment (readLast), what it exported about each lost region
+// (regions.<region>.role and .availabilityZones). It reads nothing without lost regions.
 func (d *Deployment) readFrozen(ctx *pulumi.Context) error {
 	cfg := d.Config
 	if len(cfg.LostRegions) == 0 {
 		return nil
 	}
 	self := ctx.Organization() + "/" + ctx.Project() + "/" + ctx.Stack()
-	ref, err := pulumi.NewStackReference(ctx, "last-deployment", &pulumi.StackReferenceArgs{Name: pulumi.String(self)})
-	if err != nil {
-		return fmt.Errorf("%s: reading the last deployment of %s: %w", key("lostRegions"), self, err)
-	}
-	out, err := ref.GetOutputDetails("regions")
-	if err != nil {
-		return fmt.Errorf("%s: reading the last deployment's regions output: %w", key("lostRegions"), err)
-	}
-	var regions map[string]any
-	if out != nil {
-		regions, _ = out.Value.(map[string]any)
+	var regions map[string]map[string]any
+	if d.last != nil {
+		regions = d.last.regions
 	}
 	d.frozen = map[string]frozenRegion{}
 	for _, r := range cfg.LostRegions {
-		last, _ := regions[r].(map[string]any)
+		last := regions[r]
 		role := components.Role(fmt.Sprint(last["role"]))
 		var azs []string
 		if list, ok := last["availabilityZones"].([]any); ok {

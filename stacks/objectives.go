@@ -24,6 +24,19 @@ const (
 	applySeconds                = 120
 )
 
+// The backup-restore strategy's restore (objectives): creating the writer from a backup takes
+// restoreBaseSeconds (the RDS user guide: restoring creates a new instance, Multi-AZ here, which takes
+// as long as creating one) plus the data size at restoreGBPerHour, the rate this estimate assumes for
+// loading the data from the backup (AWS documents no rate: "minutes to hours" with the size; the
+// restore testing plan, backup.restoreTesting, measures it on the real data). The RPO of a restore from
+// the replicated automated backups is backupLogSeconds: RDS uploads the transaction logs every 5
+// minutes (the RDS user guide, "Backup window"), and the replication to the copy region adds minutes.
+const (
+	restoreBaseSeconds = 1200
+	restoreGBPerHour   = 100
+	backupLogSeconds   = 600
+)
+
 // The writer name's TTL (components.DefaultDataNamesTTL): after the up repoints it, resolvers may hold
 // the old writer this long.
 const writerNameSeconds = components.DefaultDataNamesTTL
@@ -83,15 +96,20 @@ func (c *Config) objectives(lost bool) Objectives {
 		}
 	}
 	capacity := 0
-	if c.Strategy == PilotLight {
+	if c.Strategy == PilotLight || c.Strategy == BackupRestore {
 		capacity = coldStartSeconds
+	}
+	rpo := c.Database.ReplicaLagSeconds
+	if c.Strategy == BackupRestore {
+		// No replica: the writer is created from the backups the new primary's region holds.
+		promotion, awsSide, rpo = c.restoreSeconds(), 0, backupLogSeconds
 	}
 	parts := map[string]int{"detection": detection, "awsSideFailover": awsSide, "apply": applySeconds,
 		"promotion": promotion, "capacity": capacity, "writerName": writerNameSeconds}
 	o := Objectives{
 		RTOSeconds:      detection + awsSide + applySeconds + max(promotion, capacity) + writerNameSeconds,
 		RTOParts:        parts,
-		RPOSeconds:      c.Database.ReplicaLagSeconds,
+		RPOSeconds:      rpo,
 		SingleAZSeconds: c.singleAZSeconds(),
 	}
 	engine := "RDS cross-region read replicas (asynchronous; typically seconds behind)"
@@ -101,6 +119,18 @@ func (c *Config) objectives(lost bool) Objectives {
 	path := "the primary region's APIs answer"
 	if lost {
 		path = "the primary region's APIs are dark (lostRegions)"
+	}
+	if c.Strategy == BackupRestore {
+		delete(parts, "promotion")
+		parts["restore"] = promotion
+		o.Basis = fmt.Sprintf("%s strategy, %s: RTO = detection %d s + pulumi up %d s + max(restore %d s, standby capacity %d s) + "+
+			"writer name TTL %d s; the restore is %d s to create the writer + %.0f GB (costAssumptions.dataGb) at an assumed %d GB/h "+
+			"(measure yours: backup.restoreTesting); the cache starts empty, created alongside. RPO = %d s with database.restoreFrom %q "+
+			"(transaction logs every 5 min, replicated to the copy region within minutes); up to a day from the daily copies (a snapshot ARN)",
+			c.Strategy, path, detection, applySeconds, promotion, capacity, writerNameSeconds, restoreBaseSeconds,
+			c.CostAssumptions.DataGB, restoreGBPerHour, rpo, RestoreLatest)
+		o.SingleAZSeconds = 0
+		return o
 	}
 	o.Basis = fmt.Sprintf("%s strategy, %s, %s: RTO = detection %d s + AWS-side failover %d s + pulumi up %d s + "+
 		"max(promotion %d s, standby capacity %d s) + writer name TTL %d s; "+
@@ -114,6 +144,12 @@ func (c *Config) objectives(lost bool) Objectives {
 		o.Basis += "; the standbys' databases are Multi-AZ: the promoted writer is Multi-AZ at once"
 	}
 	return o
+}
+
+// restoreSeconds is the expected time to create the writer from a backup: restoreBaseSeconds plus
+// the data size (costAssumptions.dataGb) at restoreGBPerHour.
+func (c *Config) restoreSeconds() int {
+	return restoreBaseSeconds + int(c.CostAssumptions.DataGB/restoreGBPerHour*3600)
 }
 
 // singleAZSeconds is how long a promoted writer runs in one AZ (Objectives.SingleAZSeconds): RDS, the

@@ -202,7 +202,9 @@ func (d *Deployment) deployObservability(ctx *pulumi.Context) error {
 			observed.LogGroups = maps.Clone(observed.LogGroups)
 			observed.LogGroups["edge-waf"] = d.Edge.WAFLogGroupName
 		}
-		d.observeData(&observed, r.Data)
+		if cfg.Strategy != BackupRestore || name == cfg.PrimaryRegion {
+			d.observeData(&observed, r.Data) // a kept former writer (backup-restore) replicates nothing
+		}
 		regions[name] = observed
 	}
 	archive := d.Regions[o.LogArchiveRegion]

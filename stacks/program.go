@@ -111,6 +111,10 @@ type Deployment struct {
 	// Account is the account and partition every component builds its ARNs in, read once from the
 	// primary region's provider.
 	Account components.AccountARNs
+	// restore is where the primary's writer is created from (database.restoreFrom), nil for none.
+	restore *components.DBRestore
+	// last is what the last deployment exported (readLast); nil when not needed or on the first one.
+	last *lastDeployment
 	// frozen is what the last deployment left in each lost region (readFrozen).
 	frozen map[string]frozenRegion
 	// lostProviders are the URNs of the lost regions' providers (Freeze).
@@ -139,6 +143,18 @@ func Deploy(ctx *pulumi.Context, cfg *Config, opts ...Option) (*Deployment, erro
 	d.Providers.lost = map[string]bool{}
 	for _, r := range cfg.LostRegions {
 		d.Providers.lost[r] = true
+	}
+	if err := d.readLast(ctx); err != nil {
+		return nil, err
+	}
+	if err := d.checkStrategyChange(); err != nil {
+		return nil, err
+	}
+	d.keepWriters()
+	// Before any resource: a failover that needs database.restoreFrom is refused with nothing changed.
+	var err error
+	if d.restore, err = d.restoreFrom(cfg.PrimaryRegion); err != nil {
+		return nil, err
 	}
 	if err := d.readFrozen(ctx); err != nil {
 		return nil, err
@@ -282,6 +298,15 @@ func (d *Deployment) exportRegions() {
 			m["dbMasterSecretArn"] = t.MasterSecretARN
 			m["cachePrimaryEndpoint"] = t.CachePrimaryEndpoint
 			m["cacheReaderEndpoint"] = t.CacheReaderEndpoint
+		}
+		if b := r.Backup; b != nil && len(b.ReplicatedDBBackups) > 0 {
+			// The ARNs a backup-restore failover restores from (database.restoreFrom "latest").
+			m := regions[name].(pulumi.Map)
+			arns := pulumi.StringMap{}
+			for source, arn := range b.ReplicatedDBBackups {
+				arns[source] = arn
+			}
+			m["replicatedDbBackups"] = arns
 		}
 	}
 	d.Outputs["regions"] = regions

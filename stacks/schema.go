@@ -79,7 +79,8 @@ func Keys() []Key {
 		{Name: "primaryRegion", Type: TypeString, Description: "The region that holds the database writer and " +
 			"the cache primary; one of regions. Changing it is a failover."},
 		{Name: "drStrategy", Type: TypeString, Default: string(WarmStandby), Description: "DR strategy: " +
-			"pilot-light | warm-standby | active-active. Sets standby capacity, routing and traffic dials together."},
+			"backup-restore | pilot-light | warm-standby | active-active. Sets standby capacity, routing and traffic dials together; " +
+			"backup-restore keeps no database, cache or task in the standbys (a failover restores the writer: database.restoreFrom)."},
 		{Name: "warmStandbyPercent", Type: TypeInteger, Default: 50, Description: "For warm-standby, each " +
 			"standby's task floor as a percentage of service.minCount (rounded up, at least 1). 1-100."},
 		{Name: "azCount", Type: TypeInteger, Default: 3, Description: "Availability zones per region, 2-6 " +
@@ -101,7 +102,8 @@ func Keys() []Key {
 		{Name: "database", Type: TypeObject, Default: map[string]any{}, Description: "The database every region holds (docs/datatier.md): engine (RDS PostgreSQL with cross-region " +
 			"read replicas, or an Aurora PostgreSQL Global Database), version, instance class, storage, backups, " +
 			"port (default 5432), users, instance counts, the standbys' Multi-AZ (replicaMultiAz: default true, " +
-			"false in pilot-light), monitoring, lag alarm and the RDS rejoin phases. The master password is " +
+			"false in pilot-light), monitoring, lag alarm, the RDS rejoin phases, recovery (a point-in-time copy beside the writer) and " +
+			"restoreFrom (backup-restore: where a new primary's writer is created from). The master password is " +
 			"always AWS-managed. Every field, its default and its range: README.md, Configuration."},
 		{Name: "cache", Type: TypeObject, Default: map[string]any{}, Description: "The ElastiCache Global Datastore (at most 2 secondary regions): on or off, engine, version, " +
 			"node type and count, snapshots, authentication (IAM or an AUTH token from cacheAuthToken) and lag " +

@@ -119,6 +119,8 @@ func reachContexts() map[string]reachContext {
 			c.object("cache")["authMode"] = "token"
 			c["cacheAuthToken"] = "correct-horse-battery-staple-42"
 		}},
+		// backup-restore: database.restoreFrom creates the primary's writer from a backup.
+		"backupRestore": {apply: func(c reachConfig) { c["drStrategy"] = "backup-restore" }},
 		// After a failover to us-east-1: database.rejoin applies to a region that is no longer primary.
 		"failover": {apply: func(c reachConfig) { c["primaryRegion"] = "us-east-1" }},
 		// Valkey needs a valkey version: prod pins redis 7.1, so cache.engine is changed with the
@@ -142,6 +144,8 @@ func reachContextOf(path string) string {
 		return "token"
 	case "database.rejoin":
 		return "failover"
+	case "database.restoreFrom":
+		return "backupRestore"
 	case "cache.engine":
 		return "cacheDefaultVersion"
 	case "edge.healthCheckIntervalSeconds":
@@ -183,6 +187,7 @@ func reachCandidates() map[string][]any {
 		"database.iamUsername":      {"web_app"},
 		"database.rejoin":           {map[string]string{"us-west-2": "release"}},
 		"database.recovery":         {map[string]any{"us-west-2": map[string]any{"name": "r1"}}},
+		"database.restoreFrom":      {"arn:aws:rds:us-west-2:123456789012:snapshot:awsbackup:job-0123"},
 		"database.standbyInstances": {2, 3},
 		"database.replicaMultiAz":   {false}, // unset, default true in prod's warm-standby
 
