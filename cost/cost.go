@@ -118,6 +118,24 @@ type Region struct {
 	// WebACLs and WAFRules count the regional web ACLs and their rules (managed groups count as one
 	// rule each).
 	WebACLs, WAFRules int
+	// Backups is what the region keeps of the database's backups.
+	Backups Backups
+}
+
+// Backups is what a region keeps of the writer database's backups (AWS Backup and RDS automated
+// backups replication). Each copy holds Assumptions.DataGB plus the writes
+// (Assumptions.ReplicatedGBPerMonth) of its retention, and each copy received from another region
+// brings that month's writes over the inter-region link.
+type Backups struct {
+	// Writers counts the databases the region's vault backs up (the primary's writer).
+	Writers int
+	// Copies counts the copies of other regions' backups the region's vault receives.
+	Copies int
+	// Replicated counts the RDS automated backups replicated into the region.
+	Replicated int
+	// RetentionDays is the vault's longest rule retention; ReplicatedDays that of the replicated
+	// automated backups.
+	RetentionDays, ReplicatedDays int
 }
 
 // Global is what runs once for the whole deployment.
@@ -430,6 +448,15 @@ func (p *pricer) region(inv Inventory, r Region, serving int) {
 	if r.Primary && len(r.DBInstances) > 0 {
 		p.add(r.Name, Database, Usage, "database replication to other regions", a.ReplicatedGBPerMonth*float64(replicas(inv, r, func(o Region) bool { return len(o.DBInstances) > 0 })), "GB", rp.InterRegionGB)
 	}
+
+	// Backups: a full copy and the writes of the retention, per copy (AWS Backup's and RDS's backup
+	// storage are incremental); each copy from another region brings the month's writes.
+	b := r.Backups
+	vault := float64(b.Writers+b.Copies) * (a.DataGB + a.ReplicatedGBPerMonth*float64(b.RetentionDays)/30)
+	p.add(r.Name, Database, Usage, "AWS Backup storage (database recovery points and copies)", vault, "GB-month", rp.BackupGBMonth)
+	replicated := float64(b.Replicated) * (a.DataGB + a.ReplicatedGBPerMonth*float64(b.ReplicatedDays)/30)
+	p.add(r.Name, Database, Usage, "RDS automated backups replicated from another region", replicated, "GB-month", rp.BackupGBMonth)
+	p.add(r.Name, Database, Usage, "backup copies from other regions (transfer)", float64(b.Copies+b.Replicated)*a.ReplicatedGBPerMonth, "GB", rp.InterRegionGB)
 
 	// Cache.
 	if r.CacheNodes > 0 {

@@ -72,6 +72,9 @@ type RegionPrices struct {
 	LogStorageGBMonth    float64            `json:"logStorageGBMonth"`
 	DataOutGB            float64            `json:"dataOutGB"`
 	InterRegionGB        float64            `json:"interRegionGB"`
+	// BackupGBMonth prices database backup storage: AWS Backup warm storage of RDS snapshots and
+	// copies, and RDS backup storage of replicated automated backups.
+	BackupGBMonth float64 `json:"backupGBMonth"`
 	// S3StandardGBMonth, S3StandardIAGBMonth and S3GlacierGBMonth price the log archive's storage
 	// classes (Glacier: Flexible Retrieval).
 	S3StandardGBMonth   float64 `json:"s3StandardGBMonth"`

@@ -69,6 +69,7 @@ func (c *Config) CostInventory() cost.Inventory {
 				r.Alarms++
 			}
 		}
+		r.Backups = c.costBackups(rc.Name)
 		inv.Regions = append(inv.Regions, r)
 	}
 	l := c.Observability.ArchiveLifecycle
@@ -101,6 +102,28 @@ func (c *Config) CostInventory() cost.Inventory {
 		}
 	}
 	return inv
+}
+
+// costBackups is what region keeps of the writer's backups (deployBackups): the primary's vault backs
+// the writer up, BackupCopyRegion(primary)'s vault receives the copies and, with RDS, the replicated
+// automated backups. A kept former writer (backup-restore) is not selected; its earlier points age out.
+func (c *Config) costBackups(region string) cost.Backups {
+	b := c.Backup.BackupSettings
+	if !c.Backup.enabled() {
+		return cost.Backups{}
+	}
+	out := cost.Backups{RetentionDays: b.WeeklyRetentionDays, ReplicatedDays: c.Database.BackupRetentionDays}
+	primary := c.PrimaryRegion
+	if region == primary {
+		out.Writers = 1
+	}
+	if c.BackupCopyRegion(primary) == region {
+		out.Copies = 1
+		if c.Database.Engine == components.EnginePostgres {
+			out.Replicated = 1
+		}
+	}
+	return out
 }
 
 // spotShare is the share of a region's running tasks on Fargate Spot under weight w: FARGATE keeps a

@@ -3,12 +3,14 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/multiregion/multiregion/components"
 	"github.com/multiregion/multiregion/cost"
 	"github.com/multiregion/multiregion/mockcloud"
 	"github.com/multiregion/multiregion/stacks"
@@ -111,6 +113,31 @@ func checkRegionInventory(t *testing.T, e *mockcloud.Engine, r cost.Region) {
 	require.Len(t, defs, 1, msg("task definitions"))
 	assert.Equal(t, fmt.Sprint(r.Tasks.VCPU*1024), defs[0].Str("cpu"), msg("task vCPU"))
 	assert.Equal(t, fmt.Sprint(r.Tasks.MemoryGB*1024), defs[0].Str("memory"), msg("task memory"))
+
+	// Backups: the writer selected by this region's plan, the copies its vault receives, the
+	// automated backups replicated into it.
+	writers := 0
+	for _, typ := range []string{"aws:rds/instance:Instance", "aws:rds/cluster:Cluster"} {
+		for _, db := range in(typ) {
+			if db.Has("tags." + components.BackupTagKey) {
+				writers++
+			}
+		}
+	}
+	assert.Equal(t, r.Backups.Writers, writers, msg("backed-up writers"))
+	copies := 0
+	for _, plan := range e.ByType("aws:backup/plan:Plan") {
+		if plan.Region == r.Name || !strings.Contains(plan.Str("rules[0].copyActions[0].destinationVaultArn"), ":"+r.Name+":") {
+			continue
+		}
+		for _, db := range append(e.ByType("aws:rds/instance:Instance"), e.ByType("aws:rds/cluster:Cluster")...) {
+			if db.Region == plan.Region && db.Has("tags."+components.BackupTagKey) {
+				copies++ // a backed-up writer's points are copied here
+			}
+		}
+	}
+	assert.Equal(t, r.Backups.Copies, copies, msg("backup copies received"))
+	assert.Len(t, in("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication"), r.Backups.Replicated, msg("replicated automated backups"))
 
 	instances := in("aws:rds/instance:Instance")
 	clusterInstances := in("aws:rds/clusterInstance:ClusterInstance")

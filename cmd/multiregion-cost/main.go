@@ -173,6 +173,6 @@ func (r report) write(w io.Writer) error {
 	a := e.Assumptions
 	fmt.Fprintf(w, "\nAssumptions (multiregion:costAssumptions): %.0f requests, %.0f GB out, %.0f GB NAT-processed, %.0f GB replicated a month; %.1f GB of logs a day; %.0f GB of data\n",
 		a.RequestsPerMonth, a.GBOutPerMonth, a.NATGBPerMonth, a.ReplicatedGBPerMonth, a.LogGBPerDay, a.DataGB)
-	fmt.Fprintln(w, "Excluded: taxes, support plans, savings plans and reserved instances, free tiers, backups beyond RDS's free retention, KMS and API requests, X-Ray traces, S3 archive requests, Firehose delivery, CloudWatch Logs storage (billed compressed), autoscaling above the floor.")
+	fmt.Fprintln(w, "Excluded: taxes, support plans, savings plans and reserved instances, free tiers, RDS's own automated backups (free up to the storage size), AWS Backup of the log archive bucket, restore testing jobs, KMS and API requests, X-Ray traces, S3 archive requests, Firehose delivery, CloudWatch Logs storage (billed compressed), autoscaling above the floor.")
 	return nil
 }

@@ -29,8 +29,14 @@ func TestRun(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Strategies) != 3 || r.Estimate.Total <= 0 || !r.Strategies[1].Configured || r.Strategies[1].Monthly != r.Estimate.Total {
+	// Every strategy, cheapest first; prod's warm-standby is the third and is the estimate.
+	if len(r.Strategies) != 4 || r.Estimate.Total <= 0 || !r.Strategies[2].Configured || r.Strategies[2].Monthly != r.Estimate.Total {
 		t.Errorf("report %+v", r)
+	}
+	for i := 1; i < len(r.Strategies); i++ {
+		if r.Strategies[i].Monthly <= r.Strategies[i-1].Monthly {
+			t.Errorf("%s costs %v, not more than %s's %v", r.Strategies[i].Strategy, r.Strategies[i].Monthly, r.Strategies[i-1].Strategy, r.Strategies[i-1].Monthly)
+		}
 	}
 
 	bad := filepath.Join(t.TempDir(), "Pulumi.bad.yaml")
