@@ -34,6 +34,11 @@ type Request struct {
 	Lost []string
 	// Rejoin narrows the regions to return and rejoin (failback, rejoin); empty: every standby.
 	Rejoin []string
+	// RestoreFrom is the backup a backup-restore stack's new writer is restored from (switchover,
+	// failover, failback): RestoreLatest, an RFC 3339 time, or a DB snapshot ARN in To. Required on a
+	// backup-restore stack whose target holds no database; refused on another strategy (in a fleet
+	// it applies to the backup-restore stacks only).
+	RestoreFrom string
 }
 
 // neverLost is the region lostRegions may not hold (docs/lostregion.md): the edge is managed there.
@@ -47,6 +52,13 @@ func refuse(format string, args ...any) error {
 // whatever the cloud says (an unknown region, a lost target, us-east-1 lost, a game day on
 // production); the pre-checks that read the cloud run as the plan's first phase.
 func NewPlan(ctx context.Context, stack Stack, req Request, opts Options) (*Plan, error) {
+	return newPlan(ctx, stack, req, opts, false)
+}
+
+// newPlan is NewPlan; in a fleet (fleet true) a --restore-from meant for the fleet's backup-restore
+// stacks is ignored, with a note, by its other stacks.
+func newPlan(ctx context.Context, stack Stack, req Request, opts Options, fleet bool) (*Plan, error) {
+	opts = opts.withDefaults()
 	s, err := stack.Settings(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading the settings of %s: %w", stack.Name(), err)
@@ -66,24 +78,65 @@ func NewPlan(ctx context.Context, stack Stack, req Request, opts Options) (*Plan
 			return nil, refuse("--rejoin %q is not a region of %s (regions: %s)", r, stack.Name(), strings.Join(s.Regions, ", "))
 		}
 	}
+	if err := checkStrategyChange(t, stack.Name()); err != nil {
+		return nil, err
+	}
+	restore := ""
+	switch req.Command {
+	case CommandSwitchover, CommandFailover, CommandFailback:
+		note, err := checkRestoreRequest(t, stack.Name(), req, opts.Clock.Now(), fleet, req.Command == CommandFailback)
+		if err != nil {
+			return nil, err
+		}
+		if note != "" {
+			p.Notes = append(p.Notes, note)
+		}
+		if t.backupRestore() {
+			restore = req.RestoreFrom
+			p.RestoreFrom = restore
+		}
+	case CommandRejoin, CommandGameDay:
+		if req.RestoreFrom != "" {
+			return nil, refuse("--restore-from applies to switchover, failover and failback, not to %s", req.Command)
+		}
+	}
 	switch req.Command {
 	case CommandSwitchover:
-		p.Phases = switchoverPhases(t, req.To)
-		p.Notes = switchoverNotes(t)
+		p.Phases = switchoverPhases(t, req.To, restore)
+		p.Notes = append(p.Notes, switchoverNotes(t)...)
+		if req.To != t.deployedPrimary() {
+			p.Notes = append(p.Notes, restoreNotes(t, req.To, restore, false)...)
+		}
 	case CommandFailover:
 		if err := checkLost(t, req); err != nil {
 			return nil, err
 		}
 		p.Lost = slices.Clone(req.Lost)
-		p.Phases = failoverPhases(t, req.To, req.Lost)
-		p.Notes = []string{"an unplanned failover loses the writes not yet replicated: the target's replica lag at the moment of the loss (expectedRpo)"}
+		p.Phases = failoverPhases(t, req.To, req.Lost, restore)
+		if t.backupRestore() {
+			if req.To != t.deployedPrimary() {
+				p.Notes = append(p.Notes, restoreNotes(t, req.To, restore, len(req.Lost) > 0)...)
+			}
+		} else {
+			p.Notes = append(p.Notes, "an unplanned failover loses the writes not yet replicated: the target's replica lag at the moment of the loss (expectedRpo)")
+		}
 	case CommandRejoin:
 		p.Phases = returnPhases(t, req.Rejoin)
 		p.Phases = append(p.Phases, rejoinPhases(t, "rejoin: ", req.Rejoin)...)
+		if t.backupRestore() {
+			p.Notes = append(p.Notes, retireNotes(t, req.Rejoin)...)
+		}
 	case CommandFailback:
-		p.Phases = failbackPhases(t, req)
-		p.Notes = switchoverNotes(t)
+		p.Phases = failbackPhases(t, req, restore)
+		p.Notes = append(p.Notes, switchoverNotes(t)...)
+		if t.backupRestore() {
+			p.Notes = append(p.Notes, retireNotes(t, failbackRetire(req))...)
+			p.Notes = append(p.Notes, restoreNotes(t, req.To, restore, false)...)
+		}
 	case CommandGameDay:
+		if t.backupRestore() {
+			return nil, gameDayBackupRestore(stack.Name(), s.PrimaryRegion, req.To)
+		}
 		if err := checkNotProduction(stack.Name(), s, opts); err != nil {
 			return nil, err
 		}
@@ -97,6 +150,23 @@ func NewPlan(ctx context.Context, stack Stack, req Request, opts Options) (*Plan
 			CommandSwitchover, CommandFailover, CommandFailback, CommandRejoin, CommandGameDay)
 	}
 	return p, nil
+}
+
+// checkStrategyChange refuses a command on a stack whose configuration changes drStrategy to or
+// from backup-restore against its last deployment (output drStrategy): the program refuses that
+// change on a deployed stack (it would delete or re-create every standby's database), so every up
+// of the command would fail.
+func checkStrategyChange(t topology, stack string) error {
+	deployed := str(t.outputs["drStrategy"])
+	if deployed == "" || t.s.Strategy == "" || deployed == t.s.Strategy {
+		return nil
+	}
+	if deployed != StrategyBackupRestore && t.s.Strategy != StrategyBackupRestore {
+		return nil
+	}
+	return refuse("the configuration of %s changes drStrategy from %s (deployed) to %s: the program refuses a change to or from %s on a deployed stack; "+
+		"restore the configured strategy, or deploy the new one as a new stack and move the traffic (docs/datatier.md, \"Backup and restore\")",
+		stack, deployed, t.s.Strategy, StrategyBackupRestore)
 }
 
 // checkLost refuses a --lost list holding the target, us-east-1, a region outside the stack or a
@@ -145,7 +215,7 @@ func checkNotProduction(name string, s Settings, opts Options) error {
 
 func switchoverNotes(t topology) []string {
 	var n []string
-	if !t.aurora() {
+	if !t.aurora() && !t.backupRestore() {
 		n = append(n, "RDS: stop or drain writes to the primary (scale its service to 0 or set it read-only) before confirming: the switchover waits for the target's replica lag to reach 0, then the up promotes it")
 		n = append(n, "RDS: after the promotion every other region's instance is stale; rejoin them (the rejoin command) before switching over to them")
 	}
@@ -188,8 +258,12 @@ func auroraPhase(name, region, to, does, verb string, call func(c Cloud, ctx con
 
 // --- switchover ---
 
-func switchoverPhases(t topology, to string) []Phase {
-	phases := []Phase{switchoverChecks(to)}
+func switchoverPhases(t topology, to, restoreFrom string) []Phase {
+	phases := []Phase{switchoverChecks(t, to)}
+	if t.backupRestore() {
+		// No replica to wait for, no global resource to fail over: the up restores the writer.
+		return append(phases, restoreMovePhases(t, to, nil, restoreFrom)...)
+	}
 	if t.aurora() {
 		does := fmt.Sprintf("switch the global cluster %s over to %s (RPO 0), from %s, and wait until it is the writer", t.globalName(), to, homeRegion(t))
 		phases = append(phases, auroraPhase("aurora switchover", homeRegion(t), to, does, "switching", Cloud.SwitchoverAuroraGlobal))
@@ -303,10 +377,14 @@ func setPrimary(to string, lost []string) configChange {
 
 // switchoverChecks are a planned switchover's pre-checks; done (nothing to check) when the target
 // is already the primary, so that a re-run after a completed switchover changes nothing.
-func switchoverChecks(to string) Phase {
+func switchoverChecks(t topology, to string) Phase {
+	does := "refuse unless no region is lost, no alarm is in ALARM, the target's replica lag is under the threshold, the target is healthy and (RDS) replicates from the primary"
+	if t.backupRestore() {
+		does = "refuse unless no region is lost, no alarm is in ALARM, the target is healthy (its idle service steady) and holds no kept former writer (backup-restore: no replica, no lag to check)"
+	}
 	return Phase{
 		Name: "pre-checks", Kind: KindCheck,
-		Does: "refuse unless no region is lost, no alarm is in ALARM, the target's replica lag is under the threshold, the target is healthy and (RDS) replicates from the primary",
+		Does: does,
 		done: primaryIs(to),
 		run: func(ctx context.Context, x *execution) (string, error) {
 			t, err := x.topology(ctx)
@@ -333,6 +411,15 @@ func switchoverChecks(to string) Phase {
 			}
 			h := healths[to]
 			reasons = append(reasons, targetHealth(t, to, h)...)
+			if t.backupRestore() {
+				// No replica: no lag and no replication source to check; the target must hold no
+				// kept former writer (the up would make it the writer with its old data).
+				reasons = append(reasons, keptWriterInTarget(t, to)...)
+				if len(reasons) > 0 {
+					return "", &RefusalError{Reasons: reasons}
+				}
+				return fmt.Sprintf("%s healthy (tasks %d/%d); no database there (backup-restore: the up restores it)", to, h.RunningTasks, h.DesiredTasks), nil
+			}
 			reasons = append(reasons, lagChecks(t, to, h, x.opts)...)
 			if !t.aurora() {
 				if h.DatabaseWriter != nil && *h.DatabaseWriter {
@@ -350,15 +437,15 @@ func switchoverChecks(to string) Phase {
 }
 
 // targetHealth refuses an unhealthy target: a failing Route 53 health check, or too few tasks. A
-// pilot-light standby runs no tasks by design (its capacity starts within the up, the RTO's
-// capacity part), so there the check is that the service is steady (running >= desired); elsewhere
-// at least one task must run.
+// pilot-light or backup-restore standby runs no tasks by design (its capacity starts within the up,
+// the RTO's capacity part), so there the check is that the service is steady (running >= desired);
+// elsewhere at least one task must run.
 func targetHealth(t topology, to string, h RegionHealth) []string {
 	var reasons []string
 	if h.HealthCheckOK != nil && !*h.HealthCheckOK {
 		reasons = append(reasons, fmt.Sprintf("the Route 53 health check of %s fails", to))
 	}
-	if t.s.Strategy == StrategyPilotLight {
+	if t.idleStandbys() {
 		if h.RunningTasks < h.DesiredTasks {
 			reasons = append(reasons, fmt.Sprintf("%s runs %d of %d desired tasks", to, h.RunningTasks, h.DesiredTasks))
 		}
@@ -394,10 +481,18 @@ func fmtLag(l *float64) string {
 
 // --- failover ---
 
-func failoverPhases(t topology, to string, lost []string) []Phase {
+// failoverChecksDoes says what a failover's pre-checks do.
+func failoverChecksDoes(t topology) string {
+	if t.backupRestore() {
+		return "refuse unless the target is healthy (its idle service steady) and holds no kept former writer; call no lost region"
+	}
+	return "refuse unless the target is healthy; read its replica lag (the data this failover loses); call no lost region"
+}
+
+func failoverPhases(t topology, to string, lost []string, restoreFrom string) []Phase {
 	phases := []Phase{{
 		Name: "pre-checks", Kind: KindCheck, Region: to,
-		Does: "refuse unless the target is healthy; read its replica lag (the data this failover loses); call no lost region",
+		Does: failoverChecksDoes(t),
 		done: func(ctx context.Context, x *execution) (bool, string, error) {
 			s, err := x.stack.Settings(ctx)
 			if err != nil {
@@ -418,13 +513,23 @@ func failoverPhases(t topology, to string, lost []string) []Phase {
 			if err != nil {
 				return "", fmt.Errorf("reading the health of %s: %w", to, err)
 			}
-			if reasons := targetHealth(t, to, h); len(reasons) > 0 {
+			reasons := targetHealth(t, to, h)
+			reasons = append(reasons, keptWriterInTarget(t, to)...)
+			if len(reasons) > 0 {
 				return "", &RefusalError{Reasons: reasons}
+			}
+			if t.backupRestore() {
+				return fmt.Sprintf("%s healthy (tasks %d/%d); no database there (backup-restore: the up restores it; the writes after the restore point are lost); alarms in ALARM: %s", to,
+					h.RunningTasks, h.DesiredTasks, orDash(strings.Join(h.AlarmsInAlarm, ", "))), nil
 			}
 			return fmt.Sprintf("%s healthy (tasks %d/%d); replica lag %s (data lost at most); alarms in ALARM: %s", to,
 				h.RunningTasks, h.DesiredTasks, fmtLag(h.ReplicaLagSeconds), orDash(strings.Join(h.AlarmsInAlarm, ", "))), nil
 		},
 	}}
+	if t.backupRestore() {
+		// No global resource to fail over: the up restores the writer.
+		return append(phases, restoreMovePhases(t, to, lost, restoreFrom)...)
+	}
 	if t.aurora() {
 		does := fmt.Sprintf("fail the global cluster %s over to %s with data loss allowed, called in %s, and wait until it is the writer", t.globalName(), to, to)
 		phases = append(phases, auroraPhase("aurora failover", to, to, does, "failing", Cloud.FailoverAuroraGlobal))
@@ -540,6 +645,9 @@ func rejoinConfig(phase string, pick func(t topology, x *execution) []string) co
 // (unprotect, final snapshot), rebuild (the one allowed replacement per region), and back to normal
 // (protection on). Aurora needs none of it: its secondaries rejoin the global cluster by themselves.
 func rejoinPhases(t topology, prefix string, named []string) []Phase {
+	if t.backupRestore() {
+		return retirePhases(t, prefix, named)
+	}
 	if t.aurora() {
 		return nil
 	}
@@ -661,11 +769,26 @@ func promoteStale(ctx context.Context, x *execution) (string, error) {
 	return "promoted " + strings.Join(promoted, ", "), nil
 }
 
-func failbackPhases(t topology, req Request) []Phase {
+// failbackRetire are the regions a backup-restore failback retires before its move: the --rejoin
+// regions and the target (it must hold no database for the restore), or every former writer.
+func failbackRetire(req Request) []string {
+	if len(req.Rejoin) == 0 {
+		return nil
+	}
+	return returnedRegions(req)
+}
+
+// returnedRegions are the regions a failback returns: the --rejoin regions and the target.
+func returnedRegions(req Request) []string {
 	returned := slices.Clone(req.Rejoin)
 	if !slices.Contains(returned, req.To) {
 		returned = append(returned, req.To)
 	}
+	return returned
+}
+
+func failbackPhases(t topology, req Request, restoreFrom string) []Phase {
+	returned := returnedRegions(req)
 	phases := []Phase{{
 		Name: "pre-checks", Kind: KindCheck, Region: req.To,
 		Does: "refuse unless " + req.To + " answers again (its health is read)",
@@ -678,17 +801,24 @@ func failbackPhases(t topology, req Request) []Phase {
 		},
 	}}
 	phases = append(phases, returnPhases(t, returned)...)
+	if t.backupRestore() {
+		// Retire the target's kept former writer (and the other --rejoin regions', or every one),
+		// then restore the writer there. The writer the move leaves behind is kept: its data holds
+		// the writes after the restore point, so no "rejoin after" retires it.
+		phases = append(phases, retirePhases(t, "rejoin: ", failbackRetire(req))...)
+		return append(phases, prefixed("switchover: ", switchoverPhases(t, req.To, restoreFrom))...)
+	}
 	phases = append(phases, rejoinPhases(t, "rejoin: ", req.Rejoin)...)
-	phases = append(phases, prefixed("switchover: ", switchoverPhases(t, req.To))...)
+	phases = append(phases, prefixed("switchover: ", switchoverPhases(t, req.To, restoreFrom))...)
 	return append(phases, rejoinPhases(t, "rejoin after: ", nil)...)
 }
 
 func gameDayPhases(t topology, to string) []Phase {
 	home := t.s.PrimaryRegion
-	phases := prefixed("there: ", switchoverPhases(t, to))
+	phases := prefixed("there: ", switchoverPhases(t, to, ""))
 	phases = append(phases, rejoinPhases(t, "there: rejoin: ", nil)...)
 	back := t
 	back.s.PrimaryRegion = to
-	phases = append(phases, prefixed("back: ", switchoverPhases(back, home))...)
+	phases = append(phases, prefixed("back: ", switchoverPhases(back, home, ""))...)
 	return append(phases, rejoinPhases(t, "back: rejoin: ", nil)...)
 }

@@ -163,7 +163,7 @@ func RunFleet(ctx context.Context, f Fleet, open Opener, cloud Cloud, req Reques
 				problems = append(problems, fmt.Errorf("opening %s: %w", name, err))
 				continue
 			}
-			p, err := NewPlan(ctx, st, req, opts)
+			p, err := newPlan(ctx, st, req, opts, true)
 			if err != nil {
 				problems = append(problems, fmt.Errorf("%s: %w", name, err))
 				continue

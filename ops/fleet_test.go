@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -164,5 +165,81 @@ func TestFleetAsksOnce(t *testing.T) {
 		ops.Options{Clock: &opstest.Clock{}, Out: &out, In: strings.NewReader("no\n")})
 	if !errors.Is(err, ops.ErrNotConfirmed) || strings.Count(out.String(), "Type yes") != 1 || f.stacks["p/1"].Calls.Index("set") >= 0 {
 		t.Fatalf("err %v\n%s", err, out.String())
+	}
+}
+
+// TestFleetWithABackupRestoreStack: one --restore-from for a fleet that mixes strategies: the
+// backup-restore stack restores its writer (the three keys in one write, no lag or global failover),
+// the others ignore the flag (their plans say so) and switch over as always.
+func TestFleetWithABackupRestoreStack(t *testing.T) {
+	cloud := opstest.NewCloud()
+	cloud.Regions["us-east-1"] = ops.RegionHealth{HealthCheckOK: opstest.Bool(true), RunningTasks: 1, DesiredTasks: 1, ReplicaLagSeconds: opstest.Float(0)}
+	aurora := func(name string) *opstest.Stack {
+		s := opstest.NewStack(name, ops.EngineAurora)
+		s.State.Cache = false
+		return s
+	}
+	br := opstest.NewBackupRestoreStack("acme/dr/staging")
+	opstest.Link(br, cloud)
+	stacks := map[string]*opstest.Stack{"acme/multiregion/staging": aurora("acme/multiregion/staging"), "acme/orders/staging": aurora("acme/orders/staging"), "acme/dr/staging": br}
+	open := func(_ context.Context, name string) (ops.Stack, error) {
+		s, ok := stacks[name]
+		if !ok {
+			return nil, fmt.Errorf("no stack %s", name)
+		}
+		return s, nil
+	}
+	fleet := ops.Fleet{Groups: []ops.FleetGroup{{Name: "platform", Stacks: []string{"acme/multiregion/staging"}},
+		{Name: "services", Stacks: []string{"acme/orders/staging", "acme/dr/staging"}}}}
+	opts := func(out *bytes.Buffer) ops.Options {
+		return ops.Options{Out: out, Clock: &opstest.Clock{}, Yes: true, AllowUnknownLag: true}
+	}
+
+	t.Run("refused before anything runs without --restore-from", func(t *testing.T) {
+		var out bytes.Buffer
+		_, err := ops.RunFleet(context.Background(), fleet, open, cloud, ops.Request{Command: ops.CommandSwitchover, To: "us-east-1"}, 2, opts(&out))
+		var refusal *ops.RefusalError
+		if !errors.As(err, &refusal) || !strings.Contains(err.Error(), "acme/dr/staging") || !strings.Contains(err.Error(), "--restore-from is required") {
+			t.Fatalf("err = %v, want the backup-restore stack's refusal", err)
+		}
+		for name, s := range stacks {
+			if s.Calls.Index("set") >= 0 || s.Calls.Index("up") >= 0 {
+				t.Errorf("%s changed before the fleet was refused: %q", name, s.Calls.List())
+			}
+		}
+	})
+
+	var out bytes.Buffer
+	r, err := ops.RunFleet(context.Background(), fleet, open, cloud, ops.Request{Command: ops.CommandSwitchover, To: "us-east-1", RestoreFrom: ops.RestoreLatest}, 2, opts(&out))
+	if err != nil {
+		t.Fatalf("fleet: %v\n%s", err, out.String())
+	}
+	for _, e := range r.Stacks {
+		if e.Result != ops.ResultSucceeded {
+			t.Errorf("%s: %s at %s", e.Stack, e.Result, e.Reached)
+		}
+	}
+	brSets := sets(br)
+	if len(brSets) != 1 || brSets[0] != `set multiregion:database={"engine":"postgres","restoreFrom":"latest"} multiregion:primaryRegion=us-east-1` {
+		t.Errorf("the backup-restore stack's writes %q: want the one write with restoreFrom", brSets)
+	}
+	if br.Calls.Index("wait-lag") >= 0 || regionDB(br, "us-east-1") != "web-us-east-1" {
+		t.Errorf("backup-restore stack: calls %q, us-east-1 database %q", br.Calls.List(), regionDB(br, "us-east-1"))
+	}
+	for _, name := range []string{"acme/multiregion/staging", "acme/orders/staging"} {
+		s := stacks[name]
+		if got := sets(s); len(got) != 1 || got[0] != "set multiregion:primaryRegion=us-east-1" {
+			t.Errorf("%s writes %q: want primaryRegion only (no restoreFrom)", name, got)
+		}
+	}
+	if n := strings.Count(out.String(), "--restore-from latest does not apply to this warm-standby stack"); n != 2 {
+		t.Errorf("%d plans say the flag does not apply, want 2:\n%s", n, out.String())
+	}
+	if !strings.Contains(out.String(), "Plan: switchover --to us-east-1 --restore-from latest on acme/dr/staging") ||
+		strings.Contains(out.String(), "--restore-from latest on acme/orders/staging") {
+		t.Errorf("the plans' headers:\n%s", out.String())
+	}
+	if d := cloud.Calls.List(); slices.ContainsFunc(d, func(c string) bool { return strings.HasPrefix(c, "cache-failover") }) {
+		t.Errorf("a cache failover ran: %q", d)
 	}
 }

@@ -8,18 +8,26 @@ import (
 	"github.com/multiregion/multiregion/stateful"
 )
 
-// Allowance lets the guard pass the replacement of one resource: the documented RDS rejoin rebuild
-// replaces one stale database instance on purpose (docs/datatier.md). It is narrow by design: one
-// type, one resource name (the last part of its URN: the stack's names are unique by region, e.g.
-// "web-us-west-2-db"), and only the operations of a replacement (never a plain delete).
+// Allowance lets the guard pass a deliberate destruction of one resource. It is narrow by design:
+// one type, one resource name (the last part of its URN: the stack's names are unique by region, e.g.
+// "web-us-west-2-db"), and only the operations it lists. Two uses exist: the RDS rejoin rebuild
+// replaces a stale database instance (RejoinAllowance: the operations of a replacement, never a plain
+// delete), and the backup-restore retire deletes a kept former writer (RetireAllowances: a plain
+// delete only, never a replacement).
 type Allowance struct {
 	// Type is the resource's type token, e.g. "aws:rds/instance:Instance".
 	Type string
 	// Name is the resource's name, the part of its URN after the last "::".
 	Name string
+	// Ops are the operations allowed. Empty: those of a replacement (replace, create-replacement,
+	// delete-replaced).
+	Ops []Op
 	// Reason says why, for the plan and the report.
 	Reason string
 }
+
+// replacementOps are the steps of a replacement, in either order.
+func replacementOps() []Op { return []Op{"replace", "create-replacement", "delete-replaced"} }
 
 // RejoinAllowance is the one replacement a rejoin rebuild of region makes: its RDS instance,
 // "<service>-<region>-db" (components.RejoinRebuild).
@@ -31,22 +39,39 @@ func RejoinAllowance(service, region string) Allowance {
 	}
 }
 
-// permits reports whether a permits step s: same type, same name, and a replacement (either order).
+// RetireAllowances are the deletions the rebuild of a kept former writer in region makes under
+// backup-restore (docs/datatier.md, "Backup and restore"): the region's data tier is no longer
+// registered, so the up deletes its RDS instance "<service>-<region>-db" (with its final snapshot
+// "<service>-<region>-final") and its cache replication group "<service>-<region>-cache" (with its
+// own final snapshot). They are the data tier's only children of a stateful type; its subnet groups,
+// security groups, parameter groups, users and alarms are not stateful and the guard never stops
+// them. Each allows a plain "delete" of that one resource only: not a replacement, not another
+// region's, not the region's KMS key or backup vault.
+func RetireAllowances(service, region string) []Allowance {
+	reason := "rejoin rebuild of " + region + " under backup-restore: the kept former writer is retired, final snapshot " +
+		service + "-" + region + "-final (docs/datatier.md, Backup and restore)"
+	return []Allowance{
+		{Type: "aws:rds/instance:Instance", Name: service + "-" + region + "-db", Ops: []Op{"delete"}, Reason: reason},
+		{Type: "aws:elasticache/replicationGroup:ReplicationGroup", Name: service + "-" + region + "-cache", Ops: []Op{"delete"}, Reason: reason},
+	}
+}
+
+// permits reports whether a permits step s: same type, same name, and one of its operations.
 func (a Allowance) permits(s Step) bool {
 	if a.Type == "" || a.Name == "" || s.Type != a.Type || urnName(s.URN) != a.Name {
 		return false
 	}
-	switch s.Op {
-	case "replace", "create-replacement", "delete-replaced":
-		return true
+	ops := a.Ops
+	if len(ops) == 0 {
+		ops = replacementOps()
 	}
-	return false
+	return slices.Contains(ops, s.Op)
 }
 
 // Guard checks a preview before an update: it refuses every step that destroys a resource of a
 // stateful type (stateful.Types, stateful.Replaces) unless one of its allowances names that step.
 type Guard struct {
-	// Allow lists the deliberate replacements this update may make (usually none).
+	// Allow lists the deliberate replacements or deletions this update may make (usually none).
 	Allow []Allowance
 }
 

@@ -48,6 +48,15 @@ func configPhase(name, does string, change configChange) Phase {
 // previewPhase runs a guarded preview: it refuses when the preview fails or would destroy a stateful
 // resource the guard does not allow. allow gives the allowances (nil: none).
 func previewPhase(name string, allow func(ctx context.Context, x *execution) ([]Allowance, error)) Phase {
+	return checkedPreviewPhase(name, allow, nil)
+}
+
+// previewCheck runs after the guard passed, with the topology the preview ran on: it returns more
+// details, or a refusal.
+type previewCheck func(t topology, p Preview) (string, error)
+
+// checkedPreviewPhase is previewPhase with a check of the preview after the guard (nil: none).
+func checkedPreviewPhase(name string, allow func(ctx context.Context, x *execution) ([]Allowance, error), check previewCheck) Phase {
 	does := "pulumi preview, refused if it fails or replaces or deletes any stateful resource"
 	if allow != nil {
 		does += " other than the rejoined instances"
@@ -71,11 +80,24 @@ func previewPhase(name string, allow func(ctx context.Context, x *execution) ([]
 			if err := x.guard.Check(p); err != nil {
 				return "", err
 			}
-			x.lastPreview = &p
 			details := summaryOf(p.Summary, progress.Summary())
 			if a := x.guard.allowed(p); len(a) > 0 {
 				details += "; " + strings.Join(a, "; ")
 			}
+			if check != nil {
+				t, err := x.topology(ctx)
+				if err != nil {
+					return "", err
+				}
+				more, err := check(t, p)
+				if err != nil {
+					return "", err
+				}
+				if more != "" {
+					details += "; " + more
+				}
+			}
+			x.lastPreview = &p
 			return details, nil
 		},
 	}
@@ -136,14 +158,23 @@ func verifyPhase(name, target string) Phase {
 			if h.DatabaseWriter != nil && !*h.DatabaseWriter {
 				problems = append(problems, fmt.Sprintf("the database of %s is not the writer", target))
 			}
+			restored := ""
+			if t.backupRestore() {
+				// The writer was restored there by the up: the outputs must export it.
+				if id := t.regionOutput(target, "dbIdentifier"); id == "" {
+					problems = append(problems, fmt.Sprintf("the outputs export no database in %s (regions.%s.dbIdentifier): the writer was not restored", target, target))
+				} else {
+					restored = "; writer " + id + " in " + target
+				}
+			}
 			if h.HealthCheckOK != nil && !*h.HealthCheckOK {
 				problems = append(problems, fmt.Sprintf("the Route 53 health check of %s fails", target))
 			}
 			if len(problems) > 0 {
 				return "", fmt.Errorf("verification: %s", strings.Join(problems, "; "))
 			}
-			return fmt.Sprintf("%s is the primary; writer name %s points at it; tasks %d/%d", target,
-				orDash(str(t.outputs["dbWriterName"])), h.RunningTasks, h.DesiredTasks), nil
+			return fmt.Sprintf("%s is the primary; writer name %s points at it; tasks %d/%d%s", target,
+				orDash(str(t.outputs["dbWriterName"])), h.RunningTasks, h.DesiredTasks, restored), nil
 		},
 	}
 }

@@ -59,6 +59,8 @@ type Plan struct {
 	Target string
 	// Lost are the regions the command marks lost (failover).
 	Lost []string
+	// RestoreFrom is the backup a backup-restore move restores the writer from (--restore-from).
+	RestoreFrom string
 	// Notes are what the operator must know before confirming (e.g. quiesce writes).
 	Notes []string
 	// Phases run in order.
@@ -77,6 +79,9 @@ func (p *Plan) Write(w io.Writer) error {
 	}
 	for _, l := range p.Lost {
 		fmt.Fprintf(&b, " --lost %s", l)
+	}
+	if p.RestoreFrom != "" {
+		fmt.Fprintf(&b, " --restore-from %s", p.RestoreFrom)
 	}
 	fmt.Fprintf(&b, " on %s (primary %s, %s, %s)\n", p.Stack, p.topo.s.PrimaryRegion, p.topo.s.Engine, p.topo.s.Strategy)
 	for i, ph := range p.Phases {

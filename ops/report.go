@@ -18,6 +18,9 @@ func WriteSummary(w io.Writer, reports ...*Report) error {
 		if r.Target != "" {
 			fmt.Fprintf(w, " --to %s", r.Target)
 		}
+		if r.RestoreFrom != "" {
+			fmt.Fprintf(w, " --restore-from %s", r.RestoreFrom)
+		}
 		fmt.Fprintf(w, ": %s in %s\n", r.Result, fmtSeconds(r.DurationSeconds))
 		if r.Error != "" {
 			fmt.Fprintf(w, "  error: %s\n", r.Error)
@@ -40,10 +43,15 @@ func WriteSummary(w io.Writer, reports ...*Report) error {
 					rto = lost
 				}
 			}
-			up := rto.Parts["apply"] + max(rto.Parts["promotion"], rto.Parts["capacity"])
-			fmt.Fprintf(w, "  measured vs expected: AWS-side failover %s vs %gs; up (apply, promotion, capacity) %s vs %gs; all phases %s (expected RTO %gs includes detection %gs and the writer name's TTL %gs)\n",
+			// backup-restore exports a restore part instead of a promotion: the up creates the writer.
+			up := rto.Parts["apply"] + max(rto.Parts["promotion"], rto.Parts["restore"], rto.Parts["capacity"])
+			what := "apply, promotion, capacity"
+			if _, ok := rto.Parts["restore"]; ok {
+				what = "apply, restore, capacity"
+			}
+			fmt.Fprintf(w, "  measured vs expected: AWS-side failover %s vs %gs; up (%s) %s vs %gs; all phases %s (expected RTO %gs includes detection %gs and the writer name's TTL %gs)\n",
 				fmtSeconds(r.Measured["awsSideFailover"]), rto.Parts["awsSideFailover"],
-				fmtSeconds(r.Measured["apply"]), up, fmtSeconds(r.Measured["total"]),
+				what, fmtSeconds(r.Measured["apply"]), up, fmtSeconds(r.Measured["total"]),
 				rto.Seconds, rto.Parts["detection"], rto.Parts["writerName"])
 		}
 	}

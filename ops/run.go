@@ -170,6 +170,8 @@ type Report struct {
 	Target string `json:"target,omitempty"`
 	// Lost are the regions marked lost.
 	Lost []string `json:"lost,omitempty"`
+	// RestoreFrom is the backup a backup-restore move restored the writer from.
+	RestoreFrom string `json:"restoreFrom,omitempty"`
 	// DryRun reports a dry run.
 	DryRun bool `json:"dryRun,omitempty"`
 	// Start is when the command started.
@@ -223,7 +225,7 @@ func (p *Plan) mutates() bool {
 }
 
 func (p *Plan) newReport(opts Options) *Report {
-	r := &Report{Command: p.Command, Stack: p.Stack, Target: p.Target, Lost: p.Lost, DryRun: opts.DryRun,
+	r := &Report{Command: p.Command, Stack: p.Stack, Target: p.Target, Lost: p.Lost, RestoreFrom: p.RestoreFrom, DryRun: opts.DryRun,
 		Start: opts.Clock.Now(), Expected: map[string]Objective{}}
 	for _, k := range []string{"expectedRto", "expectedRpo", "expectedRtoLostRegion"} {
 		if _, ok := p.topo.outputs[k]; ok {

@@ -21,6 +21,14 @@ type RegionStatus struct {
 	Health *RegionHealth `json:"health,omitempty"`
 	// Error is why the health could not be read.
 	Error string `json:"error,omitempty"`
+	// Database is the region's database identifier as the last deployment exports it
+	// (regions.<region>.dbIdentifier; empty: the region holds no database, as a backup-restore
+	// standby).
+	Database string `json:"database,omitempty"`
+	// ReplicatedBackups are the RDS automated backups replicated into the region, ARN by source
+	// (writer) region (regions.<region>.replicatedDbBackups): what a backup-restore move to the
+	// region can restore with --restore-from latest or a time.
+	ReplicatedBackups map[string]string `json:"replicatedBackups,omitempty"`
 }
 
 // Status is a stack's state as an operator reads it before acting.
@@ -29,7 +37,8 @@ type Status struct {
 	Stack string `json:"stack"`
 	// PrimaryRegion, Strategy and Engine are from the configuration.
 	PrimaryRegion string `json:"primaryRegion"`
-	// Strategy is the DR strategy.
+	// Strategy is the DR strategy (the configuration's; the last deployment's output drStrategy
+	// when the configuration names none).
 	Strategy string `json:"strategy"`
 	// Engine is the database engine.
 	Engine string `json:"engine"`
@@ -56,7 +65,11 @@ func ReadStatus(ctx context.Context, stack Stack, cloud Cloud) (Status, error) {
 		return Status{}, fmt.Errorf("reading the outputs of %s: %w", stack.Name(), err)
 	}
 	t := topology{s: s, outputs: o}
-	st := Status{Stack: stack.Name(), PrimaryRegion: s.PrimaryRegion, Strategy: s.Strategy, Engine: s.Engine,
+	strategy := s.Strategy
+	if strategy == "" {
+		strategy = str(o["drStrategy"])
+	}
+	st := Status{Stack: stack.Name(), PrimaryRegion: s.PrimaryRegion, Strategy: strategy, Engine: s.Engine,
 		WriterName: str(o["dbWriterName"]), WriterPointsAt: str(o["primaryRegion"]), Expected: map[string]Objective{}}
 	for _, k := range []string{"expectedRto", "expectedRpo", "expectedRtoLostRegion"} {
 		if _, ok := o[k]; ok {
@@ -64,7 +77,7 @@ func ReadStatus(ctx context.Context, stack Stack, cloud Cloud) (Status, error) {
 		}
 	}
 	for _, r := range s.Regions {
-		rs := RegionStatus{Region: r, Role: t.role(r)}
+		rs := RegionStatus{Region: r, Role: t.role(r), Database: t.regionOutput(r, "dbIdentifier"), ReplicatedBackups: t.replicatedBackups(r)}
 		if rs.Role != RoleLost {
 			h, err := cloud.Health(ctx, r, o)
 			if err != nil {
@@ -85,9 +98,14 @@ func (st Status) WriteJSON(w io.Writer) error {
 	return e.Encode(st)
 }
 
-// WriteTable writes the status as a table, then the writer name and the expected objectives.
+// WriteTable writes the status as a table, then the writer name and the expected objectives. A
+// backup-restore stack's table has no lag columns (there are no replicas); it shows instead whether
+// each region holds a database and which replicated backups it holds.
 func (st Status) WriteTable(w io.Writer) error {
 	fmt.Fprintf(w, "%s: primary %s, %s, %s\n", st.Stack, st.PrimaryRegion, st.Strategy, st.Engine)
+	if st.Strategy == StrategyBackupRestore {
+		return st.writeBackupRestore(w)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "REGION\tROLE\tHEALTH CHECK\tTASKS\tDB LAG\tCACHE LAG\tDB\tALARMS")
 	for _, r := range st.Regions {
@@ -146,4 +164,45 @@ func partsString(p map[string]float64) string {
 		s = append(s, fmt.Sprintf("%s %g", k, p[k]))
 	}
 	return " (" + strings.Join(s, ", ") + ")"
+}
+
+// writeBackupRestore is WriteTable for a backup-restore stack.
+func (st Status) writeBackupRestore(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "REGION\tROLE\tHEALTH CHECK\tTASKS\tDATABASE\tREPLICATED BACKUPS\tALARMS")
+	var latest []string
+	for _, r := range st.Regions {
+		db := "none"
+		switch {
+		case r.Database != "" && r.Region == st.PrimaryRegion:
+			db = "writer " + r.Database
+		case r.Database != "":
+			db = "former writer " + r.Database + " (kept; rejoin retires it)"
+		}
+		var backups []string
+		for _, src := range slices.Sorted(maps.Keys(r.ReplicatedBackups)) {
+			backups = append(backups, "of "+src)
+			if src == st.PrimaryRegion && r.Region != st.PrimaryRegion {
+				latest = append(latest, r.Region)
+			}
+		}
+		hc, tasks, alarms := "-", "-", "not called"
+		if r.Error != "" {
+			alarms = "error: " + r.Error
+		}
+		if h := r.Health; h != nil {
+			hc, tasks, alarms = check(h.HealthCheckOK), fmt.Sprintf("%d/%d", h.RunningTasks, h.DesiredTasks), orDash(strings.Join(h.AlarmsInAlarm, ","))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Region, r.Role, hc, tasks, db, orDash(strings.Join(backups, ", ")), alarms)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "writer name: %s -> %s\n", orDash(st.WriterName), orDash(st.WriterPointsAt))
+	fmt.Fprintf(w, "restore: --restore-from latest or a time can move the writer to: %s; elsewhere a DB snapshot ARN in the target region\n", orDash(strings.Join(latest, ", ")))
+	for _, k := range slices.Sorted(maps.Keys(st.Expected)) {
+		o := st.Expected[k]
+		fmt.Fprintf(w, "%s: %gs%s\n", k, o.Seconds, partsString(o.Parts))
+	}
+	return nil
 }

@@ -24,8 +24,14 @@ const (
 	EnginePostgres = "postgres"
 )
 
-// StrategyPilotLight is the DR strategy whose standbys run no tasks.
-const StrategyPilotLight = "pilot-light"
+// DR strategies the phases tell apart (multiregion:drStrategy).
+const (
+	// StrategyPilotLight is the DR strategy whose standbys run no tasks.
+	StrategyPilotLight = "pilot-light"
+	// StrategyBackupRestore is the DR strategy whose standbys hold no database: a change of primary
+	// restores the new writer from a backup (database.restoreFrom); docs/datatier.md, "Backup and restore".
+	StrategyBackupRestore = "backup-restore"
+)
 
 // topology is a stack's settings and last outputs, with the names the data-plane calls need.
 type topology struct {
@@ -46,6 +52,77 @@ func (t topology) role(region string) string {
 
 // aurora reports whether the database is Aurora.
 func (t topology) aurora() bool { return t.s.Engine == EngineAurora }
+
+// backupRestore reports whether the stack runs the backup-restore strategy: the configuration says
+// so, or, when it names no strategy, the last deployment's output drStrategy.
+func (t topology) backupRestore() bool {
+	if t.s.Strategy != "" {
+		return t.s.Strategy == StrategyBackupRestore
+	}
+	return str(t.outputs["drStrategy"]) == StrategyBackupRestore
+}
+
+// idleStandbys reports whether a standby's service may run no task by design: pilot-light, and
+// backup-restore (an idle service; its capacity starts within the up).
+func (t topology) idleStandbys() bool {
+	return t.s.Strategy == StrategyPilotLight || t.backupRestore()
+}
+
+// hasDatabase reports whether the last deployment holds a database in region: its output
+// regions.<region>.dbIdentifier is set. Under backup-restore only the primary and the kept former
+// writers do; the naming rule of dbIdentifier is no evidence of a database.
+func (t topology) hasDatabase(region string) bool {
+	return t.regionOutput(region, "dbIdentifier") != ""
+}
+
+// deployedPrimary is the primary of the last deployment (output primaryRegion), else the configured one.
+func (t topology) deployedPrimary() string {
+	if p := str(t.outputs["primaryRegion"]); p != "" {
+		return p
+	}
+	return t.s.PrimaryRegion
+}
+
+// replicatedBackups are the RDS automated backups replicated into region, by source (writer) region:
+// the output regions.<region>.replicatedDbBackups.
+func (t topology) replicatedBackups(region string) map[string]string {
+	r, _ := t.outputs["regions"].(map[string]any)
+	m, _ := r[region].(map[string]any)
+	var out map[string]string
+	switch b := m["replicatedDbBackups"].(type) {
+	case map[string]any:
+		for k, v := range b {
+			if s, ok := v.(string); ok && s != "" {
+				if out == nil {
+					out = map[string]string{}
+				}
+				out[k] = s
+			}
+		}
+	case map[string]string:
+		for k, v := range b {
+			if v != "" {
+				if out == nil {
+					out = map[string]string{}
+				}
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
+
+// formerWriters are, under backup-restore, the regions other than the primary that still hold a
+// database (a kept former writer), in configured order.
+func (t topology) formerWriters() []string {
+	var out []string
+	for _, r := range t.s.Regions {
+		if r != t.s.PrimaryRegion && t.hasDatabase(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
 
 // regionOutput reads outputs.regions.<region>.<key> as a string ("" when absent).
 func (t topology) regionOutput(region, key string) string {

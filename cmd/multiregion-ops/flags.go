@@ -25,8 +25,9 @@ Commands:
   switchover  planned switchover to --to (RPO 0)
   failover    unplanned failover to --to, marking --lost regions lost
   rejoin      return lost regions and rejoin stale RDS standbys as replicas of the primary
+              (backup-restore: retire the kept former writers; the up deletes them, final snapshot kept)
   failback    return --to, rejoin stale RDS standbys, switch over back to --to
-  gameday     switchover to --to and back, timed (non-production stacks)
+  gameday     switchover to --to and back, timed (non-production stacks; not backup-restore)
 
 Flags (every command):
   --stack NAME        the stack, e.g. acme/multiregion/staging (or --fleet)
@@ -46,6 +47,10 @@ Flags (changing commands):
   --allow-alarm NAME  an alarm that may be in ALARM (repeatable)
   --lag-timeout DURATION  how long to wait for an RDS replica lag of 0 (default 15m)
   --i-know-this-is-production  let a game day run on a production stack
+  --restore-from FROM the backup a backup-restore stack's new writer is restored from (switchover,
+                      failover, failback; required there): latest, an RFC 3339 time such as
+                      2026-12-01T10:04:00Z, or a DB snapshot ARN in --to
+                      (arn:aws:rds:<region>:<account>:snapshot:<name>)
 `
 
 // config is a parsed command line.
@@ -57,6 +62,7 @@ type config struct {
 	lost, rejoin, allowAlarms     []string
 	maxLag, lagTimeout            time.Duration
 	allowUnknownLag, production   bool
+	restoreFrom                   string
 }
 
 // regionPattern is an AWS region name.
@@ -157,6 +163,25 @@ func (d duration) Set(s string) error {
 	return nil
 }
 
+// restoreFrom is the --restore-from flag: latest, an RFC 3339 time or a DB snapshot ARN
+// (ops.ParseRestoreFrom); the snapshot's region is checked against --to once both are parsed.
+type restoreFrom struct{ v *string }
+
+func (r restoreFrom) String() string {
+	if r.v == nil {
+		return ""
+	}
+	return *r.v
+}
+
+func (r restoreFrom) Set(s string) error {
+	if _, _, err := ops.ParseRestoreFrom(s); err != nil {
+		return errors.New("not allowed (allowed: latest, an RFC 3339 time such as 2026-12-01T10:04:00Z, or a DB snapshot ARN arn:aws:rds:<region>:<account>:snapshot:<name>)")
+	}
+	*r.v = s
+	return nil
+}
+
 // commands lists the subcommands.
 func commands() []string {
 	return []string{ops.CommandStatus, ops.CommandSwitchover, ops.CommandFailover, ops.CommandRejoin, ops.CommandFailback, ops.CommandGameDay}
@@ -200,6 +225,10 @@ func parse(args []string) (config, error) {
 		fs.Var(names{&cfg.allowAlarms}, "allow-alarm", "an alarm that may be in ALARM")
 	}
 	switch cmd {
+	case ops.CommandSwitchover, ops.CommandFailover, ops.CommandFailback:
+		fs.Var(restoreFrom{&cfg.restoreFrom}, "restore-from", "the backup a backup-restore stack's writer is restored from")
+	}
+	switch cmd {
 	case ops.CommandFailover:
 		fs.Var(regions{&cfg.lost}, "lost", "a lost region")
 	case ops.CommandRejoin, ops.CommandFailback:
@@ -224,6 +253,11 @@ func parse(args []string) (config, error) {
 	}
 	if cfg.to == "" && cmd != ops.CommandStatus && cmd != ops.CommandRejoin {
 		return config{}, fmt.Errorf("%s: --to is required (allowed: a region of the stack, such as us-east-1)", cmd)
+	}
+	if cfg.restoreFrom != "" {
+		if err := ops.ValidateRestoreFrom(cfg.restoreFrom, cfg.to); err != nil {
+			return config{}, fmt.Errorf("%s: invalid value for flag -restore-from: %w", cmd, err)
+		}
 	}
 	return cfg, nil
 }

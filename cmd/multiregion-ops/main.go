@@ -1,7 +1,8 @@
 // Command multiregion-ops is the operator's command for a multiregion stack, or a fleet of them:
 // status, a planned switchover, an unplanned failover (with lost regions), the rejoin of stale RDS
-// standbys, a failback and a game day, each printed as a plan first, confirmed, guarded and timed
-// (docs/operations.md). It drives the stacks through the Pulumi Automation API (ops/pulumistack) and
+// standbys (on a backup-restore stack: the retire of kept former writers; a move there restores the
+// new writer from --restore-from), a failback and a game day, each printed as a plan first,
+// confirmed, guarded and timed (docs/operations.md). It drives the stacks through the Pulumi Automation API (ops/pulumistack) and
 // calls AWS only for the data-plane steps Pulumi cannot express (ops/awscloud).
 //
 // Usage:
@@ -96,7 +97,7 @@ func (c cli) execute(ctx context.Context, cfg config) error {
 	}
 	opts := ops.Options{In: c.in, Out: c.out, Clock: c.clock, Yes: cfg.yes, DryRun: cfg.dryRun, MaxLag: cfg.maxLag,
 		AllowUnknownLag: cfg.allowUnknownLag, AllowAlarms: cfg.allowAlarms, LagTimeout: cfg.lagTimeout, Production: cfg.production}
-	req := ops.Request{Command: cfg.command, To: cfg.to, Lost: cfg.lost, Rejoin: cfg.rejoin}
+	req := ops.Request{Command: cfg.command, To: cfg.to, Lost: cfg.lost, Rejoin: cfg.rejoin, RestoreFrom: cfg.restoreFrom}
 	if cfg.fleet != "" {
 		fleet, err := readFleet(cfg.fleet)
 		if err != nil {

@@ -138,3 +138,70 @@ func TestFleetCommand(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 }
+
+// TestParseRestoreFrom: --restore-from takes latest, an RFC 3339 time or a DB snapshot ARN in --to,
+// on switchover, failover and failback only; a bad value is refused before anything is read.
+func TestParseRestoreFrom(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want []string // empty: parsed
+	}{
+		{[]string{"switchover", "--stack", "s", "--to", "us-east-1", "--restore-from", "latest"}, nil},
+		{[]string{"failover", "--stack", "s", "--to", "us-east-1", "--lost", "us-west-2", "--restore-from", "2026-12-01T10:04:00Z"}, nil},
+		{[]string{"failback", "--stack", "s", "--to", "us-west-2", "--restore-from", "arn:aws:rds:us-west-2:123456789012:snapshot:awsbackup:job-1"}, nil},
+		{[]string{"switchover", "--stack", "s", "--to", "us-east-1", "--restore-from", "yesterday"},
+			[]string{"-restore-from", `"yesterday"`, "latest", "RFC 3339", "snapshot ARN"}},
+		{[]string{"switchover", "--stack", "s", "--to", "us-east-1", "--restore-from", "2026-12-01"}, []string{"-restore-from", `"2026-12-01"`}},
+		{[]string{"switchover", "--stack", "s", "--to", "us-east-1", "--restore-from", "arn:aws:rds:eu-west-1:123456789012:snapshot:web"},
+			[]string{"-restore-from", "is a snapshot in eu-west-1", "the new primary is us-east-1"}},
+		{[]string{"rejoin", "--stack", "s", "--restore-from", "latest"}, []string{"-restore-from", "not defined"}},
+		{[]string{"gameday", "--stack", "s", "--to", "us-east-1", "--restore-from", "latest"}, []string{"-restore-from", "not defined"}},
+	} {
+		cfg, err := parse(tc.args)
+		if len(tc.want) == 0 {
+			if err != nil || cfg.restoreFrom != tc.args[len(tc.args)-1] {
+				t.Errorf("%q: %v, restoreFrom %q", tc.args, err, cfg.restoreFrom)
+			}
+			continue
+		}
+		if err == nil {
+			t.Errorf("%q: parsed", tc.args)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%q: %q lacks %q", tc.args, err, w)
+			}
+		}
+	}
+}
+
+// TestRunBackupRestore: the flag reaches the plan: without it the switchover of a backup-restore
+// stack is refused (exit 3) naming the flag; with it the writer is restored in the target.
+func TestRunBackupRestore(t *testing.T) {
+	newBR := func() (cli, *bytes.Buffer, *bytes.Buffer, *opstest.Stack) {
+		c, out, errOut, b := newCLI("")
+		s := opstest.NewBackupRestoreStack("acme/multiregion/dr")
+		cloud := opstest.NewBackupRestoreCloud()
+		opstest.Link(s, cloud)
+		b.stacks["acme/multiregion/dr"] = s
+		c.backend = fakeBackend{stacks: b.stacks, cloud: cloud}
+		return c, out, errOut, s
+	}
+	c, _, errOut, s := newBR()
+	if code := c.run(context.Background(), []string{"switchover", "--stack", "acme/multiregion/dr", "--to", "us-east-1", "--yes"}); code != exitRefused ||
+		!strings.Contains(errOut.String(), "--restore-from is required") || s.Calls.Index("set") >= 0 {
+		t.Errorf("without --restore-from: exit %d %s %q", code, errOut, s.Calls.List())
+	}
+	c, out, _, s := newBR()
+	if code := c.run(context.Background(), []string{"switchover", "--stack", "acme/multiregion/dr", "--to", "us-east-1", "--restore-from", "latest", "--yes"}); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if s.State.PrimaryRegion != "us-east-1" || s.State.Database["restoreFrom"] != "latest" || !strings.Contains(out.String(), "RESTORES the writer web-us-east-1") {
+		t.Errorf("state %+v\n%s", s.State, out)
+	}
+	c, out, _, _ = newBR()
+	if code := c.run(context.Background(), []string{"status", "--stack", "acme/multiregion/dr"}); code != exitOK || !strings.Contains(out.String(), "REPLICATED BACKUPS") {
+		t.Errorf("status: exit %d\n%s", code, out)
+	}
+}

@@ -158,6 +158,9 @@ func (s *Stack) Preview(_ context.Context, progress ops.Events) (ops.Preview, er
 		if p, err = next(st); err != nil {
 			return p, err
 		}
+	} else if st.Strategy == ops.StrategyBackupRestore {
+		out, _ := s.Outputs(context.Background())
+		p = backupRestorePreview(st, out, dirty)
 	} else if dirty {
 		p = ops.Preview{Steps: []ops.Step{{URN: "urn:pulumi:test::multiregion::aws:route53/record:Record::web-writer", Type: "aws:route53/record:Record", Op: "update"}}}
 	}
@@ -209,9 +212,17 @@ func clone(m map[string]any) map[string]any {
 
 // Link makes an up of stack act on cloud as the real program does for RDS: the primary's instance
 // becomes a standalone writer (the promotion), and a region whose database.rejoin is "rebuild"
-// becomes a replica of the primary.
+// becomes a replica of the primary. On a backup-restore stack (drStrategy backup-restore) it acts as
+// stacks/backuprestore.go does instead: a primary without a database gets its writer restored
+// (exported in regions.<primary>.dbIdentifier, the writer in cloud, its tasks started, the other
+// regions' at 0), its automated backups are replicated into its copy region (the next region), and a
+// region whose database.rejoin is "rebuild" loses its database (retired).
 func Link(stack *Stack, cloud *Cloud) {
 	stack.AfterUp = func(s ops.Settings) {
+		if s.Strategy == ops.StrategyBackupRestore {
+			linkBackupRestore(stack, cloud, s)
+			return
+		}
 		if s.Engine != ops.EnginePostgres {
 			return
 		}
@@ -383,4 +394,161 @@ func (c *Clock) Now() time.Time {
 	}
 	c.t = c.t.Add(step)
 	return c.t
+}
+
+// backupRestoreURN is the URN of a data tier child of the fake stack.
+func backupRestoreURN(typ, name string) string {
+	return "urn:pulumi:test::multiregion::multiregion:index:DataTier$" + typ + "::" + name
+}
+
+// dataTierDeletes are the steps of the retire of region's former writer: its data tier deleted.
+func dataTierDeletes(region string) []ops.Step {
+	var steps []ops.Step
+	for _, c := range []struct{ typ, suffix string }{
+		{"aws:rds/instance:Instance", "db"},
+		{"aws:elasticache/replicationGroup:ReplicationGroup", "cache"},
+		{"aws:rds/subnetGroup:SubnetGroup", "db"},
+		{"aws:ec2/securityGroup:SecurityGroup", "db"},
+		{"aws:ec2/securityGroup:SecurityGroup", "cache"},
+	} {
+		steps = append(steps, ops.Step{URN: backupRestoreURN(c.typ, "web-"+region+"-"+c.suffix), Type: c.typ, Op: "delete"})
+	}
+	return steps
+}
+
+// regionOutputs reads outputs.regions.<region>.
+func regionOutputs(out map[string]any, region string) map[string]any {
+	r, _ := out["regions"].(map[string]any)
+	m, _ := r[region].(map[string]any)
+	return m
+}
+
+// backupRestorePreview is the preview the stack program gives a backup-restore stack's settings
+// against its last outputs: the restore of a primary without a database (its instance and cache
+// created), the retire of a region whose database.rejoin is "rebuild" (its data tier deleted), the
+// release's update, and otherwise one update when something changed since the last up.
+func backupRestorePreview(st ops.Settings, out map[string]any, dirty bool) ops.Preview {
+	var p ops.Preview
+	if str(regionOutputs(out, st.PrimaryRegion)["dbIdentifier"]) == "" {
+		p.Steps = append(p.Steps,
+			ops.Step{URN: backupRestoreURN("aws:rds/instance:Instance", "web-"+st.PrimaryRegion+"-db"), Type: "aws:rds/instance:Instance", Op: "create"},
+			ops.Step{URN: backupRestoreURN("aws:elasticache/replicationGroup:ReplicationGroup", "web-"+st.PrimaryRegion+"-cache"), Type: "aws:elasticache/replicationGroup:ReplicationGroup", Op: "create"})
+	}
+	rejoin, _ := st.Database["rejoin"].(map[string]any)
+	for _, r := range slices.Sorted(maps.Keys(rejoin)) {
+		held := str(regionOutputs(out, r)["dbIdentifier"]) != ""
+		switch {
+		case rejoin[r] == "rebuild" && held:
+			p.Steps = append(p.Steps, dataTierDeletes(r)...)
+		case rejoin[r] == "release" && held && dirty:
+			p.Steps = append(p.Steps, ops.Step{URN: backupRestoreURN("aws:rds/instance:Instance", "web-"+r+"-db"), Type: "aws:rds/instance:Instance", Op: "update"})
+		}
+	}
+	if len(p.Steps) == 0 && dirty {
+		p.Steps = []ops.Step{{URN: "urn:pulumi:test::multiregion::aws:route53/record:Record::web-writer", Type: "aws:route53/record:Record", Op: "update"}}
+	}
+	return p
+}
+
+// linkBackupRestore is Link's up of a backup-restore stack. It runs inside Up, which holds the
+// stack's lock: it replaces the outputs' region maps (never changes one a caller may hold).
+func linkBackupRestore(stack *Stack, cloud *Cloud, s ops.Settings) {
+	regions := map[string]any{}
+	if r, ok := stack.Out["regions"].(map[string]any); ok {
+		for k, v := range r {
+			m, _ := v.(map[string]any)
+			regions[k] = clone(m)
+		}
+	}
+	region := func(r string) map[string]any {
+		m, _ := regions[r].(map[string]any)
+		if m == nil {
+			m = map[string]any{}
+			regions[r] = m
+		}
+		return m
+	}
+	p := s.PrimaryRegion
+	if str(region(p)["dbIdentifier"]) == "" {
+		region(p)["dbIdentifier"] = "web-" + p
+		region(p)["dbArn"] = "arn:aws:rds:" + p + ":123456789012:db:web-" + p
+	}
+	rejoin, _ := s.Database["rejoin"].(map[string]any)
+	for r, v := range rejoin {
+		if v == "rebuild" && r != p {
+			delete(region(r), "dbIdentifier")
+			delete(region(r), "dbArn")
+			cloud.Set(r, func(h *ops.RegionHealth) { h.DatabaseWriter, h.ReplicaSource, h.CachePrimary = nil, "", nil })
+		}
+	}
+	if i := slices.Index(s.Regions, p); i >= 0 && len(s.Regions) > 1 {
+		copyRegion := s.Regions[(i+1)%len(s.Regions)]
+		b, _ := region(copyRegion)["replicatedDbBackups"].(map[string]any)
+		b = clone(b)
+		if b == nil {
+			b = map[string]any{}
+		}
+		b[p] = "arn:aws:rds:" + copyRegion + ":123456789012:auto-backup:ab-web-" + p
+		region(copyRegion)["replicatedDbBackups"] = b
+	}
+	stack.Out["regions"] = regions
+	for _, r := range s.Regions {
+		if slices.Contains(s.LostRegions, r) {
+			continue
+		}
+		cloud.Set(r, func(h *ops.RegionHealth) {
+			if r == p {
+				h.DatabaseWriter, h.RunningTasks, h.DesiredTasks = Bool(true), 2, 2
+			} else {
+				h.RunningTasks, h.DesiredTasks = 0, 0
+			}
+		})
+	}
+}
+
+// NewBackupRestoreStack is a fake backup-restore stack of prod's shape (drStrategy backup-restore,
+// postgres, a cache): us-west-2 the primary and the only region with a database, us-east-1 its
+// backup copy region holding its replicated automated backups, eu-west-1 a bare standby; an
+// expected RTO of 5,020 s whose largest part is the restore. Its preview is the program's for the
+// settings (backupRestorePreview); Link moves the fake cloud with its ups.
+func NewBackupRestoreStack(name string) *Stack {
+	s := NewStack(name, ops.EnginePostgres)
+	s.State.Strategy = ops.StrategyBackupRestore
+	regions := map[string]any{}
+	for _, r := range s.State.Regions {
+		m := map[string]any{"clusterArn": "arn:aws:ecs:" + r + ":123456789012:cluster/web-" + r, "role": "standby"}
+		regions[r] = m
+	}
+	regions["us-west-2"].(map[string]any)["dbIdentifier"] = "web-us-west-2"
+	regions["us-west-2"].(map[string]any)["dbArn"] = "arn:aws:rds:us-west-2:123456789012:db:web-us-west-2"
+	regions["us-west-2"].(map[string]any)["role"] = "primary"
+	regions["us-east-1"].(map[string]any)["replicatedDbBackups"] = map[string]any{
+		"us-west-2": "arn:aws:rds:us-east-1:123456789012:auto-backup:ab-web-us-west-2"}
+	s.Out["regions"] = regions
+	s.Out["drStrategy"] = ops.StrategyBackupRestore
+	s.Out["expectedRto"] = map[string]any{"seconds": 5020.0, "parts": map[string]any{"detection": 90.0, "awsSideFailover": 0.0,
+		"apply": 120.0, "restore": 4800.0, "capacity": 180.0, "writerName": 10.0}}
+	s.Out["expectedRpo"] = map[string]any{"seconds": 600.0}
+	s.Out["expectedRtoLostRegion"] = map[string]any{"seconds": 5020.0, "parts": map[string]any{"awsSideFailover": 0.0, "apply": 120.0, "restore": 4800.0}}
+	return s
+}
+
+// NewBackupRestoreCloud is a healthy backup-restore data plane: us-west-2 the writer with two tasks
+// and a standalone cache (no Global Datastore member); the standbys hold no database and no cache
+// and run 0 of 0 tasks (an idle service).
+func NewBackupRestoreCloud() *Cloud {
+	c := &Cloud{Calls: &Calls{}, Regions: map[string]ops.RegionHealth{}, Err: map[string]error{}}
+	for _, r := range []string{"us-west-2", "us-east-1", "eu-west-1"} {
+		h := ops.RegionHealth{HealthCheckOK: Bool(true)}
+		if r == "us-west-2" {
+			h.RunningTasks, h.DesiredTasks, h.DatabaseWriter = 2, 2, Bool(true)
+		}
+		c.Regions[r] = h
+	}
+	return c
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
 }
