@@ -99,11 +99,18 @@ func (d *Deployment) restoreFrom(region string) (*components.DBRestore, error) {
 	if cfg.Strategy != BackupRestore || region != cfg.PrimaryRegion {
 		return nil, nil
 	}
-	if last.hadDatabase(region) {
-		return nil, nil // the writer exists: the restore inputs would change nothing
-	}
 	moved := last != nil && last.primary != "" && last.primary != region
 	k := key("database.restoreFrom")
+	if last.hadDatabase(region) {
+		if moved {
+			// A kept former writer: its data stopped when the writer moved to last.primary. Making it
+			// the writer again would drop every write since, silently.
+			return nil, fmt.Errorf("%s: %s holds a former writer, stale since the writer moved to %s: "+
+				"retire it first (database.rejoin.%s: release, then rebuild; its final snapshot stays), then move with restoreFrom "+
+				"naming a backup of the current writer (docs/datatier.md, \"Backup and restore\")", key("primaryRegion"), region, last.primary, region)
+		}
+		return nil, nil // the writer exists: the restore inputs would change nothing
+	}
 	switch {
 	case from == "" && moved:
 		return nil, fmt.Errorf("%s: not set, but primaryRegion moves from %s to %s, which holds no database under %s: "+

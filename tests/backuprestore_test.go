@@ -191,11 +191,26 @@ func TestBackupRestoreRetiresAFormerWriter(t *testing.T) {
 		assert.False(t, skip, "deleted with a final snapshot")
 		assert.Equal(t, "web-us-west-2-final", kept[0].Str("finalSnapshotIdentifier"))
 	}
-	e, _, err = redeploy(t, backupRestore(t, map[string]any{"primaryRegion": "us-east-1",
+	e, retired, err := redeploy(t, backupRestore(t, map[string]any{"primaryRegion": "us-east-1",
 		"database": map[string]any{"rejoin": map[string]string{"us-west-2": "rebuild"}}}), last)
 	require.NoError(t, err)
 	assert.Empty(t, inRegion(e.ByType(rdsInstance), "us-west-2"), "retired")
 	assert.Len(t, inRegion(e.ByType(rdsInstance), "us-east-1"), 1)
+
+	// A failback to a region that still holds its stale former writer is refused; once it is retired,
+	// the writer is restored there from the current writer's backups.
+	const snap = "arn:aws:rds:us-west-2:123456789012:snapshot:awsbackup:copyjob-2"
+	back := map[string]any{"primaryRegion": "us-west-2", "database": map[string]any{"restoreFrom": snap}}
+	e, _, err = redeploy(t, backupRestore(t, back), last)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "multiregion:primaryRegion: us-west-2 holds a former writer, stale since the writer moved to us-east-1: retire it first")
+	assert.Empty(t, e.Filter(func(r *mockcloud.Resource) bool { return r.Custom && r.Type != mockcloud.StackReferenceType }))
+	e, _, err = redeploy(t, backupRestore(t, back), lastOutputs(t, retired))
+	require.NoError(t, err)
+	w := inRegion(e.ByType(rdsInstance), "us-west-2")
+	if assert.Len(t, w, 1, "restored in us-west-2") {
+		assert.Equal(t, snap, w[0].Str("snapshotIdentifier"))
+	}
 }
 
 // TestBackupRestoreRefusesMisuse: every misuse is refused before anything is registered, naming the key.

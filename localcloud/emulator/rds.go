@@ -25,6 +25,48 @@ type DBInstance struct {
 	ReplicaSource string `xml:"ReadReplicaSourceDBInstanceIdentifier"`
 	// Replicas are the instance's read replicas (ReadReplicaDBInstanceIdentifiers).
 	Replicas []string `xml:"ReadReplicaDBInstanceIdentifiers>ReadReplicaDBInstanceIdentifier"`
+	// Encrypted and KMSKeyID are the storage encryption and its key.
+	Encrypted bool   `xml:"StorageEncrypted"`
+	KMSKeyID  string `xml:"KmsKeyId"`
+	// SubnetGroup is the DB subnet group's name.
+	SubnetGroup string `xml:"DBSubnetGroup>DBSubnetGroupName"`
+	// SecurityGroups are the VPC security groups' IDs.
+	SecurityGroups []string `xml:"VpcSecurityGroups>VpcSecurityGroupMembership>VpcSecurityGroupId"`
+}
+
+// SnapshotDB snapshots the instance id of region as snapshot (CreateDBSnapshot) and returns the
+// snapshot's ARN.
+func SnapshotDB(ctx context.Context, endpoint, region, id, snapshot string) (string, error) {
+	return snapshotCall(ctx, endpoint, region, "CreateDBSnapshot", url.Values{"DBInstanceIdentifier": {id}, "DBSnapshotIdentifier": {snapshot}})
+}
+
+// CopySnapshot copies the snapshot sourceARN (of another region) into region as target, encrypted
+// with kmsKeyID ("" for none), a key of region (CopyDBSnapshot, as `aws rds copy-db-snapshot --source-region` or an
+// AWS Backup copy job does), and returns the copy's ARN.
+func CopySnapshot(ctx context.Context, endpoint, region, sourceARN, target, kmsKeyID string) (string, error) {
+	form := url.Values{"SourceDBSnapshotIdentifier": {sourceARN}, "TargetDBSnapshotIdentifier": {target}, "CopyTags": {"true"}}
+	if kmsKeyID != "" {
+		form.Set("KmsKeyId", kmsKeyID)
+	}
+	return snapshotCall(ctx, endpoint, region, "CopyDBSnapshot", form)
+}
+
+// snapshotCall runs a snapshot action in region and returns the snapshot's ARN.
+func snapshotCall(ctx context.Context, endpoint, region, action string, form url.Values) (string, error) {
+	form.Set("Action", action)
+	form.Set("Version", "2014-10-31")
+	body, err := send(ctx, endpoint, http.MethodPost, "/", "rds", region, "application/x-www-form-urlencoded", form.Encode())
+	if err != nil {
+		return "", fmt.Errorf("%s in %s: %w", action, region, err)
+	}
+	var out struct {
+		Create string `xml:"CreateDBSnapshotResult>DBSnapshot>DBSnapshotArn"`
+		Copy   string `xml:"CopyDBSnapshotResult>DBSnapshot>DBSnapshotArn"`
+	}
+	if err := xml.Unmarshal(body, &out); err != nil || out.Create+out.Copy == "" {
+		return "", fmt.Errorf("%s in %s: no snapshot ARN in %q (%v)", action, region, body, err)
+	}
+	return out.Create + out.Copy, nil
 }
 
 // DescribeDBInstance asks the emulator at endpoint for one RDS instance of region, through the

@@ -6,6 +6,9 @@
 // in groups (the first stack as the platform group, the others as the services group), the
 // summary table, then `multiregion-ops failback --to us-west-2` of the platform stack (the stale
 // old writer released, rebuilt as a replica of the new one, then a switchover back), and destroy.
+// Alongside, in the same moto, the restore drill (restore.go): a small backup-restore stack whose
+// writer is snapshotted, copied to us-east-1 and restored there by a failover with
+// database.restoreFrom.
 //
 // moto publishes no RDS metrics, so while the commands run the drill publishes a ReplicaLag
 // datapoint of 0 every 30 s for each stack's instance in both regions (PutMetricData), which the
@@ -17,6 +20,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -54,6 +58,7 @@ func main() {
 	opts := drill.RegisterFlags(flag.CommandLine)
 	n := flag.Int("stacks", 3, "how many stacks the fleet has (at least 2: one platform stack, then the services)")
 	parallel := flag.Int("parallel", 2, "the fleet command's --parallel: stacks of a group switched over at once")
+	restoreOnly := flag.Bool("restore-only", false, "run the restore drill alone, without the fleet")
 	project := flag.String("project", filepath.Join(drill.ProjectRoot(), "Pulumi.yaml"), "the project file (its config schema is enforced)")
 	flag.Parse()
 	if *n < 2 || *parallel < 1 {
@@ -84,8 +89,28 @@ func main() {
 		}
 		fleet.Groups[1].Stacks = append(fleet.Groups[1].Stacks, name)
 	}
+	// The restore drill's stack, beside the fleet in the same moto: backup-restore, out of the fleet's
+	// groups (its failover is a restore, run alongside the fleet's switchover).
+	spec.Stacks = append(spec.Stacks, drill.FleetStack{Name: restoreStack, Settings: restoreSettings()})
+	if *restoreOnly {
+		spec.Stacks = spec.Stacks[len(spec.Stacks)-1:]
+		spec.Run = func(ctx context.Context, cloud drill.Cloud, byName map[string]auto.Stack) error {
+			return restore(ctx, cloud, byName[restoreStack], filepath.Join(opts.State, spec.Name))
+		}
+		os.Exit(drill.MainFleet(opts, spec))
+	}
 	spec.Run = func(ctx context.Context, cloud drill.Cloud, byName map[string]auto.Stack) error {
-		return switchover(ctx, cloud, byName, fleet, *parallel, filepath.Join(opts.State, spec.Name))
+		dir := filepath.Join(opts.State, spec.Name)
+		restoreErr := make(chan error, 1)
+		go func() { restoreErr <- restore(ctx, cloud, byName[restoreStack], dir) }()
+		fleetStacks := map[string]auto.Stack{}
+		for _, g := range fleet.Groups {
+			for _, name := range g.Stacks {
+				fleetStacks[name] = byName[name]
+			}
+		}
+		err := switchover(ctx, cloud, fleetStacks, fleet, *parallel, dir)
+		return errors.Join(err, <-restoreErr)
 	}
 	os.Exit(drill.MainFleet(opts, spec))
 }
