@@ -41,16 +41,7 @@ func redeploy(t *testing.T, conf map[string]string, last map[string]any) (*mockc
 	t.Helper()
 	e := mockcloud.New()
 	e.StackOutputs = map[string]map[string]any{"organization/multiregion/test": last}
-	var d *stacks.Deployment
-	err := e.Run(func(ctx *pulumi.Context) error {
-		cfg, err := stacks.Load(ctx)
-		if err != nil {
-			return err
-		}
-		d, err = stacks.Deploy(ctx, cfg)
-		return err
-	}, conf)
-	return e, d, err
+	return runStackOn(e, conf)
 }
 
 // TestBackupRestoreStandbysHoldNoData: under backup-restore only the primary holds a database, a cache

@@ -42,7 +42,11 @@ func with(t testing.TB, conf map[string]string, kv map[string]any) map[string]st
 // runStack loads conf (the keys in secret marked secret) and deploys the stack under a fresh mock
 // engine; it returns what the engine recorded and what Deploy built.
 func runStack(conf map[string]string, secret ...string) (*mockcloud.Engine, *stacks.Deployment, error) {
-	e := mockcloud.New()
+	return runStackOn(mockcloud.New(), conf, secret...)
+}
+
+// runStackOn is runStack on the engine e (set up with, e.g., the stack's last outputs).
+func runStackOn(e *mockcloud.Engine, conf map[string]string, secret ...string) (*mockcloud.Engine, *stacks.Deployment, error) {
 	var d *stacks.Deployment
 	err := e.Run(func(ctx *pulumi.Context) error {
 		cfg, err := stacks.Load(ctx)

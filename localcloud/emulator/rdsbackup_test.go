@@ -19,17 +19,14 @@ type automatedBackup struct {
 	Retention int    `xml:"BackupRetentionPeriod"`
 }
 
-// TestRDSAutomatedBackupsReplication holds each behaviour fake_rdsbackup.py adds to moto's RDS
-// (aws_db_instance_automated_backups_replication); each subtest fails against plain moto 5.2.
-func TestRDSAutomatedBackupsReplication(t *testing.T) {
-	m := startMoto(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	rds := func(region string, form url.Values) ([]byte, error) {
+// rdsQuery returns two callers of the RDS query API of the emulator at endpoint: rds returns the
+// body or the error, mustRDS fails the test on an error.
+func rdsQuery(ctx context.Context, endpoint string) (rds func(string, url.Values) ([]byte, error), mustRDS func(*testing.T, string, url.Values) []byte) {
+	rds = func(region string, form url.Values) ([]byte, error) {
 		form.Set("Version", "2014-10-31")
-		return send(ctx, m.URL(), "POST", "/", "rds", region, "application/x-www-form-urlencoded", form.Encode())
+		return send(ctx, endpoint, "POST", "/", "rds", region, "application/x-www-form-urlencoded", form.Encode())
 	}
-	mustRDS := func(t *testing.T, region string, form url.Values) []byte {
+	mustRDS = func(t *testing.T, region string, form url.Values) []byte {
 		t.Helper()
 		out, err := rds(region, form)
 		if err != nil {
@@ -37,6 +34,16 @@ func TestRDSAutomatedBackupsReplication(t *testing.T) {
 		}
 		return out
 	}
+	return rds, mustRDS
+}
+
+// TestRDSAutomatedBackupsReplication holds each behaviour fake_rdsbackup.py adds to moto's RDS
+// (aws_db_instance_automated_backups_replication); each subtest fails against plain moto 5.2.
+func TestRDSAutomatedBackupsReplication(t *testing.T) {
+	m := startMoto(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rds, mustRDS := rdsQuery(ctx, m.URL())
 	rdsError := func(t *testing.T, region string, form url.Values, code string) {
 		t.Helper()
 		if _, err := rds(region, form); err == nil || !strings.Contains(err.Error(), code) {

@@ -16,18 +16,7 @@ func TestRDSRestoreAcrossRegions(t *testing.T) {
 	m := startMoto(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	rds := func(region string, form url.Values) ([]byte, error) {
-		form.Set("Version", "2014-10-31")
-		return send(ctx, m.URL(), "POST", "/", "rds", region, "application/x-www-form-urlencoded", form.Encode())
-	}
-	mustRDS := func(t *testing.T, region string, form url.Values) []byte {
-		t.Helper()
-		out, err := rds(region, form)
-		if err != nil {
-			t.Fatalf("%s in %s: %v", form.Get("Action"), region, err)
-		}
-		return out
-	}
+	rds, mustRDS := rdsQuery(ctx, m.URL())
 	mustRDS(t, "us-west-2", url.Values{"Action": {"CreateDBInstance"}, "DBInstanceIdentifier": {"web-us-west-2"},
 		"Engine": {"postgres"}, "DBInstanceClass": {"db.t3.micro"}, "AllocatedStorage": {"20"}, "MasterUsername": {"app"},
 		"MasterUserPassword": {"localcloud1"}, "BackupRetentionPeriod": {"7"}})

@@ -116,10 +116,14 @@ func main() {
 }
 
 // settings is the reduced configuration of fleet stack i: the smallest the program allows.
-func settings(name string, i int) []byte {
+func settings(name string, i int) []byte { return reducedSettings(name, "warm-standby", 100+2*i) }
+
+// reducedSettings is the fleet's reduced configuration of a stack name under strategy, its two
+// regions' VPCs at 10.<net>.0.0/16 and 10.<net+1>.0.0/16.
+func reducedSettings(name, strategy string, net int) []byte {
 	return fmt.Appendf(nil, `config:
   multiregion:primaryRegion: %[2]s
-  multiregion:drStrategy: warm-standby
+  multiregion:drStrategy: %[6]s
   multiregion:azCount: 3
   multiregion:regions:
     - name: %[2]s
@@ -151,7 +155,7 @@ func settings(name string, i int) []byte {
     allocatedStorage: 100
   multiregion:cache:
     enabled: false
-`, name, primary, target, 100+2*i, 101+2*i)
+`, name, primary, target, net, net+1, strategy)
 }
 
 // switchover runs `multiregion-ops switchover --to target --fleet FILE --parallel parallel --yes`
