@@ -127,3 +127,58 @@ else
 	printf '%s\n' "$hash" >"$BIN/stamps/policy"
 	log "policy pack dependencies installed in $(elapsed "$t")"
 fi
+
+# 4. The Pulumi YAML language host (localcloud/yamlhost pins pulumi-yaml v1.25.0, which keeps its own
+# pulumi v3.206.0: it does not build with v3.274.1), next to the CLI: the CLI looks for its bundled
+# language hosts there. The YAML drill (localcloud/yamlrunner) runs examples/yaml with it.
+YAML_VERSION=1.25.0
+t=$SECONDS
+hash="$(inputs_hash "$here/yamlhost/go.mod" "$here/yamlhost/go.sum" "$YAML_VERSION")"
+if up_to_date "$BIN/bin/pulumi-language-yaml" yamlhost "$hash"; then
+	log "pulumi-language-yaml up to date"
+else
+	log "building pulumi-language-yaml $YAML_VERSION (about 3-5 min cold)"
+	(cd "$here/yamlhost" && "${NICE[@]}" go build \
+		-ldflags "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$YAML_VERSION" \
+		-o "$BIN/bin/pulumi-language-yaml.tmp" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml)
+	mv "$BIN/bin/pulumi-language-yaml.tmp" "$BIN/bin/pulumi-language-yaml"
+	printf '%s\n' "$hash" >"$BIN/stamps/yamlhost"
+	log "pulumi-language-yaml built in $(elapsed "$t")"
+fi
+
+# 5. The component provider, pulumi-resource-multiregion (the product's cmd/, main module), installed
+# in PULUMI_HOME as resource-multiregion-v<the schema's version>, where the CLI finds it for a
+# program in any language (the YAML drill), as `pulumi plugin install resource multiregion <version>
+# -f <binary>` would put it.
+t=$SECONDS
+if [[ ! -f "$repo/cmd/pulumi-resource-multiregion/main.go" || ! -f "$repo/provider/schema.json" ]]; then
+	# Not an error of the toolchain: the YAML drill, which needs it, fails and says so.
+	log "no cmd/pulumi-resource-multiregion or provider/schema.json: the component provider is not built"
+	exit 0
+fi
+mr_version="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("version") or "0.0.1")' "$repo/provider/schema.json")"
+mr_dirs=()
+while IFS= read -r d; do mr_dirs+=("$d"); done < <(cd "$repo" && go list -deps -f '{{if not .Standard}}{{.Dir}}{{end}}' ./cmd/pulumi-resource-multiregion | grep "^$repo" | sort)
+# Its inputs: go.mod, go.sum and the sources of every package of this module it links.
+hash="$(inputs_hash "$repo/go.mod" "$repo/go.sum" "${mr_dirs[@]}" "$mr_version")"
+if up_to_date "$BIN/pulumi-resource-multiregion" multiregion "$hash"; then
+	log "pulumi-resource-multiregion up to date"
+else
+	log "building pulumi-resource-multiregion $mr_version (the pulumi-aws SDK: about 3 min cold)"
+	(cd "$repo" && "${NICE[@]}" go build -o "$BIN/pulumi-resource-multiregion.tmp" ./cmd/pulumi-resource-multiregion)
+	mv "$BIN/pulumi-resource-multiregion.tmp" "$BIN/pulumi-resource-multiregion"
+	printf '%s\n' "$hash" >"$BIN/stamps/multiregion"
+	log "pulumi-resource-multiregion built in $(elapsed "$t")"
+fi
+mr_dir="$BIN/home/plugins/resource-multiregion-v$mr_version"
+for old in "$BIN/home/plugins"/resource-multiregion-v*; do
+	if [[ -d "$old" && "$old" != "$mr_dir" ]]; then
+		rm -rf "$old" "$old.lock" # one version installed: the one built
+	fi
+done
+mkdir -p "$mr_dir"
+if ! cmp -s "$BIN/pulumi-resource-multiregion" "$mr_dir/pulumi-resource-multiregion"; then
+	cp "$BIN/pulumi-resource-multiregion" "$mr_dir/pulumi-resource-multiregion.tmp"
+	mv "$mr_dir/pulumi-resource-multiregion.tmp" "$mr_dir/pulumi-resource-multiregion"
+fi
+log "pulumi-resource-multiregion $mr_version installed in $mr_dir"

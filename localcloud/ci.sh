@@ -15,7 +15,11 @@
 # localcloud/policy (@pulumi/awsguard 0.3.1 and its ports to pulumi-aws v6, docs/awsguard.md; its
 # self-test runs first, offline): a violation policy-config.json does not exempt fails it; and
 # (unless LOCALCLOUD_FLEET_DRILL=0) the fleet drill: three small stacks of the real program, switched
-# over in two groups by the operator command's fleet mode, then one of them failed back (docs/operations.md). Prints
+# over in two groups by the operator command's fleet mode, then one of them failed back (docs/operations.md); and
+# (unless LOCALCLOUD_YAML_DRILL=0) the YAML drill: examples/yaml, a Pulumi YAML program, through the YAML
+# language host and the component provider pulumi-resource-multiregion (preview, up, a no-change preview,
+# destroy; docs/languages.md). Before the drills, the generated SDKs' checks (sdk/check.sh: a regeneration
+# changes nothing, tsc, compileall, go build). Prints
 # the elapsed time of every step and closes with "localcloud: N passed, N failed". Without
 # the tools it says why and exits 0.
 set -uo pipefail
@@ -82,6 +86,11 @@ check "project config test (the CLI's own schema check of Pulumi.yaml against pr
 check "localcloud vet and unit tests (its own module: drill, emulator fakes against moto)" "$here" \
 	bash -c 'go vet ./... && go test -count=1 ./...'
 check "policy pack self-test (awsguard table, v6 ports, exemptions: docs/awsguard.md)" "$here/policy" node selftest.js
+# The generated SDKs (docs/languages.md): no emulator needed, one counted step each.
+check "SDK generation (sdk/ is what provider/schema.json generates: sdk/generate.sh -check)" "$repo" sdk/check.sh generated
+check "TypeScript SDK builds with tsc and examples/typescript type-checks against it" "$repo" sdk/check.sh typescript
+check "Python SDK byte-compiles (python3 -m compileall sdk/python)" "$repo" sdk/check.sh python
+check "Go SDK builds and vets (sdk/go, its own module)" "$repo" sdk/check.sh go
 
 
 # The drills, built first, then run in parallel: each has its own moto, state and plugins, and
@@ -101,7 +110,15 @@ if [[ "${LOCALCLOUD_FLEET_DRILL:-1}" == 1 ]]; then
 else
 	say "fleet drill not run (LOCALCLOUD_FLEET_DRILL=0)"
 fi
-declare -A pkg=([smoke]=./runner [stack]=./stackrunner [fleet]=./fleetrunner)
+# The YAML drill: examples/yaml (Pulumi YAML) through the YAML language host and the component
+# provider, preview, up, no-change preview, destroy (LOCALCLOUD_YAML_DRILL=0 skips it). Started at
+# once, beside the stack drill, which it ends well before.
+if [[ "${LOCALCLOUD_YAML_DRILL:-1}" == 1 ]]; then
+	drills+=(yaml)
+else
+	say "yaml drill not run (LOCALCLOUD_YAML_DRILL=0)"
+fi
+declare -A pkg=([smoke]=./runner [stack]=./stackrunner [fleet]=./fleetrunner [yaml]=./yamlrunner)
 t=$SECONDS
 say "building the drills (${drills[*]})"
 built=()

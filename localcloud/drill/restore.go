@@ -107,7 +107,8 @@ func RunRestore(ctx context.Context, cloud Cloud, stack auto.Stack, r RestoreSpe
 		return fmt.Errorf("preview after the restore: %w", err)
 	}
 	if n := changes(pre.ChangeSummary); n > 0 {
-		return fmt.Errorf("the preview after the restore and a refresh shows %d changes (%s): the restore inputs must be create-only", n, summary(pre.ChangeSummary))
+		return fmt.Errorf("the preview after the restore and a refresh shows %d changes (%s): the restore inputs must be create-only; the diff:\n%s",
+			n, summary(pre.ChangeSummary), diffLines(pre.StdOut, 40))
 	}
 	phase(r.Label, "refresh + no-change preview", time.Since(t0), summary(pre.ChangeSummary))
 	return recoverBeside(ctx, cloud, stack, r, opts...)
@@ -171,6 +172,22 @@ func firstOf(list []string) string {
 		return ""
 	}
 	return list[0]
+}
+
+// diffLines keeps, of a `pulumi preview --diff` output, at most n lines that show a change (the
+// resource lines and their changed properties, marked ~, +, - or +-).
+func diffLines(out string, n int) string {
+	var kept []string
+	for _, line := range strings.Split(out, "\n") {
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "~") || strings.HasPrefix(t, "+") || strings.HasPrefix(t, "-") {
+			kept = append(kept, line)
+		}
+		if len(kept) == n {
+			break
+		}
+	}
+	return strings.Join(kept, "\n")
 }
 
 // restoredProblems lists what is wrong with the restored writer got: it must be available, encrypted

@@ -58,3 +58,15 @@ func TestLostStateful(t *testing.T) {
 		t.Errorf("a replaced instance and a deleted key: %v", lost)
 	}
 }
+
+// TestDiffLines keeps the changed resources and properties of a preview's diff, nothing else.
+func TestDiffLines(t *testing.T) {
+	out := "Previewing update (restore):\n  pulumi:pulumi:Stack: (same)\n  ~ aws:rds/instance:Instance: (update)\n      ~ tags: {\n      + a: \"b\"\nResources:\n"
+	got := diffLines(out, 40)
+	if want := "  ~ aws:rds/instance:Instance: (update)\n      ~ tags: {\n      + a: \"b\""; got != want {
+		t.Errorf("diffLines = %q, want %q", got, want)
+	}
+	if got := diffLines(out, 1); got != "  ~ aws:rds/instance:Instance: (update)" {
+		t.Errorf("diffLines(1) = %q", got)
+	}
+}
