@@ -107,8 +107,8 @@ func RunRestore(ctx context.Context, cloud Cloud, stack auto.Stack, r RestoreSpe
 		return fmt.Errorf("preview after the restore: %w", err)
 	}
 	if n := changes(pre.ChangeSummary); n > 0 {
-		return fmt.Errorf("the preview after the restore and a refresh shows %d changes (%s): the restore inputs must be create-only; the diff:\n%s",
-			n, summary(pre.ChangeSummary), diffLines(pre.StdOut, 40))
+		return fmt.Errorf("the preview after the restore and a refresh shows %d changes (%s): the restore inputs must be create-only; the diff: %s",
+			n, summary(pre.ChangeSummary), strings.Join(strings.Fields(diffLines(pre.StdOut, 40)), " "))
 	}
 	phase(r.Label, "refresh + no-change preview", time.Since(t0), summary(pre.ChangeSummary))
 	return recoverBeside(ctx, cloud, stack, r, opts...)

@@ -6,9 +6,9 @@
 // in groups (the first stack as the platform group, the others as the services group), the
 // summary table, then `multiregion-ops failback --to us-west-2` of the platform stack (the stale
 // old writer released, rebuilt as a replica of the new one, then a switchover back), and destroy.
-// Alongside, in the same moto, the restore drill (restore.go): a small backup-restore stack whose
-// writer is snapshotted, copied to us-east-1 and restored there by a failover with
-// database.restoreFrom.
+// Alongside, in a moto of its own (the same command with -restore-only), the restore drill
+// (restore.go): a small backup-restore stack whose writer is snapshotted, copied to us-east-1 and
+// restored there by a failover with database.restoreFrom.
 //
 // moto publishes no RDS metrics, so while the commands run the drill publishes a ReplicaLag
 // datapoint of 0 every 30 s for each stack's instance in both regions (PutMetricData), which the
@@ -20,7 +20,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -89,30 +88,32 @@ func main() {
 		}
 		fleet.Groups[1].Stacks = append(fleet.Groups[1].Stacks, name)
 	}
-	// The restore drill's stack, beside the fleet in the same moto: backup-restore, out of the fleet's
-	// groups (its failover is a restore, run alongside the fleet's switchover).
-	spec.Stacks = append(spec.Stacks, drill.FleetStack{Name: restoreStack, Settings: restoreSettings()})
 	if *restoreOnly {
-		spec.Stacks = spec.Stacks[len(spec.Stacks)-1:]
+		// The restore drill in a moto of its own: an ECR registry's replication configuration is one
+		// per account and region, so in the fleet's moto the fleet's stacks would rewrite it under the
+		// restore drill's refresh (docs/datatier.md, Known limits).
+		spec.Name = restoreStack
+		spec.Stacks = []drill.FleetStack{{Name: restoreStack, Settings: restoreSettings()}}
 		spec.Run = func(ctx context.Context, cloud drill.Cloud, byName map[string]auto.Stack) error {
 			return restore(ctx, cloud, byName[restoreStack], filepath.Join(opts.State, spec.Name))
 		}
 		os.Exit(drill.MainFleet(opts, spec))
 	}
-	spec.Run = func(ctx context.Context, cloud drill.Cloud, byName map[string]auto.Stack) error {
-		dir := filepath.Join(opts.State, spec.Name)
-		restoreErr := make(chan error, 1)
-		go func() { restoreErr <- restore(ctx, cloud, byName[restoreStack], dir) }()
-		fleetStacks := map[string]auto.Stack{}
-		for _, g := range fleet.Groups {
-			for _, name := range g.Stacks {
-				fleetStacks[name] = byName[name]
-			}
-		}
-		err := switchover(ctx, cloud, fleetStacks, fleet, *parallel, dir)
-		return errors.Join(err, <-restoreErr)
+	// Alongside the fleet: the restore drill, this command again with -restore-only.
+	child, err := startRestore()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "localcloud: starting the restore drill:", err)
+		os.Exit(1)
 	}
-	os.Exit(drill.MainFleet(opts, spec))
+	spec.Run = func(ctx context.Context, cloud drill.Cloud, byName map[string]auto.Stack) error {
+		return switchover(ctx, cloud, byName, fleet, *parallel, filepath.Join(opts.State, spec.Name))
+	}
+	code := drill.MainFleet(opts, spec)
+	if err := child.Wait(); err != nil {
+		fmt.Fprintln(os.Stderr, "localcloud: the restore drill:", err)
+		code = max(code, 1)
+	}
+	os.Exit(code)
 }
 
 // settings is the reduced configuration of fleet stack i: the smallest the program allows.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -32,4 +33,19 @@ func restore(ctx context.Context, cloud drill.Cloud, st auto.Stack, dir string) 
 		return fmt.Errorf("the restore drill: %w (log %s)", err, log.Name())
 	}
 	return nil
+}
+
+// startRestore starts this command again with -restore-only (and the same flags): the restore drill,
+// in a moto of its own, its lines on the same output.
+func startRestore() (*exec.Cmd, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("finding this command: %w", err)
+	}
+	cmd := exec.Command(exe, append(os.Args[1:], "-restore-only")...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s -restore-only: %w", exe, err)
+	}
+	return cmd, nil
 }
