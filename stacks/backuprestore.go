@@ -32,7 +32,11 @@ type lastDeployment struct {
 
 // hadDatabase reports whether the last deployment held a database in region.
 func (l *lastDeployment) hadDatabase(region string) bool {
-	return l != nil && fmt.Sprint(l.regions[region]["dbIdentifier"]) != "" && l.regions[region]["dbIdentifier"] != nil
+	if l == nil {
+		return false
+	}
+	id, _ := l.regions[region]["dbIdentifier"].(string)
+	return id != ""
 }
 
 // replicatedBackups is the ARN of source's automated backups replicated into region at the last
