@@ -15,7 +15,9 @@
 # localcloud/policy (@pulumi/awsguard 0.3.1 and its ports to pulumi-aws v6, docs/awsguard.md; its
 # self-test runs first, offline): a violation policy-config.json does not exempt fails it; and
 # (unless LOCALCLOUD_FLEET_DRILL=0) the fleet drill: three small stacks of the real program, switched
-# over in two groups by the operator command's fleet mode, then one of them failed back (docs/operations.md); and
+# over in two groups by the operator command's fleet mode, then one of them failed back (docs/operations.md),
+# with the restore drill beside it in a moto of its own (a backup-restore stack restored in us-east-1 through
+# database.restoreFrom, docs/datatier.md "Backup and restore"); and
 # (unless LOCALCLOUD_YAML_DRILL=0) the YAML drill: examples/yaml, a Pulumi YAML program, through the YAML
 # language host and the component provider pulumi-resource-multiregion (preview, up, a no-change preview,
 # destroy; docs/languages.md). Before the drills, the generated SDKs' checks (sdk/check.sh: a regeneration

@@ -84,7 +84,7 @@ func (c *Config) validateBackupRestore() []error {
 	if c.Database.Engine != components.EnginePostgres {
 		add("drStrategy", "%s is built for database.engine %s; %s's cross-region recovery is its Global Database (use pilot-light, its cheapest tier, with database.standbyInstances 0)", BackupRestore, components.EnginePostgres, c.Database.Engine)
 	}
-	if from == "" || from == RestoreLatest || isTime(from) {
+	if !isSnapshot(from) {
 		return errs
 	}
 	if from[0] >= '0' && from[0] <= '9' {
@@ -123,7 +123,7 @@ func (d *Deployment) restoreFrom(region string) (*components.DBRestore, error) {
 			k, last.primary, region, BackupRestore, RestoreLatest, last.primary, region, region)
 	case from == "":
 		return nil, nil // the first deployment: an empty writer
-	case from != RestoreLatest && !isTime(from):
+	case isSnapshot(from):
 		return &components.DBRestore{Snapshot: from}, nil
 	}
 	if !moved {
@@ -142,6 +142,10 @@ func (d *Deployment) restoreFrom(region string) (*components.DBRestore, error) {
 	}
 	return r, nil
 }
+
+// isSnapshot reports whether a database.restoreFrom value names a snapshot (not empty, "latest" or a
+// time); the component checks its form and region.
+func isSnapshot(from string) bool { return from != "" && from != RestoreLatest && !isTime(from) }
 
 // isTime reports whether s is an RFC 3339 time.
 func isTime(s string) bool {

@@ -102,7 +102,7 @@ func (c *Config) componentProblems() []error {
 		}
 		role := c.RoleOf(rc.Name)
 		da := c.dataArgs(rc.Name, role)
-		if from := c.Database.RestoreFrom; c.Strategy == BackupRestore && from != "" && from != RestoreLatest && !isTime(from) {
+		if from := c.Database.RestoreFrom; c.Strategy == BackupRestore && isSnapshot(from) {
 			da.Database.RestoreFrom = &components.DBRestore{Snapshot: from}
 		}
 		da.KMSKeyARN, da.VPCID, da.ClientSecurityGroupID = placeholder, placeholder, placeholder

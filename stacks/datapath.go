@@ -182,10 +182,11 @@ func (d *Deployment) deployDataNames(ctx *pulumi.Context) error {
 	}
 	for name, r := range d.Regions {
 		args.VPCs[name] = r.Cluster.VPCID.ToStringOutput()
-		args.Readers[name] = primary.ReaderEndpoint // a region without a database reads from the writer
-		if r.Data != nil && cfg.holdsData(name) && (cfg.Strategy != BackupRestore || name == cfg.PrimaryRegion) {
-			args.Readers[name] = r.Data.ReaderEndpoint
+		reader := r.Data
+		if cfg.Strategy == BackupRestore {
+			reader = primary // standbys hold no database, and a kept former writer is stale
 		}
+		args.Readers[name] = reader.ReaderEndpoint
 		if args.CacheReaders != nil {
 			args.CacheReaders[name] = cacheOf(name).CacheReaderEndpoint
 		}
